@@ -1,0 +1,132 @@
+"""The `referent` command: thin click commands over the library in index/ and the adapters in bot/."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from index.config import db_path, load_config
+
+
+def _store(db: str | None):
+    from index.store import Store
+
+    return Store(db_path(db))
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+@click.group()
+@click.version_option(package_name="referent")
+def main() -> None:
+    """Referent: answers questions about municipal minutes (referater)."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--db", help="SQLite database (default: REFERENT_DB, then config).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def ingest(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
+    """Read minutes (PDF, text, Markdown, web pages) from files and folders into the database."""
+    from index.ingest import discover, ingest_paths
+
+    cfg = load_config()
+    store = _store(db)
+    errors: list = []
+    files = discover(paths, errors)
+    err = _console(stderr=True)
+    if sys.stderr.isatty() and not as_json:
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Indlæser", total=len(files))
+            report = ingest_paths(
+                store, paths, files=files, max_bytes=cfg.max_file_mb * 1024 * 1024,
+                on_file=lambda _r: progress.advance(task),
+            )  # fmt: skip
+    else:
+        report = ingest_paths(store, paths, files=files, max_bytes=cfg.max_file_mb * 1024 * 1024)
+    report.files[:0] = errors
+    summary = report.summary()
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        out = _console()
+        out.print(
+            f"Meetings: {summary['added']} added, {summary['updated']} updated, {summary['unchanged']} unchanged; "
+            f"{summary['items_stored']} items stored; {summary['failed']} failed."
+        )
+        for f in report.failed:
+            out.print(f"  [red]failed[/red] {f.path}: {f.reason}")
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.option("--db", help="SQLite database.")
+@click.option("--json", "as_json", is_flag=True)
+def meetings(db: str | None, as_json: bool) -> None:
+    """List stored meetings: id, forum, date, items, source."""
+    rows = [
+        {"id": r["id"], "forum": r["forum"], "date": r["date"], "items": r["item_count"], "source": r["source_path"]}
+        for r in _store(db).meetings()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("id", "forum", "date", "items", "source")
+    for r in rows:
+        table.add_row(r["id"], r["forum"], r["date"], str(r["items"]), r["source"] or "")
+    _console().print(table)
+
+
+@main.command()
+@click.argument("meeting_id")
+@click.option("--item", "item_number", type=int, help="Show one agenda item.")
+@click.option("--db", help="SQLite database.")
+@click.option("--json", "as_json", is_flag=True)
+def show(meeting_id: str, item_number: int | None, db: str | None, as_json: bool) -> None:
+    """Print a stored meeting, or one of its items."""
+    meeting = _store(db).load_meeting(meeting_id)
+    if meeting is None:
+        raise click.ClickException(f"no meeting with id {meeting_id!r} (see `referent meetings`)")
+    items = [i for i in meeting.items if item_number is None or i.number == item_number]
+    if item_number is not None and not items:
+        raise click.ClickException(f"meeting {meeting_id} has no item {item_number}")
+    if as_json:
+        data = meeting.to_dict()
+        data["items"] = [i for i in data["items"] if item_number is None or i["number"] == item_number]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    from bot.render.text import render_meeting
+
+    _console().print(render_meeting(meeting, items), soft_wrap=True)
+
+
+@main.command()
+@click.option("--db", help="SQLite database.")
+def reindex(db: str | None) -> None:
+    """Rebuild the search index after editing config/stopwords.txt or config/stem-overrides.txt."""
+    n = _store(db).reindex()
+    click.echo(f"Re-indexed {n} items.")
+
+
+@main.command()
+@click.option("--db", help="SQLite database.")
+@click.option("--host", help="Address to listen on (default from config: 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default from config: 8000).")
+@click.option("--public", is_flag=True, help="Allow listening beyond loopback without REFERENT_WEB_TOKEN (public minutes).")
+@click.option("--sample", is_flag=True, help="Print a sample question for the demo.")
+def serve(db: str | None, host: str | None, port: int | None, public: bool, sample: bool) -> None:
+    """Web chat, meeting pages, /api/ask, /healthz, and the Slack/Teams endpoints when configured."""
+    from bot.web import serve as run
+
+    cfg = load_config()
+    run(cfg, db_path(db, cfg), host or cfg.host, port or cfg.port, public=public, sample=sample)

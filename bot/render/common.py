@@ -1,0 +1,42 @@
+"""Small pieces every renderer shares: Danish dates, clean cuts, the no-answer wording."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS = [
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+]  # fmt: skip
+
+
+def danish_date(iso: str | dt.date) -> str:
+    """'2021-05-27' -> '27. maj 2021'."""
+    d = dt.date.fromisoformat(iso) if isinstance(iso, str) else iso
+    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+
+
+def cut(text: str, limit: int, ellipsis: str = " …") -> str:
+    """Shorten `text` to at most `limit` characters, at a sentence or word boundary."""
+    if len(text) <= limit:
+        return text
+    room = max(0, limit - len(ellipsis))
+    head = text[:room]
+    sentence_end = max(head.rfind(". "), head.rfind(".\n"), head.rfind("? "), head.rfind("! "))
+    if sentence_end >= room * 0.6:
+        return head[: sentence_end + 1]
+    space = re.search(r"\s\S*$", head)
+    if space and space.start() >= room * 0.5:
+        head = head[: space.start()]
+    return head.rstrip(" ,;:-") + ellipsis
+
+
+def item_label(forum: str, date: str, number: int, title: str) -> str:
+    """'Chefforum, 27. maj 2021, punkt 6: Vagtplan Chefforum, sommeren 2021'."""
+    return f"{forum}, {danish_date(date)}, punkt {number}: {title}"
+
+
+NO_ANSWER_HINT = "Prøv med andre ord, et årstal eller navnet på udvalget."
+TOO_LONG = "Dit spørgsmål er for langt. Skriv det gerne kortere, så finder jeg svaret."
+EMPTY = "Skriv et spørgsmål om referaterne, fx: hvad blev besluttet om adgangskontrol?"

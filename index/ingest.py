@@ -1,0 +1,133 @@
+"""Ingest files and folders into the store: one meeting per file, one transaction per meeting.
+
+A file that cannot be read is reported with a one-line reason and never stops the run; the files
+around it are stored as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReaderError, read_bytes, read_limited
+from index.store import Store
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # added, updated, unchanged, duplicate, failed
+    meeting_id: str | None = None
+    items: int = 0
+    reason: str | None = None
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def items_stored(self) -> int:
+        return sum(f.items for f in self.files if f.status in ("added", "updated"))
+
+    def summary(self) -> dict:
+        return {
+            "added": self.count("added"),
+            "updated": self.count("updated"),
+            "unchanged": self.count("unchanged") + self.count("duplicate"),
+            "failed": len(self.failed),
+            "items_stored": self.items_stored,
+            "files": [f.__dict__ for f in self.files],
+        }
+
+
+def discover(paths: Iterable[str | Path], errors: list[FileResult]) -> list[Path]:
+    """Files named directly, and files with a minutes suffix found recursively in folders (sorted)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+
+            def onerror(exc: OSError) -> None:
+                errors.append(FileResult(str(exc.filename), "failed", reason=f"cannot read folder: {exc.strerror}"))
+
+            for root, dirs, files in os.walk(path, onerror=onerror):
+                dirs.sort()
+                found.extend(Path(root) / f for f in sorted(files) if Path(f).suffix.lower() in SUFFIXES)
+        elif path.exists():
+            found.append(path)
+        else:
+            errors.append(FileResult(str(path), "failed", reason="no such file or folder"))
+    return found
+
+
+def ingest_file(store: Store, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
+    name = str(path)
+    try:
+        data = read_limited(path, max_bytes)
+        stat = path.stat()
+    except ReaderError as exc:
+        return _failed(store, name, exc.reason)
+    except OSError as exc:
+        return _failed(store, name, f"cannot read file: {exc.strerror or exc}")
+    digest = hashlib.sha256(data).hexdigest()
+    known = store.source(name)
+    if known is not None and known["bytes_hash"] == digest and known["status"] == "ok":
+        return FileResult(name, "unchanged", known["meeting_id"])
+    same = store.meeting_for_bytes(digest)
+    if same is not None:
+        store.record_source(
+            name, bytes_hash=digest, size=stat.st_size, mtime=stat.st_mtime, meeting_id=same, status="ok"
+        )
+        return FileResult(name, "duplicate", same, reason=f"same file as an ingested copy of {same}")
+    try:
+        meeting = read_bytes(data, path.name)
+    except ReaderError as exc:
+        return _failed(store, name, exc.reason, digest)
+    except RecursionError:
+        return _failed(store, name, "document structure too deeply nested", digest)
+    except Exception as exc:  # a reader bug must not stop the run; the reason still names the file
+        return _failed(store, name, f"could not parse ({type(exc).__name__}: {exc})", digest)
+    result = store.ingest(meeting, source_path=name)
+    store.record_source(
+        name, bytes_hash=digest, size=stat.st_size, mtime=stat.st_mtime, meeting_id=result.meeting_id, status="ok"
+    )
+    return FileResult(name, result.status, result.meeting_id, result.items)
+
+
+def _failed(store: Store, name: str, reason: str, digest: str | None = None) -> FileResult:
+    store.record_source(name, bytes_hash=digest, size=None, mtime=None, meeting_id=None, status="error", error=reason)
+    return FileResult(name, "failed", reason=reason)
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: Callable[[FileResult], None] | None = None,
+    files: list[Path] | None = None,
+) -> IngestReport:
+    report = IngestReport()
+    errors: list[FileResult] = []
+    targets = files if files is not None else discover(paths, errors)
+    for result in [*errors, *_each(store, targets, max_bytes)]:
+        report.files.append(result)
+        if on_file:
+            on_file(result)
+    return report
+
+
+def _each(store: Store, targets: list[Path], max_bytes: int) -> Iterator[FileResult]:
+    for path in targets:
+        yield ingest_file(store, path, max_bytes=max_bytes)

@@ -1,0 +1,13 @@
+"""The one exception every reader raises for input it cannot turn into a meeting."""
+
+
+class ReaderError(Exception):
+    """A file could not be read as minutes; `reason` is a one-line, user-facing explanation."""
+
+    def __init__(self, reason: str, path: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}" if self.path else self.reason

@@ -1,0 +1,483 @@
+"""The SQLite store: numbered migrations, one transaction per meeting, revisions, the FTS5 index.
+
+Raw text lives in ordinary tables; `items_fts` is a contentless FTS5 table over analysed text (title,
+decision, body, compound parts), so the index costs little beside the text. Rows leave the index
+through FTS5's 'delete' command, which needs the analysed values that went in: they are recomputed
+from the stored text and the stored compound parts, and the analyser's fingerprint is kept in `meta`
+so a changed stopword list triggers a full rebuild instead of a silent mismatch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from index.analyze import Analyzer, get_analyzer
+from index.model import DECISION, Attachment, Item, Meeting, Section
+
+migrations = Migrations("referent")
+FTS_TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '-./,'"
+FTS_WEIGHTS = (8.0, 3.0, 1.0, 0.4)  # title, decision, body, compound parts
+
+
+@migrations()
+def m001_core(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        f"""
+        CREATE TABLE sources (
+            path TEXT PRIMARY KEY, bytes_hash TEXT, size INTEGER, mtime REAL, meeting_id TEXT,
+            status TEXT NOT NULL, error TEXT, seen_at TEXT NOT NULL
+        );
+        CREATE TABLE meetings (
+            id TEXT PRIMARY KEY, forum TEXT NOT NULL, date TEXT NOT NULL, start_time TEXT, place TEXT,
+            participants TEXT NOT NULL DEFAULT '[]', absentees TEXT NOT NULL DEFAULT '[]',
+            kind TEXT NOT NULL, source_format TEXT, source_path TEXT, external_id TEXT,
+            content_hash TEXT NOT NULL, revision INTEGER NOT NULL DEFAULT 0,
+            ingested_at TEXT NOT NULL, changed_at TEXT NOT NULL, item_count INTEGER NOT NULL
+        );
+        CREATE INDEX meetings_date ON meetings(date);
+        CREATE INDEX meetings_changed ON meetings(changed_at);
+        CREATE TABLE items (
+            rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, meeting_id TEXT NOT NULL REFERENCES meetings(id),
+            number INTEGER NOT NULL, title TEXT NOT NULL, title_raw TEXT NOT NULL, case_number TEXT,
+            closed INTEGER NOT NULL DEFAULT 0, external_id TEXT, forum TEXT NOT NULL, date TEXT NOT NULL,
+            parts TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX items_meeting ON items(meeting_id, number);
+        CREATE INDEX items_case ON items(case_number);
+        CREATE TABLE sections (
+            item_rowid INTEGER NOT NULL REFERENCES items(rowid), ord INTEGER NOT NULL,
+            heading TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (item_rowid, ord)
+        ) WITHOUT ROWID;
+        CREATE TABLE attachments (
+            item_rowid INTEGER NOT NULL REFERENCES items(rowid), ord INTEGER NOT NULL, title TEXT NOT NULL,
+            external_id TEXT, PRIMARY KEY (item_rowid, ord)
+        ) WITHOUT ROWID;
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY, meeting_id TEXT NOT NULL, revision INTEGER NOT NULL, created_at TEXT NOT NULL,
+            old_hash TEXT NOT NULL, new_hash TEXT NOT NULL, source_path TEXT, old_content TEXT NOT NULL
+        );
+        CREATE INDEX revisions_meeting ON revisions(meeting_id);
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY, platform TEXT NOT NULL, question TEXT NOT NULL, item_ids TEXT NOT NULL,
+            vote INTEGER NOT NULL, user_hash TEXT NOT NULL, created_at TEXT NOT NULL
+        );
+        CREATE TABLE conversations (
+            platform TEXT NOT NULL, channel_id TEXT NOT NULL, reference TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (platform, channel_id)
+        );
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE VIRTUAL TABLE items_fts USING fts5(
+            title, decision, body, parts, content='', tokenize="{FTS_TOKENIZE}"
+        );
+        CREATE VIRTUAL TABLE items_vocab USING fts5vocab(items_fts, row);
+        """
+    )
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "moede"
+
+
+def meeting_id(meeting: Meeting) -> str:
+    """Deterministic: forum and date ('chefforum-2017-11-15'), whatever file it came from."""
+    return f"{slug(meeting.forum)}-{meeting.date.isoformat()}"
+
+
+def content_hash(meeting: Meeting) -> str:
+    """Hash of what the minutes say, not of the file: the same minutes re-encoded or renamed hash alike."""
+    data = meeting.to_dict()
+    data.pop("source_format", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def public_sections(item: Item) -> list[Section]:
+    """Closed items keep only their public decision line; their discussion is never stored."""
+    return [s for s in item.sections if s.kind == DECISION] if item.closed else list(item.sections)
+
+
+@dataclass
+class IngestResult:
+    status: str  # added, updated, unchanged
+    meeting_id: str
+    items: int
+    revision: int = 0
+
+
+class Store:
+    """One SQLite database. Writers take one transaction per meeting; readers never see half a meeting."""
+
+    def __init__(self, path: str | Path, *, analyzer: Analyzer | None = None, readonly: bool = False):
+        self.path = str(path)
+        self.analyzer = analyzer or get_analyzer()
+        if readonly:
+            uri = f"file:{Path(self.path).resolve()}?mode=ro"
+            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self.db = sqlite_utils.Database(self.conn)
+        if not readonly:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            migrations.apply(self.db)
+            if self.meta("analyzer") not in (None, self.analyzer.fingerprint):
+                self.reindex()
+            self.set_meta("analyzer", self.analyzer.fingerprint)
+        self._vocab: set[str] | None = None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ---- small helpers ------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def known_term(self, term: str) -> bool:
+        """Is `term` (an analysed term) anywhere in the index? Used for compound splits and respelling."""
+        if self._vocab is not None:
+            return term in self._vocab
+        return self.conn.execute("SELECT 1 FROM items_vocab WHERE term = ?", (term,)).fetchone() is not None
+
+    def doc_freq(self, terms: Iterable[str]) -> dict[str, int]:
+        out = {}
+        for term in set(terms):
+            row = self.conn.execute("SELECT doc FROM items_vocab WHERE term = ?", (term,)).fetchone()
+            out[term] = row[0] if row else 0
+        return out
+
+    def item_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+
+    # ---- indexing ---------------------------------------------------------------------------
+
+    def _columns(self, title: str, case_number: str | None, sections: list[Section], attachments: list[str]):
+        a = self.analyzer
+        decision = "\n".join(s.text for s in sections if s.kind == DECISION)
+        body = "\n".join([*(s.text for s in sections if s.kind != DECISION), *attachments])
+        return (
+            " ".join(a.terms(f"{title} {case_number or ''}")),
+            " ".join(a.terms(decision)),
+            " ".join(a.terms(body)),
+            decision,
+            body,
+        )
+
+    def _parts(self, texts: Iterable[str]) -> str:
+        """Compound parts of the long words in `texts`, split against the corpus vocabulary."""
+        if self._vocab is None:
+            self._vocab = {row[0] for row in self.conn.execute("SELECT term FROM items_vocab")}
+        words: set[str] = set()
+        for text in texts:
+            words |= self.analyzer.long_words(text)
+            self._vocab.update(self.analyzer.terms(text))
+        parts: list[str] = []
+        for word in sorted(words):
+            parts.extend(self.analyzer.split(word, self._vocab.__contains__))
+        return " ".join(parts)
+
+    def _index_item(
+        self,
+        rowid: int,
+        title: str,
+        case_number: str | None,
+        sections,
+        attachments,
+        parts: str,
+        *,
+        delete: bool = False,
+    ) -> None:
+        t, d, b, _, _ = self._columns(title, case_number, sections, attachments)
+        if delete:
+            self.conn.execute(
+                "INSERT INTO items_fts(items_fts, rowid, title, decision, body, parts) VALUES('delete', ?, ?, ?, ?, ?)",
+                (rowid, t, d, b, parts),
+            )
+        else:
+            self.conn.execute(
+                "INSERT INTO items_fts(rowid, title, decision, body, parts) VALUES (?, ?, ?, ?, ?)",
+                (rowid, t, d, b, parts),
+            )
+
+    # ---- writing meetings ---------------------------------------------------------------------
+
+    def ingest(self, meeting: Meeting, *, source_path: str = "") -> IngestResult:
+        """Store `meeting` in one transaction: added, unchanged (same content), or updated with a revision."""
+        mid = meeting_id(meeting)
+        digest = content_hash(meeting)
+        row = self.conn.execute("SELECT content_hash, revision FROM meetings WHERE id = ?", (mid,)).fetchone()
+        if row and row["content_hash"] == digest:
+            return IngestResult("unchanged", mid, len(meeting.items), row["revision"])
+        # Compound parts are computed before the transaction: it reads the vocabulary, and that read
+        # must not hold the write lock longer than needed.
+        parts = [self._parts([it.title, *(s.text for s in public_sections(it))]) for it in meeting.items]
+        stamp = now()
+        with self.transaction():
+            revision = 0
+            ingested_at = stamp
+            if row:
+                old = self.load_meeting(mid)
+                revision = row["revision"] + 1
+                ingested_at = self.conn.execute("SELECT ingested_at FROM meetings WHERE id = ?", (mid,)).fetchone()[0]
+                self.conn.execute(
+                    "INSERT INTO revisions(meeting_id, revision, created_at, old_hash, new_hash, source_path, old_content)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        mid,
+                        revision,
+                        stamp,
+                        row["content_hash"],
+                        digest,
+                        source_path,
+                        json.dumps(old.to_dict() if old else {}, ensure_ascii=False),
+                    ),
+                )
+                self._delete_items(mid)
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meetings(id, forum, date, start_time, place, participants, absentees, kind,"
+                " source_format, source_path, external_id, content_hash, revision, ingested_at, changed_at, item_count)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    mid,
+                    meeting.forum,
+                    meeting.date.isoformat(),
+                    meeting.start_time,
+                    meeting.place,
+                    json.dumps(meeting.participants, ensure_ascii=False),
+                    json.dumps(meeting.absentees, ensure_ascii=False),
+                    meeting.kind,
+                    meeting.source_format,
+                    source_path,
+                    meeting.external_id,
+                    digest,
+                    revision,
+                    ingested_at,
+                    stamp,
+                    len(meeting.items),
+                ),
+            )
+            for item, item_parts in zip(meeting.items, parts, strict=True):
+                self._insert_item(mid, meeting, item, item_parts)
+        return IngestResult("updated" if row else "added", mid, len(meeting.items), revision)
+
+    def _insert_item(self, mid: str, meeting: Meeting, item: Item, parts: str) -> None:
+        sections = public_sections(item)
+        cur = self.conn.execute(
+            "INSERT INTO items(id, meeting_id, number, title, title_raw, case_number, closed, external_id, forum,"
+            " date, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                f"{mid}#{item.number}",
+                mid,
+                item.number,
+                item.title,
+                item.title if item.closed else item.title_raw,
+                item.case_number,
+                int(item.closed),
+                item.external_id,
+                meeting.forum,
+                meeting.date.isoformat(),
+                parts,
+            ),
+        )
+        rowid = cur.lastrowid
+        self.conn.executemany(
+            "INSERT INTO sections(item_rowid, ord, heading, kind, text) VALUES (?, ?, ?, ?, ?)",
+            [(rowid, i, s.heading, s.kind, s.text) for i, s in enumerate(sections)],
+        )
+        attachments = [] if item.closed else item.attachments
+        self.conn.executemany(
+            "INSERT INTO attachments(item_rowid, ord, title, external_id) VALUES (?, ?, ?, ?)",
+            [(rowid, i, a.title, a.external_id) for i, a in enumerate(attachments)],
+        )
+        self._index_item(rowid, item.title, item.case_number, sections, [a.title for a in attachments], parts)
+
+    def _delete_items(self, mid: str) -> None:
+        for row in self.conn.execute("SELECT rowid, title, case_number, parts FROM items WHERE meeting_id = ?", (mid,)):
+            sections = self._sections(row["rowid"])
+            attachments = [a.title for a in self._attachments(row["rowid"])]
+            self._index_item(
+                row["rowid"],
+                row["title"],
+                row["case_number"],
+                sections,
+                attachments,
+                row["parts"],
+                delete=True,
+            )
+        for table in ("sections", "attachments"):
+            self.conn.execute(
+                f"DELETE FROM {table} WHERE item_rowid IN (SELECT rowid FROM items WHERE meeting_id = ?)",
+                (mid,),
+            )
+        self.conn.execute("DELETE FROM items WHERE meeting_id = ?", (mid,))
+
+    def reindex(self) -> int:
+        """Rebuild the FTS index from the stored text (after stopwords or stem overrides changed)."""
+        self._vocab = None
+        with self.transaction():
+            self.conn.execute("INSERT INTO items_fts(items_fts) VALUES('delete-all')")
+        rows = self.conn.execute("SELECT rowid, title, case_number FROM items ORDER BY rowid").fetchall()
+        with self.transaction():
+            for row in rows:
+                sections = self._sections(row["rowid"])
+                attachments = [a.title for a in self._attachments(row["rowid"])]
+                parts = self._parts([row["title"], *(s.text for s in sections)])
+                self.conn.execute("UPDATE items SET parts = ? WHERE rowid = ?", (parts, row["rowid"]))
+                self._index_item(row["rowid"], row["title"], row["case_number"], sections, attachments, parts)
+            self.set_meta("analyzer", self.analyzer.fingerprint)
+        return len(rows)
+
+    # ---- sources ---------------------------------------------------------------------------
+
+    def source(self, path: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM sources WHERE path = ?", (path,)).fetchone()
+
+    def record_source(
+        self,
+        path: str,
+        *,
+        bytes_hash: str | None,
+        size: int | None,
+        mtime: float | None,
+        meeting_id: str | None,
+        status: str,
+        error: str | None = None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO sources(path, bytes_hash, size, mtime, meeting_id, status, error, seen_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (path, bytes_hash, size, mtime, meeting_id, status, error, now()),
+        )
+
+    def meeting_for_bytes(self, bytes_hash: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT meeting_id FROM sources WHERE bytes_hash = ? AND status = 'ok' LIMIT 1", (bytes_hash,)
+        ).fetchone()
+        return row[0] if row else None
+
+    # ---- reading ------------------------------------------------------------------------------
+
+    def _sections(self, item_rowid: int) -> list[Section]:
+        return [
+            Section(heading=r["heading"], kind=r["kind"], text=r["text"])
+            for r in self.conn.execute(
+                "SELECT heading, kind, text FROM sections WHERE item_rowid = ? ORDER BY ord", (item_rowid,)
+            )
+        ]
+
+    def _attachments(self, item_rowid: int) -> list[Attachment]:
+        return [
+            Attachment(title=r["title"], external_id=r["external_id"])
+            for r in self.conn.execute(
+                "SELECT title, external_id FROM attachments WHERE item_rowid = ? ORDER BY ord", (item_rowid,)
+            )
+        ]
+
+    def meeting_row(self, mid: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM meetings WHERE id = ?", (mid,)).fetchone()
+
+    def item_from_row(self, row: sqlite3.Row) -> Item:
+        return Item(
+            number=row["number"],
+            title=row["title"],
+            title_raw=row["title_raw"],
+            case_number=row["case_number"],
+            closed=bool(row["closed"]),
+            sections=self._sections(row["rowid"]),
+            attachments=self._attachments(row["rowid"]),
+            external_id=row["external_id"],
+        )
+
+    def load_meeting(self, mid: str) -> Meeting | None:
+        row = self.meeting_row(mid)
+        if row is None:
+            return None
+        items = [
+            self.item_from_row(r)
+            for r in self.conn.execute("SELECT * FROM items WHERE meeting_id = ? ORDER BY number", (mid,))
+        ]
+        return Meeting(
+            forum=row["forum"],
+            date=dt.date.fromisoformat(row["date"]),
+            items=items,
+            start_time=row["start_time"],
+            place=row["place"],
+            participants=json.loads(row["participants"]),
+            absentees=json.loads(row["absentees"]),
+            kind=row["kind"],
+            source_format=row["source_format"] or "text",
+            external_id=row["external_id"],
+        )
+
+    def meetings(self, fora: frozenset[str] | None = None) -> list[sqlite3.Row]:
+        rows = self.conn.execute("SELECT * FROM meetings ORDER BY date, forum").fetchall()
+        return [r for r in rows if fora is None or r["forum"] in fora]
+
+    def fora(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT forum FROM meetings ORDER BY forum")]
+
+    def revisions(self, mid: str) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM revisions WHERE meeting_id = ? ORDER BY revision", (mid,)).fetchall()
+
+    # ---- feedback and conversations (written by the chat adapters) -----------------------------
+
+    def add_feedback(
+        self,
+        platform: str,
+        question: str,
+        item_ids: list[str],
+        vote: int,
+        user_hash: str,
+        created_at: str | None = None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO feedback(platform, question, item_ids, vote, user_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (platform, question, json.dumps(item_ids), int(vote), user_hash, created_at or now()),
+        )
+
+    def save_conversation(self, platform: str, channel_id: str, reference: dict) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO conversations(platform, channel_id, reference, updated_at) VALUES (?, ?, ?, ?)",
+            (platform, channel_id, json.dumps(reference, ensure_ascii=False), now()),
+        )
+
+    def conversations(self, platform: str) -> dict[str, dict]:
+        return {
+            r["channel_id"]: json.loads(r["reference"])
+            for r in self.conn.execute("SELECT * FROM conversations WHERE platform = ?", (platform,))
+        }

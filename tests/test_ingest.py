@@ -1,0 +1,85 @@
+import json
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli import main
+from index.ingest import ingest_paths
+from index.store import Store
+from tests.conftest import REAL, SEEDS, needs_shared
+
+
+def _folder(tmp_path: Path, tiny_minutes: str) -> Path:
+    src = tmp_path / "minutes"
+    (src / "sub").mkdir(parents=True)
+    (src / "good.txt").write_text(tiny_minutes, encoding="utf-8")
+    (src / "sub" / "cp1252.txt").write_bytes(tiny_minutes.replace("15-11-2017", "16-11-2017").encode("cp1252"))
+    (src / "sub" / "utf16.txt").write_bytes(tiny_minutes.replace("15-11-2017", "17-11-2017").encode("utf-16"))
+    (src / "copy-of-good.txt").write_text(tiny_minutes, encoding="utf-8")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "notes.txt").write_text("Husk at købe kaffe.\n", encoding="utf-8")
+    (src / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage")
+    os.symlink(src / "missing.txt", src / "dangling.txt")
+    (src / "ignored.docx").write_bytes(b"PK")
+    return src
+
+
+def test_folder_with_bad_files_stores_the_good_ones(tmp_path: Path, store: Store, tiny_minutes: str) -> None:
+    report = ingest_paths(store, [_folder(tmp_path, tiny_minutes)])
+    status = {Path(f.path).name: f.status for f in report.files}
+    assert status["cp1252.txt"] == "added" and status["utf16.txt"] == "added"
+    # the same minutes under another file name: stored once (folders are read in sorted order)
+    assert (status["copy-of-good.txt"], status["good.txt"]) == ("added", "duplicate")
+    reasons = {Path(f.path).name: f.reason for f in report.failed}
+    assert reasons["empty.txt"] == "empty file"
+    assert reasons["notes.txt"].startswith("not minutes")
+    assert "PDF" in reasons["broken.pdf"]
+    assert reasons["dangling.txt"].startswith("cannot read file")
+    assert "ignored.docx" not in status
+    assert store.conn.execute("SELECT count(*) FROM meetings").fetchone()[0] == 3
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    again = ingest_paths(store, [tmp_path / "minutes"])
+    assert {f.status for f in again.files if f.status != "failed"} <= {"unchanged", "duplicate"}
+
+
+def test_cli_ingest_meetings_show_and_exit_codes(tmp_path: Path, tiny_minutes: str) -> None:
+    db = str(tmp_path / "cli.db")
+    good = tmp_path / "good.txt"
+    good.write_text(tiny_minutes, encoding="utf-8")
+    runner = CliRunner()
+    ok = runner.invoke(main, ["ingest", str(good), "--db", db, "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["added"] == 1
+    bad = tmp_path / "bad.txt"
+    bad.write_text("ikke et referat", encoding="utf-8")
+    partial = runner.invoke(main, ["ingest", str(good), str(bad), "--db", db])
+    assert partial.exit_code == 1 and "bad.txt" in partial.output and "not minutes" in partial.output
+    assert runner.invoke(main, ["ingest", str(tmp_path / "nope"), "--db", db]).exit_code == 2
+    listed = json.loads(runner.invoke(main, ["meetings", "--db", db, "--json"]).output)
+    assert listed == [{"id": "chefforum-2017-11-15", "forum": "Chefforum", "date": "2017-11-15", "items": 4,
+                       "source": str(good)}]  # fmt: skip
+    shown = runner.invoke(main, ["show", "chefforum-2017-11-15", "--item", "2", "--db", db])
+    assert "Marie Guldborg tager bagvagten i uge 29." in shown.output
+    assert runner.invoke(main, ["show", "nope", "--db", db]).exit_code == 1
+
+
+def test_db_from_environment(tmp_path: Path, tiny_minutes: str, monkeypatch) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(tiny_minutes, encoding="utf-8")
+    monkeypatch.setenv("REFERENT_DB", str(tmp_path / "env.db"))
+    assert CliRunner().invoke(main, ["ingest", str(good)]).exit_code == 0
+    assert (tmp_path / "env.db").exists()
+
+
+@needs_shared
+def test_seeds_and_real_minutes(tmp_path: Path) -> None:
+    store = Store(tmp_path / "c.db")
+    report = ingest_paths(store, [SEEDS, REAL])
+    assert not report.failed, [(f.path, f.reason) for f in report.failed]
+    counts = {r["id"]: r["item_count"] for r in store.meetings()}
+    assert sorted(counts.values()) == sorted([8, 9, 10, 9, 7, 21, 6])
+    for row in store.conn.execute("SELECT id, closed FROM items"):
+        item = store.item_from_row(store.conn.execute("SELECT * FROM items WHERE id = ?", (row["id"],)).fetchone())
+        assert item.decision.strip() or item.closed or row["id"].startswith("chefforum-2021-05-27#4"), row["id"]
+    assert all(f.status in ("unchanged", "duplicate") for f in ingest_paths(store, [SEEDS, REAL]).files)
