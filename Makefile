@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/referent ingest demo --db $(DB)
+	$(BIN)/referent ingest demo/minutes --db $(DB)
 	$(BIN)/referent serve --db $(DB) --sample
 
 test: $(VENV)/.installed

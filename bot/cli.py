@@ -122,7 +122,9 @@ def reindex(db: str | None) -> None:
 @click.option("--db", help="SQLite database.")
 @click.option("--host", help="Address to listen on (default from config: 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default from config: 8000).")
-@click.option("--public", is_flag=True, help="Allow listening beyond loopback without REFERENT_WEB_TOKEN (public minutes).")
+@click.option(
+    "--public", is_flag=True, help="Allow listening beyond loopback without REFERENT_WEB_TOKEN (public minutes)."
+)
 @click.option("--sample", is_flag=True, help="Print a sample question for the demo.")
 def serve(db: str | None, host: str | None, port: int | None, public: bool, sample: bool) -> None:
     """Web chat, meeting pages, /api/ask, /healthz, and the Slack/Teams endpoints when configured."""
@@ -130,3 +132,53 @@ def serve(db: str | None, host: str | None, port: int | None, public: bool, samp
 
     cfg = load_config()
     run(cfg, db_path(db, cfg), host or cfg.host, port or cfg.port, public=public, sample=sample)
+
+
+@main.command()
+@click.argument("question")
+@click.option("--db", help="SQLite database.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per answer (the contract other tools read).")
+@click.option("--limit", type=int, default=4, show_default=True, help="Number of items to return.")
+def ask(question: str, db: str | None, as_json: bool, limit: int) -> None:
+    """Answer a question; QUESTION '-' reads one question per line from stdin."""
+    from index.answer import answer
+
+    cfg = load_config()
+    store = _store(db)
+    questions = [line.strip() for line in sys.stdin if line.strip()] if question == "-" else [question]
+    out = _console()
+    for q in questions:
+        ans = answer(store, q, fora=cfg.fora_for("cli"), limit=limit, cfg=cfg)
+        if as_json:
+            click.echo(json.dumps(ans.to_dict(), ensure_ascii=False))
+        else:
+            from bot.render.text import render_answer
+
+            out.print(render_answer(ans), soft_wrap=True)
+
+
+@main.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--db", help="SQLite database.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_cmd(file: str, db: str | None, as_json: bool) -> None:
+    """Measure hit@1, hit@3, MRR, key phrase in the first quote and abstention on a JSONL question file."""
+    from index.evaluate import evaluate, load_questions
+
+    report = evaluate(_store(db), load_questions(file), cfg=load_config())
+    metrics = report.metrics()
+    if as_json:
+        click.echo(json.dumps({"metrics": metrics, "rows": [r.__dict__ for r in report.rows]}, ensure_ascii=False))
+        return
+    for r in report.rows:
+        mark = "abstained" if r.abstained else f"rank {r.rank}" if r.rank else "miss"
+        key = " key✓" if r.key_in_quote else ""
+        click.echo(f"{r.id:8} {mark:10}{key:5} top={r.top:16} {r.question}")
+    a = metrics
+    click.echo(
+        f"\nhit@1 {a['hit@1']:.3f}  hit@3 {a['hit@3']:.3f}  MRR {a['mrr']:.3f}  "
+        f"key-in-first-quote {a['key_in_first_quote']:.3f}  ({a['answerable']} answerable, "
+        f"{a['false_abstentions']} wrongly abstained)"
+    )
+    if a["unanswerable"]:
+        click.echo(f"abstention on unanswerable: {a['abstention_accuracy']:.3f} ({a['unanswerable']} questions)")

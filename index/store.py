@@ -174,6 +174,16 @@ class Store:
             return term in self._vocab
         return self.conn.execute("SELECT 1 FROM items_vocab WHERE term = ?", (term,)).fetchone() is not None
 
+    def variants(self, stem: str) -> set[str]:
+        """Known stems that differ from `stem` only by a short ending, either way: Snowball leaves
+        "indført" and "indfør" apart, and the question may use either form."""
+        out = {s for s in (stem[:-1], stem[:-2]) if len(s) >= 5 and self.known_term(s)}
+        rows = self.conn.execute(
+            "SELECT term FROM items_vocab WHERE term > ? AND term < ? LIMIT 20", (stem, stem + "\uffff")
+        ).fetchall()
+        out.update(r[0] for r in rows if len(r[0]) <= len(stem) + 2 and r[0].isalpha())
+        return out
+
     def doc_freq(self, terms: Iterable[str]) -> dict[str, int]:
         out = {}
         for term in set(terms):

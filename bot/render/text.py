@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.model import DECISION, Item, Meeting
+from index.model import DECISION, Answer, Item, Meeting
 
 
 def render_meeting(meeting: Meeting, items: list[Item]) -> str:
@@ -22,4 +22,31 @@ def render_meeting(meeting: Meeting, items: list[Item]) -> str:
             lines += ["", section.text] if section.text else []
         if item.attachments:
             lines += ["", "Bilag:"] + [f"  - {a.title}" for a in item.attachments]
+    return "\n".join(lines)
+
+
+def render_answer(ans: Answer) -> str:
+    from bot.render.common import danish_date
+
+    lines = [f"? {ans.question}", ""]
+    if ans.no_answer:
+        lines.append(ans.message)
+        for hit in ans.suggestions:
+            lines.append(f"  - {hit.meeting.forum} {danish_date(hit.meeting.date)}, punkt {hit.item.number}: "
+                         f"{hit.item.title}  {hit.item.url}")  # fmt: skip
+        return "\n".join(lines)
+    for i, hit in enumerate(ans.answers):
+        head = f"{hit.meeting.forum}, {danish_date(hit.meeting.date)}, punkt {hit.item.number}: {hit.item.title}"
+        if i == 0:
+            lines.append(head)
+            for q in hit.quotes:
+                lines += [f"  {q.section}:", *(f"  > {line}" for line in q.text.splitlines()), ""]
+            lines.append(f"  {hit.item.url}")
+            if hit.case_history:
+                refs = "; ".join(f"{c.forum} {danish_date(c.date)} punkt {c.item_number}" for c in hit.case_history)
+                lines.append(f"  Sagen har også været behandlet: {refs}")
+            if len(ans.answers) > 1:
+                lines += ["", "Andre relevante punkter:"]
+        else:
+            lines.append(f"  - {head}  {hit.item.url}")
     return "\n".join(lines)

@@ -127,6 +127,10 @@ def _item(number: int, block: list[str], wrapped_titles: bool, toc: list[str]) -
             sections.append(Section(heading=heading, kind=kind, text=text))
 
     for line in block[i:]:
+        if kind == ATTACHMENTS:
+            # Bilag closes an item, and attachment titles may read like headings ("Indstilling").
+            buf.append(line)
+            continue
         k = heading_kind(line)
         if k is None and is_caps_heading(line):
             k = OTHER

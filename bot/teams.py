@@ -1,0 +1,423 @@
+"""Microsoft Teams adapter, built on the Teams SDK for Python (microsoft-teams-apps).
+
+The SDK's `App` does the Teams protocol: it validates the Bot Connector's JWT on every incoming
+activity, parses and routes it, and sends replies to the activity's serviceUrl. Our own FastAPI
+server owns HTTP, so the `App` gets an adapter that merely captures the route the SDK wants to
+register; `mount_teams` puts that handler on the server's app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from microsoft_teams.api import (
+    Account,
+    AdaptiveCardActionMessageResponse,
+    AdaptiveCardInvokeActivity,
+    Attachment,
+    ConversationAccount,
+    ConversationReference,
+    ConversationUpdateActivity,
+    InstalledActivity,
+    InvokeResponse,
+    MessageActivity,
+    MessageActivityInput,
+)
+from microsoft_teams.api.activities.utils import StripMentionsTextOptions, strip_mentions_text
+from microsoft_teams.apps import ActivityContext, App
+from microsoft_teams.apps.http.adapter import HttpRequest, HttpResponse, HttpRouteHandler
+from microsoft_teams.common import ClientOptions
+
+from bot.render.common import EMPTY, TOO_LONG
+from bot.render.teams import VOTE_VERB, answer_card
+from index.model import AnswerFn
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 2_000
+MAX_BODY = 256 * 1024  # Teams activities are a few KB; anything this big is not from Teams
+RATE_LIMIT = 10  # questions per user per minute
+HTTP_TIMEOUT = 15.0  # the SDK's default is no timeout at all, which could hang a reply forever
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+_TEST_KEY = "referent-tests-only-never-a-real-secret"
+
+ENGLISH = "Jeg svarer på dansk, fordi referaterne er på dansk. Prøv fx: hvad blev besluttet om adgangskontrol?"
+RATE_LIMITED = "Du har stillet mange spørgsmål på kort tid. Vent et øjeblik, og prøv så igen."
+FAILED = "Beklager, noget gik galt, da jeg ledte i referaterne. Prøv igen om lidt."
+THANKS = "Tak for din tilbagemelding."
+VOTE_FAILED = "Beklager, din stemme blev ikke gemt. Prøv igen senere."
+UNKNOWN_ACTION = "Den handling kender jeg ikke."
+
+
+@dataclass(frozen=True)
+class TeamsCredentials:
+    client_id: str
+    client_secret: str = field(repr=False)
+    tenant_id: str
+
+
+def teams_credentials_from_env(environ: Mapping[str, str] | None = None) -> TeamsCredentials | None:
+    """CLIENT_ID, CLIENT_SECRET and TENANT_ID, or None unless all three are set."""
+    env = os.environ if environ is None else environ
+    values = [env.get(k, "").strip() for k in ("CLIENT_ID", "CLIENT_SECRET", "TENANT_ID")]
+    return TeamsCredentials(*values) if all(values) else None
+
+
+# ---- reading questions ---------------------------------------------------------------------
+
+_AT = re.compile(r"<at\b[^>]*>(.*?)</at>", re.S | re.I)
+_LEADING_AT = re.compile(r"^\s*<at\b[^>]*>.*?</at>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+_EN = frozenset("what which who when where why how the was were is are did does decided decision about "
+                "meeting minutes please regarding".split())  # fmt: skip
+_DA = frozenset("hvad hvilke hvilken hvem hvornår hvor hvorfor hvordan blev er var om det den der og at "
+                "på til med for besluttet beslutning møde mødet referat".split())  # fmt: skip
+
+
+def question_text(activity: MessageActivity) -> str:
+    """The user's question without the bot's @mention; other people's mentions keep their names."""
+    raw = activity.text or ""
+    text = strip_mentions_text(activity, StripMentionsTextOptions(account_id=activity.recipient.id)) or ""
+    if text == raw.strip() and not _is_personal(activity):
+        # Teams sometimes leaves out the mention entity; the bot's tag then leads the text.
+        text = _LEADING_AT.sub("", text)
+    text = html.unescape(_TAG.sub(" ", _AT.sub(r"\1", text)))
+    return " ".join(text.split())
+
+
+def looks_english(text: str) -> bool:
+    lowered = text.lower()
+    if re.search("[æøå]", lowered):
+        return False
+    words = re.findall(r"[a-z]+", lowered)
+    english = sum(w in _EN for w in words)
+    return english >= 2 and english > sum(w in _DA for w in words)
+
+
+def polite_reply(text: str) -> str | None:
+    """A Danish reply for input that is not a question we can search for, else None."""
+    if not any(ch.isalnum() for ch in text):  # empty, or only emoji and punctuation
+        return EMPTY
+    if len(text) > MAX_QUESTION:
+        return TOO_LONG
+    if looks_english(text):
+        return ENGLISH
+    return None
+
+
+class RateLimiter:
+    """At most `limit` questions per key in any `window` seconds, kept in memory."""
+
+    def __init__(self, limit: int = RATE_LIMIT, window: float = 60.0, clock: Callable[[], float] = time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self._hits: dict[str, deque[float]] = {}
+
+    def allow(self, key: str) -> bool:
+        now = self.clock()
+        hits = self._hits.setdefault(key, deque())
+        while hits and now - hits[0] >= self.window:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return False
+        hits.append(now)
+        return True
+
+
+def user_hash(account: Account) -> str:
+    """Feedback is tied to a person without storing who: sha256 of the Entra object id (or Teams id)."""
+    return hashlib.sha256((account.aad_object_id or account.id).encode()).hexdigest()
+
+
+def _is_personal(activity: Any) -> bool:
+    return activity.conversation.conversation_type == "personal"
+
+
+# ---- conversation references ---------------------------------------------------------------
+
+
+def place_id(activity: Any) -> str:
+    """The channel (or chat) id without ';messageid=…', as config/referent.toml's [access.teams] uses it."""
+    data = activity.channel_data
+    channel = data.channel.id if data and data.channel else None
+    return channel or activity.conversation.id.split(";")[0]
+
+
+def conversation_payload(activity: Any) -> dict:
+    """What conversation_fn stores so the digest can later post to this channel or chat."""
+    data = activity.channel_data
+    # The bare channel id: a proactive post then starts a new thread instead of landing in an old one.
+    conversation_id = place_id(activity)
+    tenant = activity.conversation.tenant_id or (data.tenant.id if data and data.tenant else None)
+    reference = ConversationReference(
+        service_url=activity.service_url,
+        channel_id="msteams",
+        bot=Account(id=activity.recipient.id, name=activity.recipient.name),
+        conversation=ConversationAccount(
+            id=conversation_id,
+            tenant_id=tenant,
+            conversation_type=activity.conversation.conversation_type,
+            is_group=activity.conversation.is_group,
+        ),
+    )
+    return {
+        "platform": "teams",
+        "channel_id": conversation_id,
+        "team_id": data.team.id if data and data.team else None,
+        "service_url": activity.service_url,
+        "tenant_id": tenant,
+        "reference": reference.model_dump(mode="json", exclude_none=True),
+    }
+
+
+def card_message(card: dict, **fields: Any) -> MessageActivityInput:
+    # The card stays a plain dict: round-tripping it through the SDK's card model could drop fields.
+    return MessageActivityInput(**fields).add_attachments(Attachment(content_type=CARD_TYPE, content=card))
+
+
+# ---- the bot -------------------------------------------------------------------------------
+
+
+class _RouteCapture:
+    """HttpServerAdapter that keeps the SDK's route handlers instead of serving them itself."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, HttpRouteHandler] = {}
+
+    def register_route(self, method: str, path: str, handler: HttpRouteHandler) -> None:
+        self.routes[path] = handler
+
+    def serve_static(self, path: str, directory: str) -> None:
+        raise NotImplementedError("Referent serves no Teams tabs")
+
+    async def start(self, port: int) -> None:
+        raise NotImplementedError("`referent serve` runs the web server")
+
+    async def stop(self) -> None:
+        return None
+
+
+def _new_app(
+    credentials: TeamsCredentials | None, adapter: _RouteCapture, *, test_token: str | None, **options: Any
+) -> App:
+    options.update(client=ClientOptions(timeout=HTTP_TIMEOUT), http_server_adapter=adapter)
+    if test_token is None:
+        if credentials is None:
+            raise ValueError("Teams needs CLIENT_ID, CLIENT_SECRET and TENANT_ID")
+        # Passed explicitly: otherwise the SDK reads DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS
+        # from the environment, a switch a deployment could leave on by mistake.
+        return App(client_id=credentials.client_id, client_secret=credentials.client_secret,
+                   tenant_id=credentials.tenant_id, dangerously_allow_unauthenticated_requests=False,
+                   **options)  # fmt: skip
+    # Tests only: a fixed outbound token (no Entra call) and no inbound JWT check (no JWKS fetch).
+    # The SDK parses outbound tokens as JWTs, so the test label travels as the `sub` claim.
+    token = jwt.encode({"sub": test_token, "exp": int(time.time()) + 3600}, _TEST_KEY, algorithm="HS256")
+    return App(client_id=credentials.client_id if credentials else "referent-test",
+               token=lambda scope, tenant=None: token,
+               dangerously_allow_unauthenticated_requests=True, **options)  # fmt: skip
+
+
+class TeamsBot:
+    """The SDK App with Referent's handlers; `mount_teams` serves it, `handle` feeds it."""
+
+    def __init__(
+        self,
+        app: App,
+        routes: _RouteCapture,
+        answer_fn: AnswerFn,
+        feedback_fn: Callable[[dict], None],
+        conversation_fn: Callable[[dict], None],
+        fora_for: Callable[[str | None, bool], frozenset[str] | None],
+        limiter: RateLimiter,
+    ) -> None:
+        self.app, self._routes = app, routes
+        self._answer_fn, self._feedback_fn = answer_fn, feedback_fn
+        self._conversation_fn, self._fora_for = conversation_fn, fora_for
+        self._limiter = limiter
+        self._known: set[str] = set()
+        self._initialized = False
+        app.on_message(self._on_message)
+        app.on_card_action(self._on_card_action)
+        app.on_conversation_update(self._on_conversation_update)
+        app.on_install_add(self._on_install)
+
+    async def handle(self, body: dict, headers: Mapping[str, str]) -> HttpResponse:
+        """Authenticate and process one Bot Connector POST; returns the SDK's status and body."""
+        if not self._initialized:
+            await self.app.initialize()  # registers the messaging route on our capturing adapter
+            self._initialized = True
+        endpoint = self._routes.routes[self.app.server.messaging_endpoint]
+        return await endpoint(HttpRequest(body=body, headers=dict(headers)))
+
+    async def _on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
+        activity = ctx.activity
+        await self._remember(activity)
+        try:
+            reply: str | dict = await self._reply(activity)
+        except Exception:
+            log.exception("Teams question failed")
+            reply = FAILED
+        fields = {"reply_to_id": activity.id}
+        message = (
+            MessageActivityInput(text=reply, **fields) if isinstance(reply, str) else card_message(reply, **fields)
+        )
+        try:
+            await ctx.send(message)
+        except Exception:
+            log.exception("Teams reply could not be sent")
+
+    async def _reply(self, activity: MessageActivity) -> str | dict:
+        text = question_text(activity)
+        polite = polite_reply(text)
+        if polite:
+            return polite
+        if not self._limiter.allow(user_hash(activity.from_)):
+            return RATE_LIMITED
+        personal = _is_personal(activity)
+        fora = self._fora_for(None if personal else place_id(activity), personal)
+        answer = await asyncio.to_thread(self._answer_fn, text, fora)
+        return answer_card(answer, question=text)
+
+    async def _on_card_action(self, ctx: ActivityContext[AdaptiveCardInvokeActivity]) -> InvokeResponse:
+        action = ctx.activity.value.action
+        data = action.data or {}
+        vote = data.get("vote")
+        if action.verb != VOTE_VERB or isinstance(vote, bool) or vote not in (1, -1):
+            return _invoke_message(UNKNOWN_ACTION)
+        raw_ids = data.get("item_ids")
+        record = {
+            "platform": "teams",
+            "question": str(data.get("question", ""))[:MAX_QUESTION],
+            "item_ids": [i[:200] for i in raw_ids if isinstance(i, str)][:10] if isinstance(raw_ids, list) else [],
+            "vote": int(vote),
+            "user_hash": user_hash(ctx.activity.from_),
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        try:
+            await asyncio.to_thread(self._feedback_fn, record)
+        except Exception:
+            log.exception("Teams vote could not be stored")
+            return _invoke_message(VOTE_FAILED)
+        return _invoke_message(THANKS)
+
+    async def _on_conversation_update(self, ctx: ActivityContext[ConversationUpdateActivity]) -> None:
+        bot_id = ctx.activity.recipient.id
+        if any(member.id == bot_id for member in ctx.activity.members_added or []):
+            await self._remember(ctx.activity, force=True)
+
+    async def _on_install(self, ctx: ActivityContext[InstalledActivity]) -> None:
+        await self._remember(ctx.activity, force=True)
+
+    async def _remember(self, activity: Any, *, force: bool = False) -> None:
+        """Store the conversation reference on install and on first contact (once per process)."""
+        try:
+            payload = conversation_payload(activity)
+            if force or payload["channel_id"] not in self._known:
+                await asyncio.to_thread(self._conversation_fn, payload)
+                self._known.add(payload["channel_id"])
+        except Exception:
+            log.exception("Teams conversation reference could not be stored")
+
+
+def _invoke_message(text: str) -> InvokeResponse:
+    return InvokeResponse(status=200, body=AdaptiveCardActionMessageResponse(value=text))
+
+
+def create_teams_bot(
+    answer_fn: AnswerFn,
+    *,
+    feedback_fn: Callable[[dict], None],
+    conversation_fn: Callable[[dict], None],
+    fora_for: Callable[[str | None, bool], frozenset[str] | None],
+    credentials: TeamsCredentials | None,
+    rate_limiter: RateLimiter | None = None,
+    _unauthenticated_for_tests: bool = False,
+) -> TeamsBot:
+    """The Teams bot. `credentials` are required; only tests may pass `_unauthenticated_for_tests`."""
+    routes = _RouteCapture()
+    app = _new_app(credentials, routes, test_token="test-token" if _unauthenticated_for_tests else None)
+    return TeamsBot(app, routes, answer_fn, feedback_fn, conversation_fn, fora_for, rate_limiter or RateLimiter())
+
+
+def mount_teams(fastapi_app: FastAPI, bot: TeamsBot, path: str = "/api/messages") -> None:
+    """Serve the bot's messaging endpoint on our FastAPI app."""
+
+    @fastapi_app.post(path, include_in_schema=False)
+    async def teams_messages(request: Request) -> Response:
+        body = await _read_json(request)
+        if body is None:
+            return JSONResponse({"error": "Bad request"}, status_code=400)
+        result = await bot.handle(body, request.headers)
+        if result.get("body") is None:
+            return Response(status_code=result["status"])
+        return JSONResponse(result["body"], status_code=result["status"])
+
+
+async def _read_json(request: Request) -> dict | None:
+    length = request.headers.get("content-length") or "0"
+    if not length.isdigit() or int(length) > MAX_BODY:
+        return None
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_BODY:
+            return None
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+# ---- proactive posts (the digest) ----------------------------------------------------------
+
+
+async def send_proactive_async(
+    reference: Mapping[str, Any],
+    card: dict,
+    *,
+    credentials: TeamsCredentials | None,
+    _token_for_tests: str | None = None,
+) -> str:
+    """Post an Adaptive Card to a stored conversation; returns the new activity's id.
+
+    `reference` is what conversation_fn received, or its "reference" part.
+    """
+    ref = ConversationReference.model_validate(reference.get("reference", reference))
+    # A fresh App per post: the digest runs on its own event loop, and the SDK's HTTP clients
+    # must not be shared between loops.
+    app = _new_app(credentials, _RouteCapture(), test_token=_token_for_tests, service_url=ref.service_url)
+    try:
+        await app.initialize()
+        sent = await app.send(ref.conversation.id, card_message(card), service_url=ref.service_url)
+        return sent.id
+    finally:
+        await app.api.http.http.aclose()
+        await app.http_client.http.aclose()
+
+
+def send_proactive(
+    reference: Mapping[str, Any],
+    card: dict,
+    *,
+    credentials: TeamsCredentials | None,
+    _token_for_tests: str | None = None,
+) -> str:
+    """Blocking `send_proactive_async` for the scheduler's worker thread (no running event loop)."""
+    return asyncio.run(
+        send_proactive_async(reference, card, credentials=credentials, _token_for_tests=_token_for_tests)
+    )

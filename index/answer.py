@@ -1,0 +1,152 @@
+"""Question -> Answer: filters, intent, retrieval, quotes, case history, abstention, precedent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from index.config import Config, load_config
+from index.links import item_url, meeting_url
+from index.model import DECISION, Answer, CaseRef, Hit, ItemRef, MeetingRef
+from index.passages import passages
+from index.question import MAX_QUESTION, Query, parse
+from index.quotes import choose_quotes
+from index.search import Candidate, rerank, retrieve
+from index.store import Store
+
+MIN_COVERAGE = 0.55
+MAX_HISTORY = 8
+
+NO_ANSWER = "Jeg fandt ikke noget i referaterne, der svarer på det."
+NO_ANSWER_SUGGEST = "Jeg fandt ikke noget, der svarer præcist. Måske er et af disse punkter relevant:"
+EMPTY_QUESTION = "Skriv et spørgsmål om referaterne, fx: hvad blev besluttet om adgangskontrol?"
+TOO_LONG = "Dit spørgsmål er for langt. Skriv det gerne kortere, så finder jeg svaret."
+
+
+def answer(
+    store: Store,
+    question: str,
+    *,
+    fora: frozenset[str] | None = None,
+    limit: int = 4,
+    cfg: Config | None = None,
+    today: dt.date | None = None,
+) -> Answer:
+    """Answer `question` from the minutes the caller may see (`fora`, None = all)."""
+    cfg = cfg or load_config()
+    if not question.strip():
+        return Answer(question=question, no_answer=True, message=EMPTY_QUESTION)
+    if len(question) > MAX_QUESTION:
+        return Answer(question=question[:200], no_answer=True, message=TOO_LONG)
+    visible = [f for f in store.fora() if fora is None or f in fora]
+    query = parse(
+        question, store.analyzer, known=store.known_term, doc_freq=store.doc_freq, total=store.item_count(),
+        fora=visible, today=today, variants=store.variants,
+    )  # fmt: skip
+    scope = fora
+    if query.fora is not None:
+        scope = query.fora if fora is None else query.fora & fora
+    ranked = rerank(store, query, retrieve(store, query, scope))
+    ans = Answer(question=question, no_answer=False, message="", intent=query.intent, filters=query.filters)
+    good = [c for c in ranked if _answers(query, c)]
+    if not good:
+        ans.no_answer = True
+        ans.suggestions = [_hit(store, cfg, c, query, scope, quotes=False) for c in ranked[:3]]
+        ans.message = NO_ANSWER_SUGGEST if ans.suggestions else NO_ANSWER
+        return ans
+    if query.intent == "precedent":
+        good.sort(key=lambda c: c.row["date"], reverse=True)
+        ans.answers = [_hit(store, cfg, c, query, scope) for c in good[: max(limit, 6)]]
+        ans.message = f"Sagen er behandlet på {len({c.row['meeting_id'] for c in good})} møde(r); nyeste først."
+    else:
+        ans.answers = [_hit(store, cfg, c, query, scope) for c in good[:limit]]
+        ans.message = _message(ans.answers[0])
+    return ans
+
+
+def _answers(query: Query, cand: Candidate) -> bool:
+    """Enough evidence: the item covers most of the question, its most specific known word, and every
+    long word the corpus does not know (a topic the minutes may simply not have)."""
+    if not query.concepts:
+        return bool(query.case_number)
+    if cand.coverage < MIN_COVERAGE:
+        return False
+    pairs = list(zip(query.concepts, cand.credit, strict=True))
+    if any(c.required and cr < 0.8 for c, cr in pairs):
+        return False
+    known = [(c, cr) for c, cr in pairs if c.known]
+    if not known:
+        return False
+    rarest = max(c.weight for c, _ in known)
+    return all(cr >= 0.8 for c, cr in known if c.weight >= rarest)
+
+
+def _message(hit: Hit) -> str:
+    from_decision = hit.quotes and hit.quotes[0].kind == DECISION
+    where = f"{hit.meeting.forum} {_danish_date(hit.meeting.date)}, punkt {hit.item.number}"
+    return f"{'Beslutningen' if from_decision else 'Svaret'} står i {where}: {hit.item.title}"
+
+
+def _danish_date(iso: str) -> str:
+    months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+              "november", "december"]  # fmt: skip
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day}. {months[d.month - 1]} {d.year}"
+
+
+def _hit(store: Store, cfg: Config, cand: Candidate, query: Query, fora, *, quotes: bool = True) -> Hit:
+    row = cand.row
+    mrow = store.meeting_row(row["meeting_id"])
+    title = f"Referat {row['forum']} {dt.date.fromisoformat(row['date']):%d-%m-%Y}"
+    meeting = MeetingRef(
+        id=row["meeting_id"], forum=row["forum"], date=row["date"], title=title,
+        url=meeting_url(cfg, row["meeting_id"], row["forum"], row["date"], mrow["external_id"] if mrow else None),
+    )  # fmt: skip
+    item = ItemRef(
+        number=row["number"], title=row["title"], case_number=row["case_number"], closed=bool(row["closed"]),
+        url=item_url(cfg, row["meeting_id"], row["forum"], row["date"], row["number"],
+                     meeting_external_id=mrow["external_id"] if mrow else None, item_external_id=row["external_id"]),
+    )  # fmt: skip
+    return Hit(
+        meeting=meeting,
+        item=item,
+        quotes=choose_quotes(cand, query) if quotes else [],
+        score=cand.score,
+        case_history=case_history(store, cfg, row, fora),
+    )
+
+
+def case_history(store: Store, cfg: Config, row: dict, fora: frozenset[str] | None) -> list[CaseRef]:
+    """Other meetings' items with the same case number, oldest first (same-meeting items are not history)."""
+    if not row["case_number"]:
+        return []
+    rows = store.conn.execute(
+        "SELECT * FROM items WHERE case_number = ? AND meeting_id != ? ORDER BY date, number",
+        (row["case_number"], row["meeting_id"]),
+    ).fetchall()
+    out = []
+    for r in rows:
+        if fora is not None and r["forum"] not in fora:
+            continue
+        out.append(
+            CaseRef(
+                meeting_id=r["meeting_id"],
+                date=r["date"],
+                forum=r["forum"],
+                item_number=r["number"],
+                title=r["title"],
+                url=item_url(
+                    cfg, r["meeting_id"], r["forum"], r["date"], r["number"], item_external_id=r["external_id"]
+                ),
+                decision=_first_decision_sentence(store, r["rowid"]),
+            )  # fmt: skip
+        )
+    return out[-MAX_HISTORY:]
+
+
+def _first_decision_sentence(store: Store, rowid: int) -> str:
+    for section in store._sections(rowid):
+        if section.kind == DECISION and section.text.strip():
+            spans = passages(section.text)
+            if spans:
+                return section.text[spans[0][0] : spans[0][1]]
+    return ""

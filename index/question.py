@@ -1,0 +1,233 @@
+"""Read a Danish question: what it asks for (intent), which filters it sets, and its content terms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from index.analyze import Analyzer, fold, normalize
+
+MAX_QUESTION = 2000
+MONTHS = {
+    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6,
+    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+}  # fmt: skip
+
+# Intent patterns on the normalised question (lower case, aa folded). Order: the first match wins.
+_INTENTS = [
+    (
+        "precedent",
+        r"\b(tidligere|hvornår har vi (før|tidligere)|før i tiden|hvilke møder|har .* (før|tidligere) været|historik(ken)?|hvor .* behandlet)\b",
+    ),
+    ("status", r"\b(status|hvor langt|seneste nyt|nyeste|hvordan går det|hvad sker der)\b"),
+    ("who", r"\bhvem\b"),
+    ("when", r"\b(hvornår|hvilken dato|hvilken dag|deadline|frist(en)?|tidsplan(en)?)\b"),
+    ("amount", r"\b(hvor meget|hvor mange|hvad koste[rt]?|beløb(et)?|pris(en)?|hvor stor)\b"),
+    ("why", r"\b(hvorfor|begrundelse(n)?|baggrund(en)? for)\b"),
+    (
+        "where",
+        r"^\s*hvor\b(?!\s+(meget|mange|stor|store|langt|tit|ofte|længe))|\b(placering(en)?|adresse(n)?|hvilken vej)\b",
+    ),
+    ("decision", r"\b(beslut\w*|vedt[ao]g\w*|godkend\w*|hvad sagde|konklu\w*|blev .* enige|aftalt)\b"),
+    ("fact", r"^\s*(hvad|hvilke[tn]?|hvor)\b"),
+]
+# Words that only carry the question's intent; they are not searched for.
+_INTENT_WORDS = frozenset(
+    "beslut beslutning besluttet besluttede vedtag vedtaget vedtog godkend godkendt godkendte sagd sagde sige "
+    "status tidliger tidligere behandl behandlet hvornår seneste nyeste historik referat referater møde møder mødet "
+    "sag sagen punkt punktet spørgsmål konkluder konklusion aftalt nyt går sker skete sket før egentlig mon lige gerne "
+    "venligst helst nogensinde overhovedet fortæl vide ved find".split()
+)
+_CASE = re.compile(
+    r"\b(\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅa-zæøå0-9]\d{2}-\d+-\d{2}|[A-ZÆØÅa-zæøå]{2,6}-\d{4}-\d{3,8}|\d{2}/\d{3,7})\b"
+)
+_MONTHS = "|".join(MONTHS)
+
+
+@dataclass
+class Concept:
+    """One thing the question asks about, with the terms that count as finding it."""
+
+    surface: str
+    terms: frozenset[str]  # any of these stems in an item means the concept is there
+    parts: tuple[str, ...] = ()  # compound parts: all of them in one passage is partial evidence
+    weight: float = 1.0  # idf
+    known: bool = True  # does the corpus use this word at all?
+
+    @property
+    def required(self) -> bool:
+        """Words the corpus never uses can only be matched through their compound parts. A long unknown word
+        (a topic such as "svømmehal" or "trampoliner") must be found for an answer to count; a short one
+        ("gik", "luften") is more likely a paraphrase and is left out of the evidence."""
+        return not self.known and (bool(self.parts) or len(self.surface) >= 8)
+
+
+@dataclass
+class Query:
+    question: str
+    intent: str = "topic"
+    concepts: list[Concept] = field(default_factory=list)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None  # inclusive
+    fora: frozenset[str] | None = None  # from the question ("i Teknisk Udvalg")
+    case_number: str | None = None
+    truncated: bool = False
+
+    @property
+    def search_terms(self) -> set[str]:
+        out: set[str] = set()
+        for c in self.concepts:
+            out |= c.terms
+            out.update(c.parts)
+        return out
+
+    @property
+    def filters(self) -> dict:
+        d: dict = {}
+        if self.date_from:
+            d["date_from"] = self.date_from.isoformat()
+        if self.date_to:
+            d["date_to"] = self.date_to.isoformat()
+        if self.fora:
+            d["fora"] = sorted(self.fora)
+        if self.case_number:
+            d["case_number"] = self.case_number
+        return d
+
+
+def _date_filter(text: str, today: dt.date) -> tuple[dt.date | None, dt.date | None, str]:
+    """Find a date range in the question; return it and the text with the phrase removed."""
+    rules: list[tuple[str, Callable[[re.Match], tuple[dt.date | None, dt.date | None]]]] = [
+        (r"\b(?:mellem|fra)\s+(\d{4})\s+(?:og|til)\s+(\d{4})\b",
+         lambda m: (dt.date(int(m[1]), 1, 1), dt.date(int(m[2]), 12, 31))),
+        (rf"\b(?:i|fra)\s+({_MONTHS})\s+(\d{{4}})\b",
+         lambda m: _month(int(m[2]), MONTHS[m[1]])),
+        (r"\b(?:siden|efter)\s+(\d{4})\b", lambda m: (dt.date(int(m[1]), 1, 1), None)),
+        (r"\b(?:før|inden)\s+(\d{4})\b", lambda m: (None, dt.date(int(m[1]) - 1, 12, 31))),
+        (r"\bsidste år\b", lambda m: (dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31))),
+        (r"\bi år\b", lambda m: (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))),
+        (r"\b(?:i|fra)\s+(?:året\s+)?(\d{4})\b(?!\s*[-/])", lambda m: (dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31))),
+    ]  # fmt: skip
+    for pattern, make in rules:
+        m = re.search(pattern, text)
+        if m:
+            try:
+                lo, hi = make(m)
+            except ValueError:
+                continue
+            return lo, hi, text[: m.start()] + " " + text[m.end() :]
+    return None, None, text
+
+
+def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return dt.date(year, month, 1), nxt - dt.timedelta(days=1)
+
+
+def _forum_filter(text: str, fora: list[str], analyzer: Analyzer) -> tuple[frozenset[str] | None, str]:
+    words = set(analyzer.terms(text))
+    hits = set()
+    for forum in fora:
+        stems = set(analyzer.terms(forum))
+        if stems and stems <= words:
+            hits.add(forum)
+        elif "byråd" in words and any(s in ("byråd", "kommunalbestyrels") for s in stems):
+            hits.add(forum)
+    if not hits:
+        return None, text
+    for forum in hits:
+        for word in forum.split():
+            text = re.sub(rf"\b{re.escape(fold(normalize(word)))}\w*", " ", text)
+    return frozenset(hits), text
+
+
+def parse(
+    question: str,
+    analyzer: Analyzer,
+    *,
+    known: Callable[[str], bool],
+    doc_freq: Callable[[list[str]], dict[str, int]],
+    total: int,
+    fora: list[str] = (),
+    today: dt.date | None = None,
+    variants: Callable[[str], set[str]] | None = None,
+) -> Query:
+    q = Query(question=question)
+    text = question[:MAX_QUESTION]
+    q.truncated = len(question) > MAX_QUESTION
+    norm = fold(normalize(text))
+    for name, pattern in _INTENTS:
+        if re.search(pattern, norm):
+            q.intent = name
+            break
+    case = _CASE.search(text)
+    if case:
+        q.case_number = case.group(1)
+        norm = norm.replace(case.group(1).lower(), " ")
+    q.date_from, q.date_to, norm = _date_filter(norm, today or dt.date.today())
+    q.fora, norm = _forum_filter(norm, list(fora), analyzer)
+    q.concepts = _concepts(norm, analyzer, known)
+    if variants is not None:
+        for c in q.concepts:
+            c.terms = c.terms | {v for t in c.terms if len(t) >= 5 and not t[0].isdigit() for v in variants(t)}
+    df = doc_freq([t for c in q.concepts for t in (*c.terms, *c.parts)])
+    n = max(total, 1)
+    for c in q.concepts:
+        freq = max((df.get(t, 0) for t in c.terms), default=0)
+        c.known = freq > 0
+        if freq == 0 and c.parts:
+            freq = min(df.get(p, 0) for p in c.parts)
+        c.weight = math.log(1 + (n - freq + 0.5) / (freq + 0.5))
+    return q
+
+
+def _concepts(text: str, analyzer: Analyzer, known: Callable[[str], bool]) -> list[Concept]:
+    tokens = [(kind, w) for kind, w in analyzer.words(text)]
+    concepts: list[Concept] = []
+    seen: set[str] = set()
+    i = 0
+    while i < len(tokens):
+        kind, word = tokens[i]
+        if kind != "word":
+            if word not in seen:
+                seen.add(word)
+                concepts.append(Concept(word, frozenset([word])))
+            i += 1
+            continue
+        word = analyzer.respell(word, known)
+        # "adgangs kontrol" -> "adgangskontrol" when the corpus knows the joined word
+        if i + 1 < len(tokens) and tokens[i + 1][0] == "word":
+            joined = _join(word, analyzer.respell(tokens[i + 1][1], known), analyzer, known)
+            if joined:
+                stem = analyzer.stem(joined)
+                parts = (analyzer.stem(word), analyzer.stem(tokens[i + 1][1]))
+                if stem not in seen:
+                    seen.add(stem)
+                    concepts.append(Concept(joined, frozenset([stem]), parts))
+                i += 2
+                continue
+        i += 1
+        if word in analyzer.stopwords or len(word) < 2:
+            continue
+        stem = analyzer.stem(word)
+        if stem in _INTENT_WORDS or word in _INTENT_WORDS or stem in seen:
+            continue
+        seen.add(stem)
+        terms = {stem} | set(analyzer.synonyms.get(stem, ()))
+        parts: tuple[str, ...] = ()
+        if len(word) >= 8:
+            parts = tuple(analyzer.split(word, known))
+        concepts.append(Concept(word, frozenset(terms), parts))
+    return concepts
+
+
+def _join(a: str, b: str, analyzer: Analyzer, known: Callable[[str], bool]) -> str | None:
+    if a in analyzer.stopwords or b in analyzer.stopwords or len(a) < 3 or len(b) < 3:
+        return None
+    for candidate in (a + b, a + "s" + b, a + "e" + b):
+        if known(analyzer.stem(candidate)):
+            return candidate
+    return None

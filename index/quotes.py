@@ -1,0 +1,129 @@
+"""Choose what to quote from an item: 1–3 sentences cut by offsets from the stored text (verbatim)."""
+
+from __future__ import annotations
+
+import re
+
+from index.model import DECISION, PROPOSAL, Quote
+from index.question import Query
+from index.search import AMOUNT, DATE, DECISIVE, NAME, PLACE, Candidate, Passage
+
+MAX_QUOTE = 450
+BARE_APPROVAL = re.compile(
+    r"^\s*(godkendt|tiltrådt|vedtaget|indstillingen (blev )?(godkendt|tiltrådt|vedtaget)|som indstillet|"
+    r"anbefales|indstillingen anbefales)\.?\s*$",
+    re.IGNORECASE,
+)
+_CONTEXT_KINDS = {"anledning", "baggrund", "resume", "sagsfremstilling", "intro"}
+_EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE}
+
+
+def _window(cand: Candidate, anchor: Passage) -> Quote:
+    """The anchor passage, extended over a lead-in colon or a very short sentence, up to 3 passages."""
+    same = [p for p in cand.passages if p.section == anchor.section]
+    i = same.index(anchor)
+    chosen = [anchor]
+    text = cand.sections[anchor.section].text
+    # a lead-in ("... med følgende bemærkninger:") means nothing without what follows it
+    while len(chosen) < 3 and i + len(chosen) < len(same):
+        last = chosen[-1]
+        span = text[chosen[0].start : last.end]
+        if last.end - last.start < 60 or text[last.start : last.end].rstrip().endswith(":"):
+            nxt = same[i + len(chosen)]
+            if nxt.end - chosen[0].start > MAX_QUOTE and len(span) > 40:
+                break
+            chosen.append(nxt)
+        else:
+            break
+    section = cand.sections[anchor.section]
+    start, end = chosen[0].start, chosen[-1].end
+    return Quote(section=section.heading or _label(section.kind), text=text[start:end], start=start, kind=section.kind)
+
+
+def _label(kind: str) -> str:
+    return {DECISION: "Beslutning", PROPOSAL: "Indstilling", "intro": "Sagsfremstilling"}.get(kind, kind.capitalize())
+
+
+def _best(cand: Candidate, allowed: set[int], query: Query, *, first_bonus: float = 0.0) -> Passage | None:
+    pool = [p for p in cand.passages if p.section in allowed]
+    if not pool:
+        return None
+    evidence = _EVIDENCE.get(query.intent)
+    question_numbers = set(re.findall(r"\d+(?:[.,]\d+)?", query.question))
+    top = max(p.score for p in pool) or 1.0
+    wanted = {t for c in query.concepts for t in c.terms}
+    # The last decision section has the final word ("Beslutning:" after the discussion, or the latest body's
+    # "Beslutning i ... den ..."); its opening sentence is the natural quote.
+    last = max(pool, key=lambda p: p.section).section
+    lead = next(p for p in pool if p.section == last)
+
+    def value(p: Passage) -> float:
+        text = cand.sections[p.section].text[p.start : p.end]
+        v = 0.5 * p.score / top + p.coverage + 0.15 * p.proximity
+        if evidence is not None:
+            found = [m for m in evidence.finditer(text)]
+            if query.intent in ("amount", "fact"):
+                found = [m for m in found if re.sub(r"\D*$", "", m.group(0)) not in question_numbers]
+            if found:
+                # the answer usually stands right next to the question's own words ("opstart den 1. december")
+                v += 0.5 + (0.3 if _near(found, text, wanted) else 0.0)
+        if evidence is None and DECISIVE.search(text):
+            v += 0.25
+        if text.rstrip().endswith(":"):
+            v -= 0.2
+        if p is lead and not text.rstrip().endswith(":"):
+            v += first_bonus
+        if cand.sections[p.section].kind == DECISION:
+            v += 0.15
+        return v
+
+    return max(pool, key=value)
+
+
+def _near(found: list[re.Match], text: str, wanted: set[str], reach: int = 30) -> bool:
+    """Is one of the evidence matches within `reach` characters of a word of the question?"""
+    from index.analyze import get_analyzer
+
+    a = get_analyzer()
+    spots = [m.start() for m in re.finditer(r"\w+", text) if (a.terms(m.group(0)) or [""])[0] in wanted]
+    return any(abs(s - m.start()) <= reach or abs(s - m.end()) <= reach for m in found for s in spots)
+
+
+def choose_quotes(cand: Candidate, query: Query) -> list[Quote]:
+    secs = cand.sections
+    decision = {i for i, s in enumerate(secs) if s.kind == DECISION and s.text.strip()}
+    if cand.closed:
+        # Closed items: only the public decision line, never more.
+        return [_window(cand, p) for p in cand.passages if p.section in decision][:1]
+    proposal = {i for i, s in enumerate(secs) if s.kind == PROPOSAL}
+    everything = set(range(len(secs))) - {i for i, s in enumerate(secs) if s.kind == "sagsforloeb"}
+    first_decision = next((p for p in cand.passages if p.section in decision), None)
+    bare = first_decision is not None and BARE_APPROVAL.match(
+        secs[first_decision.section].text[first_decision.start : first_decision.end]
+    )
+    quotes: list[Quote] = []
+    if query.intent in _EVIDENCE or query.intent == "why":
+        pool = everything
+        if query.intent == "why":
+            pool = {i for i in everything if secs[i].kind in _CONTEXT_KINDS} or everything
+        anchor = _best(cand, pool, query)
+        if anchor:
+            quotes.append(_window(cand, anchor))
+    elif decision and not bare:
+        anchor = _best(cand, decision, query, first_bonus=0.3)
+        if anchor:
+            quotes.append(_window(cand, anchor))
+    elif bare and proposal:
+        # "Godkendt." approves the proposal, so the proposal is what was decided.
+        anchor = _best(cand, proposal, query)
+        if anchor:
+            quotes.append(_window(cand, anchor))
+    if not quotes:
+        anchor = _best(cand, everything, query)
+        if anchor:
+            quotes.append(_window(cand, anchor))
+    # Always show the decision too, when the first quote came from elsewhere.
+    if decision and quotes and quotes[0].kind != DECISION:
+        first = next(p for p in cand.passages if p.section in decision)
+        quotes.append(_window(cand, first))
+    return quotes[:2]

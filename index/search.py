@@ -1,0 +1,257 @@
+"""Candidate retrieval from FTS5 (BM25 with column weights), then a rerank of a few dozen items in Python.
+
+The rerank scores passages with rank-bm25's BM25Plus (Okapi's IDF collapses on small candidate sets),
+measures how much of the question each item covers (every concept, weighted by rarity), and adds the
+title match, the FTS score and intent-specific evidence. Coverage also decides abstention.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rank_bm25 import BM25Plus
+
+from index.model import DECISION, Section
+from index.passages import passages
+from index.question import Query
+from index.store import FTS_WEIGHTS, Store
+
+CANDIDATES = 60
+RERANK = 25
+COMMON = 0.25  # a term in more than this share of items does not drive candidate retrieval
+
+
+@dataclass
+class Passage:
+    section: int  # index into Candidate.sections
+    start: int
+    end: int
+    terms: list[str]
+    score: float = 0.0  # BM25Plus against the question
+    coverage: float = 0.0  # share of the question's concepts (weighted by rarity) found in this passage
+    proximity: float = 0.0  # share of the question's word pairs found side by side
+
+
+@dataclass
+class Candidate:
+    row: dict
+    fts: float
+    sections: list[Section] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    title_terms: set[str] = field(default_factory=set)
+    terms: set[str] = field(default_factory=set)
+    parts: set[str] = field(default_factory=set)
+    credit: list[float] = field(default_factory=list)
+    coverage: float = 0.0
+    title_coverage: float = 0.0
+    best_passage: float = 0.0
+    proximity: float = 0.0
+    score: float = 0.0
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.row["closed"])
+
+
+def _match_expression(terms: list[str]) -> str:
+    # Always an OR of quoted terms: nothing the user types can become FTS5 syntax.
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def retrieve(store: Store, query: Query, fora: frozenset[str] | None, k: int = CANDIDATES) -> list[Candidate]:
+    where, params = [], []
+    if query.date_from:
+        where.append("i.date >= ?")
+        params.append(query.date_from.isoformat())
+    if query.date_to:
+        where.append("i.date <= ?")
+        params.append(query.date_to.isoformat())
+    if fora is not None:
+        where.append(f"i.forum IN ({','.join('?' * len(fora))})")
+        params.extend(sorted(fora))
+    if query.case_number:
+        where.append("i.case_number = ?")
+        params.append(query.case_number)
+    terms = sorted(query.search_terms)
+    if not terms:
+        if not query.case_number:
+            return []
+        sql = f"SELECT i.* FROM items i WHERE {' AND '.join(where)} ORDER BY i.date DESC LIMIT ?"
+        return [Candidate(dict(r), 1.0) for r in store.conn.execute(sql, [*params, k])]
+    total = max(store.item_count(), 1)
+    df = store.doc_freq(terms)
+    rare = [t for t in terms if 0 < df[t] <= COMMON * total]
+    drive = rare or [t for t in terms if df[t] > 0]
+    if not drive:
+        return []
+    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+    sql = (
+        f"SELECT i.*, -bm25(items_fts, {weights}) AS fts FROM items_fts JOIN items i ON i.rowid = items_fts.rowid "
+        f"WHERE items_fts MATCH ? {''.join(' AND ' + w for w in where)} ORDER BY bm25(items_fts, {weights}) LIMIT ?"
+    )
+    rows = store.conn.execute(sql, [_match_expression(drive), *params, k]).fetchall()
+    return [Candidate({k: r[k] for k in r.keys() if k != "fts"}, r["fts"]) for r in rows]
+
+
+def _analyse(store: Store, cand: Candidate, head_stems: set[str]) -> None:
+    a = store.analyzer
+    sections = store._sections(cand.row["rowid"])
+    if cand.closed:
+        sections = [s for s in sections if s.kind == DECISION]
+    cand.sections = sections
+    cand.title_terms = set(a.terms(f"{cand.row['title']} {cand.row['case_number'] or ''}"))
+    cand.terms = set(cand.title_terms)
+    cand.parts = set(cand.row["parts"].split())
+    for si, section in enumerate(sections):
+        for start, end in passages(section.text):
+            terms = _with_heads(a.terms(section.text[start:end]), head_stems)
+            cand.passages.append(Passage(si, start, end, terms))
+            cand.terms.update(terms)
+
+
+def heads(query: Query) -> set[str]:
+    """Stems long enough to be recognised as the head (last part) of a compound: "start" in "opstart"."""
+    return {t for c in query.concepts for t in c.terms if len(t) >= 4 and not t[0].isdigit()}
+
+
+def _with_heads(terms: list[str], stems: set[str]) -> list[str]:
+    """Danish compounds put the head last, so "opstart" is a kind of "start": count it for the question's word."""
+    extra = [h for t in terms for h in stems if t != h and t.endswith(h)]
+    return terms + extra if extra else terms
+
+
+def _credit(query: Query, cand: Candidate) -> list[float]:
+    out = []
+    for c in query.concepts:
+        if c.terms & cand.terms:
+            out.append(1.0)
+        elif c.terms & cand.parts:
+            out.append(0.8)  # the question's word is part of a compound in the item ("kontrol" in "adgangskontrol")
+        elif c.parts and any(all(p in set(ps.terms) for p in c.parts) for ps in cand.passages):
+            out.append(0.5)  # the question's compound appears split up ("svømmehal" vs "svøm ... hal")
+        else:
+            out.append(0.0)
+    return out
+
+
+def _passage_credit(concept, found: set[str]) -> float:
+    """1 for the word itself; for a compound, half credit in proportion to its parts present in the passage
+    (as words or as the start or end of a longer word: "velfærd" in "velfærdsuddannelser")."""
+    if concept.terms & found:
+        return 1.0
+    if not concept.parts:
+        return 0.0
+    present = sum(1 for part in concept.parts if any(t.startswith(part) or t.endswith(part) for t in found))
+    return 0.5 * present / len(concept.parts)
+
+
+def rerank(store: Store, query: Query, cands: list[Candidate]) -> list[Candidate]:
+    if not cands:
+        return []
+    cands = cands[:RERANK]
+    head_stems = heads(query)
+    for cand in cands:
+        _analyse(store, cand, head_stems)
+    # Short words the corpus never uses cannot be found by anything; they do not count as evidence.
+    counted = [c.known or c.required for c in query.concepts]
+    total_w = sum(c.weight for c, k in zip(query.concepts, counted, strict=True) if k) or 1.0
+    pairs = _pairs(query)
+    for cand in cands:
+        cand.credit = _credit(query, cand)
+        for p in cand.passages:
+            p.coverage = sum(c.weight * _passage_credit(c, set(p.terms)) for c in query.concepts) / total_w
+            p.proximity = _adjacent(pairs, p.terms)
+        cand.coverage = (
+            sum(c.weight * cr for c, cr, k in zip(query.concepts, cand.credit, counted, strict=True) if k) / total_w
+        )
+        title_hits = [c.weight for c in query.concepts if c.terms & cand.title_terms]
+        cand.title_coverage = sum(title_hits) / total_w
+        title_terms = store.analyzer.terms(f"{cand.row['title']}")
+        cand.proximity = max([_adjacent(pairs, title_terms)] + [0.7 * p.proximity for p in cand.passages])
+    # Passage scores over every passage of every candidate: BM25Plus keeps a positive IDF on small sets.
+    corpus = [p.terms or ["\u2205"] for cand in cands for p in cand.passages]
+    if corpus and query.concepts:
+        tokens = [t for c in query.concepts for t in sorted(c.terms) for _ in (0, 1)]
+        tokens += [p for c in query.concepts for p in c.parts]
+        scores = BM25Plus(corpus).get_scores(tokens)
+        i = 0
+        for cand in cands:
+            for p in cand.passages:
+                p.score = float(scores[i])
+                i += 1
+            cand.best_passage = max((p.score for p in cand.passages), default=0.0)
+    top_passage = max((c.best_passage for c in cands), default=0.0) or 1.0
+    top_fts = max((c.fts for c in cands), default=0.0) or 1.0
+    for cand in cands:
+        cand.score = (
+            3.0 * cand.coverage
+            + 1.0 * cand.title_coverage
+            + 1.0 * cand.best_passage / top_passage
+            + 0.5 * cand.fts / top_fts
+            + 0.5 * cand.proximity
+        )
+    if query.intent == "status":
+        _prefer_recent(cands)
+    else:
+        _prefer_latest_in_case(cands)
+    cands.sort(key=lambda c: (-c.score, c.row["date"]))
+    return cands
+
+
+def _pairs(query: Query) -> list[tuple[frozenset[str], frozenset[str]]]:
+    return [(a.terms, b.terms) for a, b in zip(query.concepts, query.concepts[1:], strict=False)]
+
+
+def _adjacent(pairs: list[tuple[frozenset[str], frozenset[str]]], terms: list[str]) -> float:
+    """Share of the question's neighbouring word pairs that stand next to each other here ("1. kvartal 2024")."""
+    if not pairs or len(terms) < 2:
+        return 0.0
+    bigrams = set(zip(terms, terms[1:], strict=False))
+    hits = sum(1 for a, b in pairs if any((x, y) in bigrams for x in a for y in b))
+    return hits / len(pairs)
+
+
+def _prefer_latest_in_case(cands: list[Candidate]) -> None:
+    """Items of one case (same case number) that match about equally well: the latest treatment is the
+    current decision, so it goes first; the others follow as case history."""
+    groups: dict[str, list[Candidate]] = {}
+    for c in cands:
+        if c.row["case_number"]:
+            groups.setdefault(c.row["case_number"], []).append(c)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        best = max(c.score for c in group)
+        close = [c for c in group if c.score >= best - 0.6 and len({x.row["meeting_id"] for x in group}) > 1]
+        if len(close) > 1:
+            newest = max(close, key=lambda c: c.row["date"])
+            newest.score = best + 0.01
+
+
+def _prefer_recent(cands: list[Candidate]) -> None:
+    """'Status' questions want the newest treatment among the items that cover the question well."""
+    best = max(c.coverage for c in cands)
+    good = [c for c in cands if c.coverage >= best - 0.15]
+    dates = sorted({c.row["date"] for c in good})
+    for c in good:
+        if len(dates) > 1:
+            c.score += 1.5 * dates.index(c.row["date"]) / (len(dates) - 1)
+
+
+NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøå]+(?:[ -][A-ZÆØÅ][a-zæøå]+)+\b")
+DATE = re.compile(
+    r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\b"
+    r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\buge\s+\d{1,2}\b|\b(?:primo|medio|ultimo)\s+\w+",
+    re.IGNORECASE,
+)
+AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)*\s*(?:mio\.?|mia\.?|kr\.?|%|procent|dage|timer|årsværk|tons|kroner)|\b\d+,\d+\b")
+PLACE = re.compile(
+    r"\b[A-ZÆØÅ][a-zæøå]*(?:vej|gade|plads|allé|alle|vænge|torv|park|stræde|bakke|høj)\s+\d+\b"
+    r"|\b(?:placering(?:en)?|beliggende|ved|på)\s+[A-ZÆØÅ][a-zæøå]+",
+)
+DECISIVE = re.compile(
+    r"\b(besluttede|besluttet|beslutter|godkend\w*|vedt[ao]g\w*|tiltr(æder|ådte|ådt)|aftalt|skal|tog .* til efterretning|"
+    r"udsat|udsætte|tilbagesendes|fremsendes|ansat|tager)\b",
+    re.IGNORECASE,
+)
