@@ -127,8 +127,15 @@ def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), nxt - dt.timedelta(days=1)
 
 
-def _forum_filter(text: str, fora: list[str], analyzer: Analyzer) -> tuple[frozenset[str] | None, str]:
-    words = set(analyzer.terms(text))
+def _forum_filter(
+    text: str, fora: list[str], analyzer: Analyzer, known: Callable[[str], bool]
+) -> tuple[frozenset[str] | None, str]:
+    names = {t for forum in fora for t in analyzer.terms(forum)}
+
+    def known_or_forum(term: str) -> bool:
+        return term in names or known(term)
+
+    words = set(analyzer.terms(text, known_or_forum))
     hits = set()
     for forum in fora:
         stems = set(analyzer.terms(forum))
@@ -138,9 +145,10 @@ def _forum_filter(text: str, fora: list[str], analyzer: Analyzer) -> tuple[froze
             hits.add(forum)
     if not hits:
         return None, text
-    for forum in hits:
-        for word in forum.split():
-            text = re.sub(rf"\b{re.escape(fold(normalize(word)))}\w*", " ", text)
+    forum_stems = {t for forum in hits for t in analyzer.terms(forum)}
+    for m in reversed(list(re.finditer(r"\w+", text))):
+        if (analyzer.terms(m.group(0), known_or_forum) or [""])[0] in forum_stems:
+            text = text[: m.start()] + " " + text[m.end() :]
     return frozenset(hits), text
 
 
@@ -168,7 +176,7 @@ def parse(
         q.case_number = case.group(1)
         norm = norm.replace(case.group(1).lower(), " ")
     q.date_from, q.date_to, norm = _date_filter(norm, today or dt.date.today())
-    q.fora, norm = _forum_filter(norm, list(fora), analyzer)
+    q.fora, norm = _forum_filter(norm, list(fora), analyzer, known)
     q.concepts = _concepts(norm, analyzer, known)
     if variants is not None:
         for c in q.concepts:

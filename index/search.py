@@ -19,7 +19,8 @@ from index.store import FTS_WEIGHTS, Store
 
 CANDIDATES = 60
 RERANK = 25
-COMMON = 0.25  # a term in more than this share of items does not drive candidate retrieval
+COMMON = 0.25  # a term in more than this share of items does not drive candidate retrieval ...
+COMMON_FROM = 1000  # ... once the corpus is this large
 
 
 @dataclass
@@ -81,7 +82,8 @@ def retrieve(store: Store, query: Query, fora: frozenset[str] | None, k: int = C
         return [Candidate(dict(r), 1.0) for r in store.conn.execute(sql, [*params, k])]
     total = max(store.item_count(), 1)
     df = store.doc_freq(terms)
-    rare = [t for t in terms if 0 < df[t] <= COMMON * total]
+    # On a large corpus, very common terms only slow the OR query down; the rerank still sees them.
+    rare = [t for t in terms if 0 < df[t] <= COMMON * total] if total >= COMMON_FROM else []
     drive = rare or [t for t in terms if df[t] > 0]
     if not drive:
         return []
@@ -190,13 +192,27 @@ def rerank(store: Store, query: Query, cands: list[Candidate]) -> list[Candidate
             + 1.0 * cand.best_passage / top_passage
             + 0.5 * cand.fts / top_fts
             + 0.5 * cand.proximity
+            + 1.0 * _answer_type(query, cand)
         )
     if query.intent == "status":
         _prefer_recent(cands)
-    else:
+    elif query.intent in ("topic", "decision"):
         _prefer_latest_in_case(cands)
     cands.sort(key=lambda c: (-c.score, c.row["date"]))
     return cands
+
+
+def _answer_type(query: Query, cand: Candidate) -> float:
+    """For who/when/how-much/where questions: does a passage that matches the question hold a name, a date,
+    an amount or a place? An item that only mentions the topic cannot answer them."""
+    pattern = {"who": NAME, "when": DATE, "amount": AMOUNT, "where": PLACE}.get(query.intent)
+    if pattern is None:
+        return 0.0
+    best = max((p.coverage for p in cand.passages), default=0.0)
+    for p in cand.passages:
+        if p.coverage >= max(0.5 * best, 0.01) and pattern.search(cand.sections[p.section].text[p.start : p.end]):
+            return 1.0
+    return 0.0
 
 
 def _pairs(query: Query) -> list[tuple[frozenset[str], frozenset[str]]]:

@@ -177,7 +177,10 @@ class Store:
     def variants(self, stem: str) -> set[str]:
         """Known stems that differ from `stem` only by a short ending, either way: Snowball leaves
         "indført" and "indfør" apart, and the question may use either form."""
-        out = {s for s in (stem[:-1], stem[:-2]) if len(s) >= 5 and self.known_term(s)}
+        shorter = [stem[:-1], stem[:-2]]
+        # derivations: "ombygning" ~ "ombygge", "godkendelse" ~ "godkende"
+        shorter += [stem[: -len(end)] for end in ("ning", "else", "ing") if stem.endswith(end)]
+        out = {s for s in shorter if len(s) >= 4 and self.known_term(s)}
         rows = self.conn.execute(
             "SELECT term FROM items_vocab WHERE term > ? AND term < ? LIMIT 20", (stem, stem + "\uffff")
         ).fetchall()
