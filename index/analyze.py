@@ -78,6 +78,7 @@ class Analyzer:
                 self.overrides[fold(normalize(parts[0]))] = fold(normalize(parts[1]))
         self._stemmer = Stemmer.Stemmer("danish")
         self._stem = lru_cache(maxsize=200_000)(self._stem_uncached)
+        self._token_cache: dict[str, tuple[str, ...]] = {}
         self.synonyms: dict[str, frozenset[str]] = {}
         for line in _read_list(cdir / "synonyms.txt"):
             group = frozenset(t for w in line.split(",") for t in self.terms(w))
@@ -114,7 +115,20 @@ class Analyzer:
     def terms(self, text: str, known: Callable[[str], bool] | None = None) -> list[str]:
         """Index terms of `text`, in order, stopwords removed. Used for minutes and questions alike;
         questions pass `known` (is this stem in the corpus?) so ASCII spellings find Danish words."""
-        out: list[str] = []
+        if known is None:
+            # The hot path (indexing, reranking): a token's terms never change, so they are cached.
+            out: list[str] = []
+            cache = self._token_cache
+            for m in _TOKEN.finditer(normalize(text)):
+                token = m.group(0)
+                found = cache.get(token)
+                if found is None:
+                    found = self._token_terms(m.lastgroup or "word", token)
+                    if len(cache) < 400_000:
+                        cache[token] = found
+                out.extend(found)
+            return out
+        out = []
         for kind, token in self.words(text):
             if kind != "word":
                 out.append(token)
@@ -124,6 +138,12 @@ class Analyzer:
             if token not in self.stopwords and len(token) > 1:
                 out.append(self._stem(token))
         return out
+
+    def _token_terms(self, kind: str, token: str) -> tuple[str, ...]:
+        if kind != "word":
+            return (token,)
+        parts = re.split(r"[-'’]", token) if ("-" in token or "'" in token or "’" in token) else [token]
+        return tuple(self._stem(w) for w in (fold(p) for p in parts if p) if w not in self.stopwords and len(w) > 1)
 
     def respell(self, word: str, known: Callable[[str], bool]) -> str:
         """'foerste' -> 'første' when the corpus knows the Danish spelling and not the ASCII one."""

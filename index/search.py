@@ -8,6 +8,7 @@ title match, the FTS score and intent-specific evidence. Coverage also decides a
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from rank_bm25 import BM25Plus
@@ -18,7 +19,7 @@ from index.question import Query
 from index.store import FTS_WEIGHTS, Store
 
 CANDIDATES = 60
-RERANK = 25
+RERANK = 10  # candidates whose passages are analysed
 COMMON = 0.25  # a term in more than this share of items does not drive candidate retrieval ...
 COMMON_FROM = 1000  # ... once the corpus is this large
 
@@ -96,20 +97,51 @@ def retrieve(store: Store, query: Query, fora: frozenset[str] | None, k: int = C
     return [Candidate({k: r[k] for k in r.keys() if k != "fts"}, r["fts"]) for r in rows]
 
 
-def _analyse(store: Store, cand: Candidate, head_stems: set[str]) -> None:
+_ANALYSED: OrderedDict[tuple[str, int], tuple] = OrderedDict()
+_ANALYSED_MAX = 2000
+_ANALYSED_VERSION: dict[str, int] = {}
+
+
+def _analysed_item(store: Store, row: dict) -> tuple:
+    """Sections and analysed passages of one item, cached per process until the database changes
+    (PRAGMA data_version moves when any connection commits)."""
+    version = store.conn.execute("PRAGMA data_version").fetchone()[0]
+    if _ANALYSED_VERSION.get(store.path) != version:
+        for key in [k for k in _ANALYSED if k[0] == store.path]:
+            del _ANALYSED[key]
+        _ANALYSED_VERSION[store.path] = version
+    key = (store.path, row["rowid"])
+    hit = _ANALYSED.get(key)
+    if hit is not None:
+        _ANALYSED.move_to_end(key)
+        return hit
     a = store.analyzer
-    sections = store._sections(cand.row["rowid"])
-    if cand.closed:
+    sections = store._sections(row["rowid"])
+    if row["closed"]:
         sections = [s for s in sections if s.kind == DECISION]
+    spans = [
+        (si, start, end, a.terms(section.text[start:end]))
+        for si, section in enumerate(sections)
+        for start, end in passages(section.text)
+    ]
+    title_terms = frozenset(a.terms(f"{row['title']} {row['case_number'] or ''}"))
+    hit = (sections, spans, title_terms)
+    _ANALYSED[key] = hit
+    if len(_ANALYSED) > _ANALYSED_MAX:
+        _ANALYSED.popitem(last=False)
+    return hit
+
+
+def _analyse(store: Store, cand: Candidate, head_stems: set[str]) -> None:
+    sections, spans, title_terms = _analysed_item(store, cand.row)
     cand.sections = sections
-    cand.title_terms = set(a.terms(f"{cand.row['title']} {cand.row['case_number'] or ''}"))
-    cand.terms = set(cand.title_terms)
+    cand.title_terms = set(title_terms)
+    cand.terms = set(title_terms)
     cand.parts = set(cand.row["parts"].split())
-    for si, section in enumerate(sections):
-        for start, end in passages(section.text):
-            terms = _with_heads(a.terms(section.text[start:end]), head_stems)
-            cand.passages.append(Passage(si, start, end, terms))
-            cand.terms.update(terms)
+    for si, start, end, terms in spans:
+        terms = _with_heads(terms, head_stems)
+        cand.passages.append(Passage(si, start, end, terms))
+        cand.terms.update(terms)
 
 
 def heads(query: Query) -> set[str]:
@@ -119,8 +151,11 @@ def heads(query: Query) -> set[str]:
 
 def _with_heads(terms: list[str], stems: set[str]) -> list[str]:
     """Danish compounds put the head last, so "opstart" is a kind of "start": count it for the question's word."""
-    extra = [h for t in terms for h in stems if t != h and t.endswith(h)]
-    return terms + extra if extra else terms
+    if not stems:
+        return list(terms)
+    ends = tuple(stems)
+    extra = [h for t in terms if len(t) > 4 and t.endswith(ends) for h in stems if t != h and t.endswith(h)]
+    return terms + extra if extra else list(terms)
 
 
 def _credit(query: Query, cand: Candidate) -> list[float]:
@@ -148,10 +183,38 @@ def _passage_credit(concept, found: set[str]) -> float:
     return 0.5 * present / len(concept.parts)
 
 
+def preselect(store: Store, query: Query, cands: list[Candidate], keep: int = RERANK) -> list[Candidate]:
+    """Cheap first cut before passages are analysed: which concepts each candidate holds, asked of the FTS
+    index itself (one query per concept over the candidates' rowids), plus title and FTS score."""
+    if len(cands) <= keep or not query.concepts:
+        return cands[:keep]
+    rowids = [c.row["rowid"] for c in cands]
+    marks = ",".join("?" * len(rowids))
+    total_w = sum(c.weight for c in query.concepts) or 1.0
+    found: dict[int, float] = dict.fromkeys(rowids, 0.0)
+    for concept in query.concepts:
+        hits = {
+            r[0]
+            for r in store.conn.execute(
+                f"SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({marks})",
+                [_match_expression(sorted(concept.terms)), *rowids],
+            )
+        }
+        for rowid in hits:
+            found[rowid] += concept.weight
+    top_fts = max(c.fts for c in cands) or 1.0
+    a = store.analyzer
+    for c in cands:
+        title = set(a.terms(f"{c.row['title']} {c.row['case_number'] or ''}"))
+        title_w = sum(x.weight for x in query.concepts if x.terms & title)
+        c.score = 3.0 * found[c.row["rowid"]] / total_w + title_w / total_w + 0.5 * c.fts / top_fts
+    return sorted(cands, key=lambda c: -c.score)[:keep]
+
+
 def rerank(store: Store, query: Query, cands: list[Candidate]) -> list[Candidate]:
     if not cands:
         return []
-    cands = cands[:RERANK]
+    cands = preselect(store, query, cands)
     head_stems = heads(query)
     for cand in cands:
         _analyse(store, cand, head_stems)
