@@ -182,3 +182,25 @@ def eval_cmd(file: str, db: str | None, as_json: bool) -> None:
     )
     if a["unanswerable"]:
         click.echo(f"abstention on unanswerable: {a['abstention_accuracy']:.3f} ({a['unanswerable']} questions)")
+
+
+@main.command()
+@click.option("--db", help="SQLite database.")
+def slack(db: str | None) -> None:
+    """Run the Slack app over Socket Mode (needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN; no public URL)."""
+    import os
+
+    from bot.service import Service
+    from bot.slack import create_slack_app, run_socket_mode, slack_client_from_env
+
+    missing = [v for v in ("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN") if not os.environ.get(v)]
+    if missing:
+        raise click.UsageError(f"set {' and '.join(missing)} in the environment (see README, Slack)")
+    cfg = load_config()
+    service = Service(db_path(db, cfg), cfg)
+    app = create_slack_app(
+        service.answer, slack_client_from_env(), feedback_fn=service.feedback,
+        fora_for=lambda channel, direct: cfg.fora_for("slack", channel, direct=direct),
+    )  # fmt: skip
+    click.echo("Referent er forbundet til Slack (Socket Mode). Stop med Ctrl+C.")
+    run_socket_mode(app, os.environ["SLACK_APP_TOKEN"])

@@ -1,0 +1,40 @@
+"""What the chat adapters and the web server share: answering, votes and conversation references,
+over one database file, with a connection per thread (SQLite in WAL mode lets readers run side by side)."""
+
+from __future__ import annotations
+
+import threading
+
+from index.answer import answer
+from index.config import Config
+from index.model import Answer
+from index.store import Store
+
+
+class Service:
+    def __init__(self, db_path: str, cfg: Config):
+        self.db_path = db_path
+        self.cfg = cfg
+        self._local = threading.local()
+        self._write = threading.Lock()
+        Store(db_path).close()  # create and migrate once, up front
+
+    def store(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store(self.db_path)
+        return store
+
+    def answer(self, question: str, fora: frozenset[str] | None) -> Answer:
+        return answer(self.store(), question, fora=fora, cfg=self.cfg)
+
+    def feedback(self, record: dict) -> None:
+        with self._write:
+            self.store().add_feedback(
+                record["platform"], record["question"], list(record["item_ids"]), int(record["vote"]),
+                record["user_hash"], record.get("created_at"),
+            )  # fmt: skip
+
+    def conversation(self, record: dict) -> None:
+        with self._write:
+            self.store().save_conversation(record["platform"], record["channel_id"], record)

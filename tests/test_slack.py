@@ -1,0 +1,370 @@
+"""The Slack app over real HTTP on loopback, against a local fake of the Slack Web API."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from slack_sdk import WebClient
+
+from bot.render.common import EMPTY, NO_ANSWER_HINT, TOO_LONG
+from bot.render.slack import MAX_BLOCKS, RATE_LIMITED, SECTION_LIMIT, answer_blocks
+from bot.slack import create_slack_app, mount_slack, slack_client_from_env, user_hash
+from index.model import Answer, CaseRef, Hit, ItemRef, MeetingRef, Quote
+from tests.slack_fake import FakeSlack
+
+SECRET = "test-signing-secret"
+QUOTE = "Chefforum besluttede at der benyttes ID-kort i forbindelse med implementering af ny adgangskontrol."
+URL = "http://127.0.0.1:8000/m/chefforum-2017-11-15#punkt-6"
+QUIET = 0.15  # how long "nothing more happens" is watched for
+
+
+def hit(forum: str = "Chefforum", date: str = "2017-11-15", number: int = 6, quote: str = QUOTE) -> Hit:
+    meeting_id = f"{forum.lower()}-{date}"
+    return Hit(
+        meeting=MeetingRef(meeting_id, forum, date, f"Referat {forum} {date}", f"http://127.0.0.1:8000/m/{meeting_id}"),
+        item=ItemRef(
+            number, "Adgangskontrol og ID-kort", "17/1234", f"http://127.0.0.1:8000/m/{meeting_id}#punkt-{number}"
+        ),
+        quotes=[Quote(section="Beslutning", text=quote, kind="beslutning")],
+        score=3.2,
+        case_history=[
+            CaseRef(
+                "chefforum-2017-09-20", "2017-09-20", forum, 4, "Adgangskontrol", "http://127.0.0.1:8000/m/x#punkt-4"
+            )
+        ],
+    )
+
+
+def sample_answer(question: str, fora: frozenset[str] | None = None) -> Answer:
+    return Answer(question=question, no_answer=False, message="", answers=[hit(), hit("Chefforum", "2018-01-10", 3)])
+
+
+@dataclass
+class Bot:
+    fake: FakeSlack
+    http: httpx.Client
+    asked: list[tuple[str, frozenset[str] | None]] = field(default_factory=list)
+    votes: list[dict] = field(default_factory=list)
+
+    def send(self, body: str, content_type: str, secret: str = SECRET, headers: dict | None = None) -> httpx.Response:
+        ts = str(int(time.time()))
+        signature = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+        all_headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature,
+            **(headers or {}),
+        }
+        return self.http.post("/slack/events", content=body, headers=all_headers)
+
+    def event(self, event: dict, event_id: str = "Ev1", **kw) -> httpx.Response:
+        body = {"type": "event_callback", "team_id": "T1", "event_id": event_id, "event": event}
+        return self.send(json.dumps(body), "application/json", **kw)
+
+    def command(self, text: str) -> httpx.Response:
+        form = {
+            "command": "/referat",
+            "text": text,
+            "user_id": "U1",
+            "channel_id": "C1",
+            "team_id": "T1",
+            "response_url": self.fake.response_url("cmd"),
+            "trigger_id": "1.2.3",
+        }
+        return self.send(urlencode(form), "application/x-www-form-urlencoded")
+
+    def click(self, action: dict) -> httpx.Response:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T1"},
+            "user": {"id": "U1"},
+            "channel": {"id": "C1"},
+            "response_url": self.fake.response_url("vote"),
+            "trigger_id": "1.2.3",
+            "actions": [action],
+        }
+        return self.send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def mention(text: str, ts: str = "1699999999.000100", **extra) -> dict:
+    return {"type": "app_mention", "user": "U1", "text": text, "ts": ts, "channel": "C1", **extra}
+
+
+def dm(text: str, ts: str = "1699999999.000200", **extra) -> dict:
+    return {"type": "message", "channel_type": "im", "user": "U1", "text": text, "ts": ts, "channel": "D1", **extra}
+
+
+class Swap:
+    """One loopback server for the module; each test swaps in its own FastAPI app (uvicorn stops slowly)."""
+
+    app: FastAPI | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.app(scope, receive, send)
+
+
+@pytest.fixture(scope="module")
+def loopback() -> Iterator[tuple[Swap, int]]:
+    swap = Swap()
+    server = uvicorn.Server(uvicorn.Config(swap, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.005)
+    yield swap, server.servers[0].sockets[0].getsockname()[1]
+    server.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture
+def make_bot(loopback: tuple[Swap, int], monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    swap, port = loopback
+    cleanup: list = []
+
+    def make(answer_fn=sample_answer, fora_for=lambda channel, direct: None, **options) -> Bot:
+        fake = FakeSlack().start()
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+        monkeypatch.setenv("SLACK_API_URL", fake.api_url)
+        bot = Bot(fake=fake, http=httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5))
+        cleanup.append(bot)
+
+        def answer(question: str, fora: frozenset[str] | None) -> Answer:
+            bot.asked.append((question, fora))
+            return answer_fn(question, fora)
+
+        bolt = create_slack_app(
+            answer,
+            slack_client_from_env(),
+            feedback_fn=bot.votes.append,
+            fora_for=fora_for,
+            signing_secret=SECRET,
+            **options,
+        )
+        swap.app = FastAPI()
+        mount_slack(swap.app, bolt)
+        return bot
+
+    yield make
+    for bot in cleanup:
+        bot.http.close()
+        bot.fake.close()
+
+
+def all_text(blocks: list[dict]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+# ---- over HTTP -----------------------------------------------------------------------------
+
+
+def test_mention_replies_once_in_thread_with_quote_and_link(make_bot) -> None:
+    bot = make_bot()
+    assert bot.event(mention("<@UBOT> hvad blev besluttet om adgangskontrol?")).status_code == 200
+    (post,) = bot.fake.wait_for("chat.postMessage")
+    assert post["channel"] == "C1" and post["thread_ts"] == "1699999999.000100"
+    blocks = all_text(post["blocks"])
+    assert QUOTE in blocks and URL in blocks and "Beslutning" in blocks
+    assert post["text"]
+    assert bot.asked == [("hvad blev besluttet om adgangskontrol?", None)]
+    time.sleep(QUIET)
+    assert len(bot.fake.calls_to("chat.postMessage")) == 1
+
+
+def test_follow_up_in_thread_is_read_with_first_question(make_bot) -> None:
+    bot = make_bot()
+    bot.event(mention("<@UBOT> adgangskontrol"), event_id="Ev1")
+    bot.fake.wait_for("chat.postMessage")
+    follow = mention("<@UBOT> og i 2021?", ts="1700000001.000100", thread_ts="1699999999.000100")
+    bot.event(follow, event_id="Ev2")
+    posts = bot.fake.wait_for("chat.postMessage", 2)
+    assert bot.asked[1][0] == "adgangskontrol og i 2021?"
+    assert posts[1]["thread_ts"] == "1699999999.000100"
+
+
+def test_direct_message_answers_and_ignores_bots_and_edits(make_bot) -> None:
+    bot = make_bot(fora_for=lambda channel, direct: frozenset({"Chefforum"}) if direct else None)
+    bot.event(dm("<@UBOT> ID-kort?", bot_id="B2"), event_id="Ev1")
+    bot.event(dm("rettet", subtype="message_changed"), event_id="Ev2")
+    bot.event(dm("ID-kort?"), event_id="Ev3")
+    (post,) = bot.fake.wait_for("chat.postMessage")
+    assert post["channel"] == "D1" and "thread_ts" not in post
+    assert QUOTE in all_text(post["blocks"])
+    assert bot.asked == [("ID-kort?", frozenset({"Chefforum"}))]
+    time.sleep(QUIET)
+    assert len(bot.fake.calls_to("chat.postMessage")) == 1
+
+
+def test_slash_command_is_private_unless_shared(make_bot) -> None:
+    bot = make_bot()
+    response = bot.command("adgangskontrol")
+    assert response.status_code == 200
+    (private,) = bot.fake.wait_for("response:cmd")
+    assert private["response_type"] == "ephemeral" and QUOTE in all_text(private["blocks"])
+    bot.command("del adgangskontrol")
+    shared = bot.fake.wait_for("response:cmd", 2)[1]
+    assert shared["response_type"] == "in_channel"
+    assert [q for q, _ in bot.asked] == ["adgangskontrol", "adgangskontrol"]
+    assert not bot.fake.calls_to("chat.postMessage")
+
+
+def test_bad_signature_is_refused_and_nothing_posted(make_bot) -> None:
+    bot = make_bot()
+    assert bot.event(mention("<@UBOT> adgangskontrol"), secret="wrong").status_code == 401
+    time.sleep(QUIET)
+    assert not bot.fake.calls_to("chat.postMessage") and not bot.asked
+
+
+def test_retried_event_posts_once(make_bot) -> None:
+    bot = make_bot()
+    bot.event(mention("<@UBOT> adgangskontrol"), event_id="EvSame")
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert bot.event(mention("<@UBOT> adgangskontrol"), event_id="EvSame", headers=retry).status_code == 200
+    bot.fake.wait_for("chat.postMessage")
+    time.sleep(QUIET)
+    assert len(bot.fake.calls_to("chat.postMessage")) == 1 and len(bot.asked) == 1
+
+
+def test_vote_is_stored_with_hashed_user_and_thanked(make_bot) -> None:
+    bot = make_bot()
+    bot.event(mention("<@UBOT> adgangskontrol"))
+    (post,) = bot.fake.wait_for("chat.postMessage")
+    (actions,) = [b for b in post["blocks"] if b["type"] == "actions"]
+    down = next(e for e in actions["elements"] if e["text"]["text"] == "👎")
+    assert bot.click({**down, "block_id": actions["block_id"], "type": "button"}).status_code == 200
+    (thanks,) = bot.fake.wait_for("response:vote")
+    assert "Tak" in thanks["text"] and thanks["response_type"] == "ephemeral"
+    (vote,) = bot.votes
+    assert vote["vote"] == -1 and vote["platform"] == "slack" and vote["question"] == "adgangskontrol"
+    assert vote["item_ids"] == ["chefforum-2017-11-15#6", "chefforum-2018-01-10#3"]
+    assert vote["user_hash"] == hashlib.sha256(b"U1").hexdigest() == user_hash("U1")
+    assert "U1" not in json.dumps(vote) and vote["created_at"]
+
+
+@pytest.mark.parametrize("text", ["<@UBOT>", "<@UBOT> :tada: 🎉"])
+def test_empty_mention_gets_danish_prompt(make_bot, text: str) -> None:
+    bot = make_bot()
+    bot.event(mention(text))
+    (post,) = bot.fake.wait_for("chat.postMessage")
+    assert post["text"] == EMPTY and not bot.asked
+
+
+def test_too_long_question_is_not_answered(make_bot) -> None:
+    bot = make_bot()
+    bot.event(mention("<@UBOT> " + "adgangskontrol " * 700))
+    (post,) = bot.fake.wait_for("chat.postMessage")
+    assert post["text"] == TOO_LONG and not bot.asked
+
+
+def test_answer_error_gets_danish_apology_not_a_trace(make_bot) -> None:
+    def broken(question: str, fora: frozenset[str] | None) -> Answer:
+        raise RuntimeError("database is locked")
+
+    bot = make_bot(answer_fn=broken)
+    bot.event(mention("<@UBOT> adgangskontrol"))
+    (post,) = bot.fake.wait_for("chat.postMessage")
+    assert "Beklager" in post["text"] and "database" not in all_text(post)
+
+
+def test_rate_limited_post_is_retried_after_retry_after(make_bot) -> None:
+    bot = make_bot()
+    bot.fake.fail_next("chat.postMessage", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+    bot.event(mention("<@UBOT> adgangskontrol"))
+    posts = bot.fake.wait_for("chat.postMessage", 2)
+    time.sleep(QUIET)
+    assert len(bot.fake.calls_to("chat.postMessage")) == 2 == len(posts)  # one refused, one posted
+    assert QUOTE in all_text(posts[1]["blocks"])
+
+
+def test_channel_not_found_is_logged_and_the_app_carries_on(make_bot) -> None:
+    bot = make_bot()
+    bot.fake.fail_next("chat.postMessage", 200, {"ok": False, "error": "channel_not_found"})
+    bot.event(mention("<@UBOT> adgangskontrol"), event_id="Ev1")
+    bot.fake.wait_for("chat.postMessage")
+    bot.event(mention("<@UBOT> ID-kort", ts="1700000002.000100"), event_id="Ev2")
+    assert len(bot.fake.wait_for("chat.postMessage", 2)) == 2
+
+
+def test_user_asking_too_often_is_asked_to_wait(make_bot) -> None:
+    bot = make_bot(questions_per_minute=2)
+    for n in range(3):
+        bot.event(mention(f"<@UBOT> spørgsmål {n}", ts=f"1700000000.00010{n}"), event_id=f"Ev{n}")
+    posts = bot.fake.wait_for("chat.postMessage", 3)
+    assert [p["text"] for p in posts].count(RATE_LIMITED) == 1 and len(bot.asked) == 2
+
+
+def test_channel_only_sees_its_fora(make_bot) -> None:
+    bot = make_bot(fora_for=lambda channel, direct: frozenset({"Økonomiudvalget"}))
+    bot.event(mention("<@UBOT> adgangskontrol"))  # the fake answerer ignores fora; the app must not
+    (post,) = bot.fake.wait_for("chat.postMessage")
+    assert bot.asked[0][1] == frozenset({"Økonomiudvalget"})
+    assert QUOTE not in all_text(post["blocks"]) and NO_ANSWER_HINT in post["text"]
+
+
+def test_client_from_env_aims_at_slack_api_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api")
+    client = slack_client_from_env()
+    assert isinstance(client, WebClient) and client.base_url == "http://127.0.0.1:9/api/"
+
+
+def test_http_mode_refuses_to_run_without_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
+    client = WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
+    bolt = create_slack_app(sample_answer, client, feedback_fn=print, fora_for=lambda c, d: None)
+    with pytest.raises(ValueError):
+        mount_slack(FastAPI(), bolt)
+
+
+# ---- rendering -----------------------------------------------------------------------------
+
+
+def test_no_answer_is_danish_with_suggestions() -> None:
+    answer = Answer("parkering?", no_answer=True, message="Jeg fandt ikke et sikkert svar.", suggestions=[hit()])
+    text, blocks = answer_blocks(answer, question="parkering?")
+    shown = all_text(blocks)
+    assert "Jeg fandt ikke et sikkert svar." in text and NO_ANSWER_HINT in shown
+    assert "Chefforum, 15. november 2017, punkt 6" in shown and URL in shown
+    assert not [b for b in blocks if b["type"] == "actions"]
+
+
+def test_english_question_gets_danish_reply() -> None:
+    answer = Answer("what was decided about parking?", no_answer=True, message="")
+    text, _ = answer_blocks(answer, question="what was decided about parking?")
+    assert "på dansk" in text and NO_ANSWER_HINT in text
+
+
+def test_markup_is_escaped() -> None:
+    answer = sample_answer("x")
+    answer.answers[0].quotes[0].text = "Brug <script>alert(1)</script> & andet"
+    answer.answers[0].item.title = "A<b> & C"
+    text, blocks = answer_blocks(answer, question="x")
+    shown = "".join(b["text"]["text"] for b in blocks if b["type"] == "section")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; andet" in shown and "<script>" not in shown
+    assert "A&lt;b&gt; &amp; C" in shown and "<script>" not in text and "&amp;" in text
+
+
+def test_long_quote_is_cut_within_slack_limits() -> None:
+    answer = sample_answer("x")
+    sentence = "Chefforum besluttede at der benyttes ID-kort & adgangskort. "
+    answer.answers[0].quotes = [Quote("Beslutning", sentence * 170)] * 6  # ~10,000 characters each
+    answer.answers[0].case_history *= 40
+    text, blocks = answer_blocks(answer, question="x")
+    assert len(blocks) <= MAX_BLOCKS and len(text) <= SECTION_LIMIT
+    for block in blocks:
+        for piece in [block.get("text")] + block.get("elements", []):
+            if piece and "text" in piece and isinstance(piece["text"], str):
+                assert len(piece["text"]) <= SECTION_LIMIT
+    quote = next(b["text"]["text"] for b in blocks if "Beslutning" in b.get("text", {}).get("text", ""))
+    assert quote.endswith("adgangskort.")  # cut at a sentence, not mid-word
