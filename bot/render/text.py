@@ -40,7 +40,7 @@ def render_answer(ans: Answer) -> str:
         if i == 0:
             lines.append(head)
             for q in hit.quotes:
-                lines += [f"  {q.section}:", *(f"  > {line}" for line in q.text.splitlines()), ""]
+                lines += [f"  {q.section.rstrip(':')}:", *(f"  > {line}" for line in q.text.splitlines()), ""]
             lines.append(f"  {hit.item.url}")
             if hit.case_history:
                 refs = "; ".join(f"{c.forum} {danish_date(c.date)} punkt {c.item_number}" for c in hit.case_history)
