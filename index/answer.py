@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from index.config import Config, load_config
 from index.links import item_url, meeting_url
@@ -14,6 +15,7 @@ from index.search import Candidate, rerank, retrieve
 from index.store import Store
 
 MIN_COVERAGE = 0.55
+SPECIFIC_IDF = 2.2  # a word in at most ~10 % of the items
 MAX_HISTORY = 8
 
 NO_ANSWER = "Jeg fandt ikke noget i referaterne, der svarer på det."
@@ -47,7 +49,8 @@ def answer(
         scope = query.fora if fora is None else query.fora & fora
     ranked = rerank(store, query, retrieve(store, query, scope))
     ans = Answer(question=question, no_answer=False, message="", intent=query.intent, filters=query.filters)
-    good = [c for c in ranked if _answers(query, c)]
+    total = store.item_count()
+    good = [c for c in ranked if _answers(query, c, total)]
     if not good:
         ans.no_answer = True
         ans.suggestions = [_hit(store, cfg, c, query, scope, quotes=False) for c in ranked[:3]]
@@ -63,7 +66,7 @@ def answer(
     return ans
 
 
-def _answers(query: Query, cand: Candidate) -> bool:
+def _answers(query: Query, cand: Candidate, total: int) -> bool:
     """Enough evidence: the item covers most of the question, its most specific known word, and every
     long word the corpus does not know (a topic the minutes may simply not have)."""
     if not query.concepts:
@@ -76,8 +79,23 @@ def _answers(query: Query, cand: Candidate) -> bool:
     known = [(c, cr) for c, cr in pairs if c.known]
     if not known:
         return False
-    rarest = max(c.weight for c, _ in known)
-    return all(cr >= 0.8 for c, cr in known if c.weight >= rarest)
+    # One of the two most specific words the corpus knows must be there: a single rare verb ("gik") may be
+    # phrasing, but an item that holds none of the question's specific words is about something else.
+    top = sorted(known, key=lambda pair: -pair[0].weight)[:2]
+    if not any(cr >= 0.8 for _, cr in top):
+        return False
+    # At least one found word must be specific (rare in this corpus), and the item must be about it:
+    # "What was decided about X" needs an item about X, not one that mentions X in passing.
+    specific = min(SPECIFIC_IDF, 0.6 * math.log(1 + (max(total, 1) - 0.5) / 1.5))
+    return any(_about(cand, c) for c, cr in top if cr >= 0.8 and c.weight >= specific)
+
+
+def _about(cand: Candidate, concept) -> bool:
+    if concept.terms & cand.title_terms or concept.terms & cand.parts:
+        return True
+    in_decision = any(concept.terms & set(p.terms) for p in cand.passages if cand.sections[p.section].kind == DECISION)
+    holding = sum(1 for p in cand.passages if concept.terms & set(p.terms))
+    return in_decision or holding >= 2 or holding >= 0.2 * len(cand.passages)
 
 
 def _message(hit: Hit) -> str:

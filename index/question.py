@@ -31,7 +31,10 @@ _INTENTS = [
         "where",
         r"^\s*hvor\b(?!\s+(meget|mange|stor|store|langt|tit|ofte|længe))|\b(placering(en)?|adresse(n)?|hvilken vej)\b",
     ),
-    ("decision", r"\b(beslut\w*|vedt[ao]g\w*|godkend\w*|hvad sagde|konklu\w*|blev .* enige|aftalt)\b"),
+    (
+        "decision",
+        r"\b(beslut\w*|vedt[ao]g\w*|godkend\w*|hvad sagde|konklu\w*|blev .* enige|aftalt|hvad (skete|sker) der)\b",
+    ),
     ("fact", r"^\s*(hvad|hvilke[tn]?|hvor)\b"),
 ]
 # Words that only carry the question's intent; they are not searched for.
@@ -60,9 +63,9 @@ class Concept:
     @property
     def required(self) -> bool:
         """Words the corpus never uses can only be matched through their compound parts. A long unknown word
-        (a topic such as "svømmehal" or "trampoliner") must be found for an answer to count; a short one
+        (a topic such as "svømmehal" or "biograf") must be found for an answer to count; a short one
         ("gik", "luften") is more likely a paraphrase and is left out of the evidence."""
-        return not self.known and (bool(self.parts) or len(self.surface) >= 8)
+        return not self.known and (bool(self.parts) or len(self.surface) >= 7)
 
 
 @dataclass
@@ -168,8 +171,12 @@ def parse(
     q.truncated = len(question) > MAX_QUESTION
     norm = fold(normalize(text))
     for name, pattern in _INTENTS:
-        if re.search(pattern, norm):
+        m = re.search(pattern, norm)
+        if m:
             q.intent = name
+            if name == "amount":
+                # "hvor meget koster": the words ask for an amount; the amount itself is the evidence
+                norm = norm[: m.start()] + " " + norm[m.end() :]
             break
     case = _CASE.search(text)
     if case:

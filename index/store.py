@@ -86,6 +86,30 @@ def m001_core(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_digest(db: sqlite_utils.Database) -> None:
+    # One statement at a time: executescript would commit the migration's own transaction early.
+    for statement in (
+        # A run is 'pending' while posting, 'posted' once marked, 'partial' when a split post broke
+        # off; only pending and posted runs claim their period, so a partial one is retried.
+        """CREATE TABLE digest_runs (
+            id INTEGER PRIMARY KEY, platform TEXT NOT NULL, channel TEXT NOT NULL, period TEXT NOT NULL,
+            status TEXT NOT NULL, since TEXT NOT NULL, started_at TEXT NOT NULL, posted_at TEXT,
+            item_count INTEGER NOT NULL DEFAULT 0, parts TEXT NOT NULL DEFAULT '[]',
+            message_ids TEXT NOT NULL DEFAULT '[]', error TEXT
+        )""",
+        """CREATE UNIQUE INDEX digest_runs_period ON digest_runs(platform, channel, period)
+            WHERE status IN ('pending', 'posted')""",
+        """CREATE TABLE digest_sent (
+            platform TEXT NOT NULL, channel TEXT NOT NULL, item_id TEXT NOT NULL, revision INTEGER NOT NULL,
+            meeting_id TEXT NOT NULL, fingerprint TEXT NOT NULL, run_id INTEGER NOT NULL, sent_at TEXT NOT NULL,
+            PRIMARY KEY (platform, channel, item_id, revision)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX digest_sent_meeting ON digest_sent(platform, channel, meeting_id)",
+    ):
+        db.execute(statement)
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
