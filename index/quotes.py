@@ -37,7 +37,8 @@ def _window(cand: Candidate, anchor: Passage) -> Quote:
             break
     section = cand.sections[anchor.section]
     start, end = chosen[0].start, chosen[-1].end
-    return Quote(section=section.heading or _label(section.kind), text=text[start:end], start=start, kind=section.kind)
+    heading = section.heading.rstrip(":").strip()
+    return Quote(section=heading or _label(section.kind), text=text[start:end], start=start, kind=section.kind)
 
 
 def _label(kind: str) -> str:
