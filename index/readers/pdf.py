@@ -11,7 +11,7 @@ import io
 import re
 from collections import Counter
 
-from index.model import ATTACHMENTS, Attachment, Meeting
+from index.model import ATTACHMENTS, Meeting
 from index.readers.errors import ReaderError
 from index.readers.headings import heading_kind, is_caps_heading
 from index.readers.structure import is_case_number, parse_lines
@@ -183,31 +183,6 @@ def reflow(lines: list[str]) -> list[str]:
     return out
 
 
-def take_attachments(lines: list[str]) -> tuple[list[str], dict[int, list[str]]]:
-    """Move each item's `Bilag` block out of the lines: item number -> attachment titles.
-
-    parse_lines would read an attachment called "Indstilling" as a new section heading, so the
-    block (always the last one of an item) is cut here, up to the next `Punkt N:` line.
-    """
-    out: list[str] = []
-    found: dict[int, list[str]] = {}
-    number, in_bilag = 0, False
-    for line in lines:
-        m = _PUNKT.match(line)
-        if m:
-            # Like parse_lines, a `Punkt N:` that does not count up is not a new item.
-            number, in_bilag = max(number, int(m.group("n"))), False
-        elif number and not in_bilag and heading_kind(line) == ATTACHMENTS:
-            in_bilag = True
-            continue
-        if in_bilag:
-            if line:
-                found.setdefault(number, []).append(line)
-        else:
-            out.append(line)
-    return out, found
-
-
 def clean_lines(pages: list[str]) -> list[str]:
     """Page texts -> logical lines for parse_lines."""
     split = [[_normalise(line) for line in text.splitlines()] for text in pages]
@@ -254,9 +229,4 @@ def read_pdf(data: bytes) -> Meeting:
         raise ReaderError("PDF has no pages")
     if not any(text.strip() for text in pages):
         raise ReaderError("scanned PDF, no text layer")
-    lines, attachments = take_attachments(clean_lines(pages))
-    meeting = parse_lines(lines, source_format="pdf", wrapped_titles=True)
-    for item in meeting.items:
-        if item.number in attachments:
-            item.attachments = [Attachment(title=t) for t in attachments[item.number]]
-    return meeting
+    return parse_lines(clean_lines(pages), source_format="pdf", wrapped_titles=True)
