@@ -1,0 +1,268 @@
+"""The web server: one FastAPI app with the chat, meeting pages, /api/ask, /healthz and the bots.
+
+Listening beyond loopback exposes the minutes, so `serve` refuses it unless REFERENT_WEB_TOKEN
+guards the pages or the operator says `--public`. The routes themselves live in bot.web_pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import logging
+import os
+import sys
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.render.html import TEMPLATES, environment
+from bot.web_pages import Site, add_routes, sample_question
+from index.config import Config
+from index.model import AnswerFn
+from index.store import Store
+
+log = logging.getLogger(__name__)
+
+STATIC = TEMPLATES.parent / "static"
+TOKEN_ENV = "REFERENT_WEB_TOKEN"
+COOKIE = "referent_login"
+COOKIE_DAYS = 30
+SLACK_PATH = "/slack/events"
+TEAMS_PATH = "/api/messages"
+# Open without the web token: the health check, the login form itself, and the bot endpoints,
+# which Slack and Microsoft sign themselves and which could never send our token.
+OPEN_PATHS = frozenset({"/healthz", "/login", SLACK_PATH, TEAMS_PATH})
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+
+LOGIN_FAILED = "Forkert adgangskode. Prøv igen."
+NEED_LOGIN = "Log ind for at bruge Referent."
+STATUS_TEXT = {
+    404: "Siden findes ikke.",
+    405: "Det kan man ikke her.",
+    422: "Forespørgslen kunne ikke læses.",
+}
+SECURITY_HEADERS = {
+    # No inline script or style anywhere, so a slipped-through tag could not run even if escaping failed.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+_UNSET: Any = object()
+
+
+# ---- who may listen where --------------------------------------------------------------------
+
+
+def is_loopback(host: str) -> bool:
+    """127.x, ::1 and localhost; everything else (0.0.0.0, names, LAN addresses) reaches other machines."""
+    host = host.strip().strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_listen(host: str, *, public: bool, token: str | None) -> str | None:
+    """Why serving on `host` is refused, or None when it is allowed."""
+    if is_loopback(host) or public or token:
+        return None
+    return (
+        f"Refusing to listen on {host!r}: beyond loopback the minutes would be open to anyone who can reach it.\n"
+        f"Set {TOKEN_ENV} to require a token (Authorization: Bearer <token> or the /login form), "
+        "or pass --public if every forum this server shows is public."
+    )
+
+
+def login_cookie(token: str) -> str:
+    """The cookie value proving a login: derived from the token, so changing the token logs everyone out."""
+    return hmac.new(token.encode(), b"referent-web-login", hashlib.sha256).hexdigest()
+
+
+def authorized(request: Request, token: str) -> bool:
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+        return True
+    return hmac.compare_digest(request.cookies.get(COOKIE, "").encode(), login_cookie(token).encode())
+
+
+def _safe_next(target: str) -> str:
+    # Only paths on this site: "//evil.example" or "https://..." would turn login into an open redirect.
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+
+
+# ---- the app ---------------------------------------------------------------------------------
+
+
+def default_answer_fn(store: Store, cfg: Config, *, limit: int = 4) -> AnswerFn:
+    """The real answer engine, imported on first use so the server starts without loading it."""
+
+    def ask(question: str, fora: frozenset[str] | None):
+        from index.answer import answer
+
+        return answer(store, question, fora=fora, limit=limit, cfg=cfg)
+
+    return ask
+
+
+def create_app(
+    store: Store,
+    cfg: Config,
+    *,
+    answer_fn: AnswerFn | None = None,
+    search_fn: AnswerFn | None = None,
+    slack: Any = None,
+    teams: Any = None,
+    token: str | None = _UNSET,
+) -> FastAPI:
+    """The web app. `token` defaults to REFERENT_WEB_TOKEN; `slack`/`teams` are built bots to mount."""
+    if token is _UNSET:
+        token = os.environ.get(TOKEN_ENV) or None
+    env = environment(cfg.public_url)
+    site = Site(
+        store=store,
+        cfg=cfg,
+        answer_fn=answer_fn or default_answer_fn(store, cfg),
+        search_fn=search_fn or answer_fn or default_answer_fn(store, cfg, limit=10),
+        env=env,
+    )
+    app = FastAPI(title="Referent", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.site = site
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Any) -> Response:
+        path = request.url.path
+        if token and path not in OPEN_PATHS and not path.startswith("/static/") and not authorized(request, token):
+            if path.startswith("/api/"):
+                response: Response = JSONResponse(
+                    {"detail": NEED_LOGIN}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+                )
+            else:
+                target = path + (f"?{request.url.query}" if request.url.query else "")
+                response = RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+        else:
+            response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if exc.status_code == 404 and exc.detail != "Not Found" else None
+        message = message or STATUS_TEXT.get(exc.status_code, "Der skete en fejl.")
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
+        return site.page("error.html", status=exc.status_code, status_code=exc.status_code, message=message)
+
+    @app.get("/login", response_class=HTMLResponse)
+    def login_form(next: str = "/") -> Response:
+        if not token:
+            return RedirectResponse("/", status_code=303)
+        return site.page("login.html", next=_safe_next(next), error="", message=NEED_LOGIN)
+
+    @app.post("/login", response_class=HTMLResponse)
+    def login(request: Request, password: str = Form(""), next: str = Form("/")) -> Response:
+        if not token:
+            return RedirectResponse("/", status_code=303)
+        if not hmac.compare_digest(password.encode(), token.encode()):
+            return site.page("login.html", status=401, next=_safe_next(next), error=LOGIN_FAILED, message=NEED_LOGIN)
+        response = RedirectResponse(_safe_next(next), status_code=303)
+        response.set_cookie(
+            COOKIE, login_cookie(token), max_age=COOKIE_DAYS * 86400, httponly=True, samesite="lax",
+            secure=request.url.scheme == "https",
+        )  # fmt: skip
+        return response
+
+    add_routes(app, site)
+    if slack is not None:
+        from bot.slack import mount_slack
+
+        mount_slack(app, slack, SLACK_PATH)
+    if teams is not None:
+        from bot.teams import mount_teams
+
+        mount_teams(app, teams, TEAMS_PATH)
+    return app
+
+
+def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
+    """Mount Slack (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET) and Teams (CLIENT_ID, CLIENT_SECRET,
+    TENANT_ID) on `app` when configured; returns what was mounted. A bot that fails to build is
+    logged and left out, so the web keeps working."""
+    site: Site = app.state.site
+    answer_fn = site.locked(site.answer_fn)
+
+    def feedback(record: dict) -> None:
+        with site.lock:
+            store.add_feedback(**record)
+
+    mounted: list[str] = []
+    if os.environ.get("SLACK_BOT_TOKEN") and os.environ.get("SLACK_SIGNING_SECRET"):
+        try:
+            from bot.slack import create_slack_app, mount_slack, slack_client_from_env
+
+            bolt = create_slack_app(
+                answer_fn, slack_client_from_env(), feedback_fn=feedback,
+                fora_for=lambda channel, direct: cfg.fora_for("slack", channel, direct=direct),
+                signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+            )  # fmt: skip
+            mount_slack(app, bolt, SLACK_PATH)
+            mounted.append(f"Slack {SLACK_PATH}")
+        except Exception:
+            log.exception("Slack is configured but could not be mounted; the web runs without it")
+    if all(os.environ.get(k) for k in ("CLIENT_ID", "CLIENT_SECRET", "TENANT_ID")):
+        try:
+            from bot.teams import create_teams_bot, mount_teams, teams_credentials_from_env
+
+            def remember(payload: dict) -> None:
+                with site.lock:
+                    store.save_conversation("teams", payload["channel_id"], payload)
+
+            bot = create_teams_bot(
+                answer_fn, feedback_fn=feedback, conversation_fn=remember,
+                fora_for=lambda place, personal: cfg.fora_for("teams", place, direct=personal),
+                credentials=teams_credentials_from_env(),
+            )  # fmt: skip
+            mount_teams(app, bot, TEAMS_PATH)
+            mounted.append(f"Teams {TEAMS_PATH}")
+        except Exception:
+            log.exception("Teams is configured but could not be mounted; the web runs without it")
+    return mounted
+
+
+def _display_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
+
+
+def serve(cfg: Config, db_path: str, host: str, port: int, *, public: bool = False, sample: bool = False) -> None:
+    """Run the web server with uvicorn until interrupted; exits 2 when `host` is not allowed."""
+    token = os.environ.get(TOKEN_ENV) or None
+    problem = check_listen(host, public=public, token=token)
+    if problem:
+        print(problem, file=sys.stderr)
+        sys.exit(2)
+    url = _display_url(host, port)
+    # Answers carry absolute links; without a configured address they should point where we listen.
+    if cfg.public_url == DEFAULT_PUBLIC_URL and not os.environ.get("REFERENT_PUBLIC_URL"):
+        cfg.public_url = url
+    store = Store(db_path)
+    app = create_app(store, cfg, token=token)
+    for name in mount_bots(app, store, cfg):
+        print(f"Mounted {name}", flush=True)
+    print(f"Referent kører på {url}/", flush=True)
+    if sample:
+        question = sample_question()
+        print(f"Prøv fx at spørge: {question}\n  {url}/?q={quote(question)}", flush=True)
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
