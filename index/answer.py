@@ -61,7 +61,11 @@ def answer(
         ans.answers = [_hit(store, cfg, c, query, scope) for c in good[: max(limit, 6)]]
         ans.message = f"Sagen er behandlet på {len({c.row['meeting_id'] for c in good})} møde(r); nyeste først."
     else:
-        ans.answers = [_hit(store, cfg, c, query, scope) for c in good[:limit]]
+        top = _hit(store, cfg, good[0], query, scope)
+        # Items already named in the top answer's case history are not repeated as "other results".
+        seen = {(c.meeting_id, c.item_number) for c in top.case_history}
+        rest = [c for c in good[1:] if (c.row["meeting_id"], c.row["number"]) not in seen]
+        ans.answers = [top, *(_hit(store, cfg, c, query, scope) for c in rest[: limit - 1])]
         ans.message = _message(ans.answers[0])
     return ans
 

@@ -185,6 +185,8 @@ def parse(
     q.date_from, q.date_to, norm = _date_filter(norm, today or dt.date.today())
     q.fora, norm = _forum_filter(norm, list(fora), analyzer, known)
     q.concepts = _concepts(norm, analyzer, known)
+    if q.case_number and not q.concepts:
+        q.intent = "precedent"  # a bare case number asks for every treatment of the case
     if variants is not None:
         for c in q.concepts:
             c.terms = c.terms | {v for t in c.terms if len(t) >= 5 and not t[0].isdigit() for v in variants(t)}
