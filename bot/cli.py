@@ -204,3 +204,76 @@ def slack(db: str | None) -> None:
     )  # fmt: skip
     click.echo("Referent er forbundet til Slack (Socket Mode). Stop med Ctrl+C.")
     run_socket_mode(app, os.environ["SLACK_APP_TOKEN"])
+
+
+@main.command()
+@click.option("--channel", help="slack:<id> or teams:<conversation id> (default: [digest] channels in config).")
+@click.option("--since", metavar="DATE", help="Minutes that arrived on or after DATE, instead of since the last digest.")
+@click.option("--days", type=click.IntRange(min=0), help="Minutes that arrived in the last N days.")
+@click.option("--post", type=click.Choice(["slack", "teams", "stdout"]), help="Where to post (default: the channel's platform).")
+@click.option("--dry-run", is_flag=True, help="Show what would be posted; post and mark nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print each run, its digest and its messages as JSON.")
+@click.option("--db", help="SQLite database.")
+def digest(
+    channel: str | None, since: str | None, days: int | None, post: str | None, dry_run: bool, as_json: bool,
+    db: str | None,
+) -> None:  # fmt: skip
+    """Post the decisions from minutes that arrived since the last digest, once per channel and period."""
+    import datetime as dt
+
+    from bot.digest import CLI_TARGET, PLATFORMS, StdoutPoster, Target, configured_targets, run_digest
+    from bot.render.digest import text
+    from index.digest import TIMEZONE, days_ago, start_of
+
+    if since and days is not None:
+        raise click.UsageError("use --since or --days, not both")
+    cfg = load_config()
+    tz = cfg.digest.get("timezone", TIMEZONE)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        floor = start_of(since, tz) if since else days_ago(now, days, tz) if days is not None else None
+        if channel:
+            targets = [Target.parse(channel, post if post in PLATFORMS else None)]
+        else:
+            targets = configured_targets(cfg) or [CLI_TARGET]
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    store = _store(db)
+    results = []
+    for target in targets:
+        # Notes go to stderr, so stdout carries nothing but the digest itself.
+        poster = StdoutPoster(write=(lambda _t: None) if as_json else click.echo)
+        try:
+            mode = post or (target.platform if target.platform in PLATFORMS else "stdout")
+            res = run_digest(store, cfg, target, post=mode, poster=poster if mode == "stdout" else None,
+                             since=floor, now=now, dry_run=dry_run)  # fmt: skip
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+        results.append(res)
+        if not as_json:
+            if res.status == "dry-run" and res.digest is not None:
+                click.echo(text(res.digest))
+            click.echo(("(dry run) " if dry_run else "") + res.note, err=True)
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+    sys.exit(0 if all(r.ok for r in results) else 1)
+
+
+@main.command("sync")
+@click.option("--db", help="SQLite database.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def sync_cmd(db: str | None, as_json: bool) -> None:
+    """Ingest the folders in [ingest] sources (relative to the working directory); new or changed files only."""
+    from bot.schedule import sync, sync_line
+
+    cfg = load_config()
+    if not cfg.sources:
+        raise click.ClickException("no source folders configured: set [ingest] sources in referent.toml")
+    report = sync(_store(db), cfg)
+    if as_json:
+        click.echo(json.dumps(report.summary(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(sync_line(report))
+        for f in report.failed:
+            click.echo(f"  failed {f.path}: {f.reason}")
+    sys.exit(1 if report.failed else 0)

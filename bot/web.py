@@ -265,4 +265,12 @@ def serve(cfg: Config, db_path: str, host: str, port: int, *, public: bool = Fal
         print(f"Prøv fx at spørge: {question}\n  {url}/?q={quote(question)}", flush=True)
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    from bot.schedule import start_scheduler
+
+    # sync + weekly digest on the configured schedule; None when no digest channels are configured
+    scheduler = start_scheduler(cfg, db_path)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)

@@ -1,0 +1,190 @@
+"""The weekly digest as plain text, Slack Block Kit messages and Teams Adaptive Cards.
+
+Slack and Teams renderers return one or more messages, each with the ids of the items it shows, so
+the ledger knows which items went out if a later message of a split digest fails.
+"""
+
+from __future__ import annotations
+
+from bot.render.common import cut, danish_date
+from bot.render.slack import MAX_BLOCKS, SECTION_LIMIT, escape
+from bot.render.slack import link as slack_link
+from bot.render.teams import CARD_BYTES, adaptive_card, card_bytes, link, text_block
+from index.digest import Digest, DigestItem, DigestMeeting
+
+TITLE = "Nye beslutninger fra referaterne"
+CORRECTED = "rettet"
+CLOSED = "lukket punkt"
+TITLE_LIMIT = 300
+QUOTE_LIMIT = 1_500
+CARD_QUOTE_LIMIT = 800
+TEXT_LIMIT = 3_000
+
+Message = tuple[object, list[str]]  # (payload, ids of the items it shows)
+
+
+def since_line(digest: Digest) -> str:
+    return f"Referater modtaget siden {danish_date(digest.since_date)}"
+
+
+def empty_line(digest: Digest) -> str:
+    return f"Ingen nye beslutninger i referater modtaget siden {danish_date(digest.since_date)}."
+
+
+def counts(digest: Digest) -> str:
+    meetings, items = len(digest.meetings), len(digest.items)
+    return f"{meetings} {'møde' if meetings == 1 else 'møder'}, {items} {'punkt' if items == 1 else 'punkter'}"
+
+
+def meeting_label(meeting: DigestMeeting) -> str:
+    return f"{meeting.forum}, {danish_date(meeting.date)}"
+
+
+def item_label(item: DigestItem) -> str:
+    return f"Punkt {item.number}: {cut(item.title, TITLE_LIMIT)}"
+
+
+def _marks(closed: bool, corrected: bool) -> list[str]:
+    return [m for m, on in ((CLOSED, closed), (CORRECTED, corrected)) if on]
+
+
+# ---- plain text ----------------------------------------------------------------------------
+
+
+def text(digest: Digest) -> str:
+    """The digest for a terminal, a mail or a dry run."""
+    lines = [f"{TITLE} – {since_line(digest).lower()}" if digest.meetings else empty_line(digest)]
+    for meeting in digest.meetings:
+        marks = _marks(False, meeting.corrected)
+        lines += ["", meeting_label(meeting) + (f" ({', '.join(marks)})" if marks else ""), meeting.url]
+        for item in meeting.items:
+            marks = _marks(item.closed, item.corrected)
+            lines.append(f"  {item_label(item)}" + (f" ({', '.join(marks)})" if marks else ""))
+            # Blank lines between the quoted paragraphs only add height.
+            lines += [f"    » {line.strip()}" for line in item.decision.splitlines() if line.strip()]
+            lines.append(f"    {item.url}")
+    return "\n".join(lines)
+
+
+# ---- Slack -----------------------------------------------------------------------------------
+
+
+def _section(mrkdwn: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+
+
+def _slack_meeting(meeting: DigestMeeting, continued: bool = False) -> dict:
+    marks = _marks(False, meeting.corrected) + (["fortsat"] if continued else [])
+    tail = f" _({', '.join(marks)})_" if marks else ""
+    return _section(f"*{slack_link(meeting.url, meeting_label(meeting))}*{tail}")
+
+
+def _slack_item(item: DigestItem) -> dict:
+    marks = _marks(item.closed, item.corrected)
+    head = f"*{slack_link(item.url, item_label(item))}*" + (f" _({', '.join(marks)})_" if marks else "")
+    budget = QUOTE_LIMIT
+    while True:
+        # Escaping can lengthen the quote several times over, so measure after formatting.
+        quote = escape(cut(item.decision.strip(), budget))
+        body = "\n".join(">" + line for line in quote.splitlines() if line.strip())
+        out = f"{head}\n{body}"
+        if len(out) <= SECTION_LIMIT or budget <= 50:
+            return _section(out[:SECTION_LIMIT])
+        budget = max(50, budget - (len(out) - SECTION_LIMIT) - 20)
+
+
+def slack_messages(digest: Digest) -> list[Message]:
+    """({"text", "blocks"}, item ids) per message; a long digest is split below Slack's block limit."""
+    intro = [
+        {"type": "header", "text": {"type": "plain_text", "text": TITLE, "emoji": False}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(f"{since_line(digest)} · {counts(digest)}")}]},
+    ]  # fmt: skip
+    if digest.empty:
+        return [({"text": empty_line(digest), "blocks": [_section(escape(empty_line(digest)))]}, [])]
+    room = MAX_BLOCKS - 1  # one block stays free for the "del 2 af 3" line
+    messages: list[tuple[list[dict], list[str]]] = [(list(intro), [])]
+    for n, meeting in enumerate(digest.meetings):
+        head = ([{"type": "divider"}] if n else []) + [_slack_meeting(meeting)]
+        if len(messages[-1][0]) + len(head) + 1 > room:
+            messages.append(([], []))
+            head = head[-1:]
+        messages[-1][0].extend(head)
+        for item in meeting.items:
+            if len(messages[-1][0]) + 1 > room:
+                messages.append(([_slack_meeting(meeting, continued=True)], []))
+            messages[-1][0].append(_slack_item(item))
+            messages[-1][1].append(item.id)
+    total = len(messages)
+    out: list[Message] = []
+    for i, (blocks, ids) in enumerate(messages, 1):
+        fallback = f"{TITLE}: {counts(digest)}"
+        if total > 1:
+            part = f"Del {i} af {total}"
+            blocks = [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": part}]}]
+            fallback += f" ({part.lower()})"
+        out.append(({"text": fallback[:TEXT_LIMIT], "blocks": blocks}, ids))
+    return out
+
+
+# ---- Teams -----------------------------------------------------------------------------------
+
+
+def _card_meeting(meeting: DigestMeeting, continued: bool = False) -> dict:
+    marks = _marks(False, meeting.corrected) + (["fortsat"] if continued else [])
+    label = link(meeting_label(meeting), meeting.url) + (f" ({', '.join(marks)})" if marks else "")
+    return text_block(label, weight="Bolder", size="Medium", spacing="Large", separator=True)
+
+
+def _card_item(item: DigestItem) -> list[dict]:
+    marks = _marks(item.closed, item.corrected)
+    label = link(item_label(item), item.url) + (f" · {', '.join(marks)}" if marks else "")
+    return [
+        text_block(label, weight="Bolder", spacing="Medium"),
+        {
+            "type": "Container",
+            "style": "emphasis",
+            "spacing": "Small",
+            "items": [text_block(cut(item.decision.strip(), CARD_QUOTE_LIMIT))],
+        },
+    ]
+
+
+def teams_cards(digest: Digest) -> list[Message]:
+    """(Adaptive Card, item ids) per message; items move to a further card before one grows too big."""
+    if digest.empty:
+        return [(adaptive_card([text_block(empty_line(digest))]), [])]
+    intro = [
+        text_block(TITLE, weight="Bolder", size="Large"),
+        text_block(f"{since_line(digest)} · {counts(digest)}", isSubtle=True, spacing="None"),
+    ]
+    cards: list[tuple[list[dict], list[str]]] = [(list(intro), [])]
+    budget = CARD_BYTES - 500  # room for the "del 2 af 3" line
+
+    def fits(body: list[dict]) -> bool:
+        return card_bytes(adaptive_card(body)) <= budget
+
+    for meeting in digest.meetings:
+        head = _card_meeting(meeting)
+        for n, item in enumerate(meeting.items):
+            blocks = ([head] if n == 0 else []) + _card_item(item)
+            if cards[-1][1] and not fits(cards[-1][0] + blocks):
+                cards.append(([] if n == 0 else [_card_meeting(meeting, continued=True)], []))
+            cards[-1][0].extend(blocks)
+            cards[-1][1].append(item.id)
+    total = len(cards)
+    out: list[Message] = []
+    for i, (body, ids) in enumerate(cards, 1):
+        if total > 1:
+            body = [*body, text_block(f"Del {i} af {total}", isSubtle=True, size="Small", spacing="Large")]
+        out.append((adaptive_card(body), ids))
+    return out
+
+
+def workflow_message(card: dict) -> dict:
+    """A Teams Workflows ('When a Teams webhook request is received') message around a card."""
+    return {
+        "type": "message",
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}
+        ],
+    }

@@ -1,0 +1,99 @@
+"""`referent sync` and the weekly schedule: ingest the configured folders, then post the digests.
+
+`start_scheduler` is called by `referent serve`; `referent digest` and `referent sync` stay usable
+from cron, and the digest's ledger keeps the two from posting the same period twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.digest import RunResult, configured_targets, run_configured
+from index.config import Config
+from index.digest import TIMEZONE
+from index.ingest import IngestReport, ingest_paths
+from index.store import Store
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SCHEDULE = "mon 08:00"
+JOB_ID = "referent-digest"
+MISFIRE_GRACE = 3600  # a server asleep at 08:00 still sends the digest if it wakes within the hour
+
+_SHORT = re.compile(r"^(?P<days>[a-z*,\-]+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
+
+
+def parse_schedule(spec: str, tz: str = TIMEZONE) -> CronTrigger:
+    """'mon 08:00', 'mon,thu 07:30', 'daily 08:00', or five cron fields with day names ('0 8 * * mon')."""
+    text = " ".join(spec.lower().split())
+    short = _SHORT.match(text)
+    if short:
+        days = short["days"]
+        return CronTrigger(
+            day_of_week="*" if days in ("daily", "*") else days, hour=int(short["hour"]),
+            minute=int(short["minute"]), timezone=tz,
+        )  # fmt: skip
+    fields = text.split(" ")
+    if len(fields) == 5:
+        # APScheduler counts weekdays from Monday = 0, cron from Sunday = 0; names mean the same in both.
+        if re.search(r"\d", fields[4]):
+            raise ValueError(f"digest schedule {spec!r}: write the weekday as a name (mon, tue, …)")
+        return CronTrigger.from_crontab(text, timezone=tz)
+    raise ValueError(f"digest schedule {spec!r}: write e.g. 'mon 08:00' or '0 8 * * mon'")
+
+
+def sync(store: Store, cfg: Config, *, base: Path | None = None) -> IngestReport:
+    """Ingest cfg.sources (relative to `base`, default the working directory); unchanged files are skipped."""
+    paths = [Path(s) if Path(s).is_absolute() or base is None else base / s for s in cfg.sources]
+    return ingest_paths(store, paths, max_bytes=cfg.max_file_mb * 1024 * 1024)
+
+
+def sync_line(report: IngestReport) -> str:
+    s = report.summary()
+    return (
+        f"Sync: {s['added']} added, {s['updated']} updated, {s['unchanged']} unchanged; "
+        f"{s['items_stored']} items stored; {s['failed']} failed."
+    )
+
+
+def scheduled_run(cfg: Config, db_path: str, *, now: dt.datetime | None = None) -> list[RunResult]:
+    """One tick: sync, then every configured channel's digest. Its own Store: it runs on a worker thread."""
+    store = Store(db_path)
+    try:
+        if cfg.sources:
+            try:
+                report = sync(store, cfg)
+                log.info("%s", sync_line(report))
+                for failed in report.failed:
+                    log.warning("sync: %s: %s", failed.path, failed.reason)
+            except Exception:  # the digest of what is already stored still goes out
+                log.exception("sync failed")
+        return run_configured(store, cfg, now=now)
+    finally:
+        store.close()
+
+
+def start_scheduler(cfg: Config, db_path: str) -> BackgroundScheduler | None:
+    """Start the weekly sync + digest job; None (and nothing started) without digest channels.
+
+    The caller shuts it down with `scheduler.shutdown(wait=False)` when the server stops.
+    """
+    if not configured_targets(cfg):
+        return None
+    tz = cfg.digest.get("timezone", TIMEZONE)
+    trigger = parse_schedule(str(cfg.digest.get("schedule", DEFAULT_SCHEDULE)), tz)
+    scheduler = BackgroundScheduler(timezone=tz)
+    scheduler.add_job(
+        scheduled_run, trigger, args=(cfg, db_path), id=JOB_ID, name="sync and digest",
+        coalesce=True, max_instances=1, misfire_grace_time=MISFIRE_GRACE,
+    )  # fmt: skip
+    scheduler.start()
+    log.info("digest scheduled (%s, %s) for %d channel(s)", cfg.digest.get("schedule", DEFAULT_SCHEDULE), tz,
+             len(configured_targets(cfg)))  # fmt: skip
+    return scheduler
