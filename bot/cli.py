@@ -208,9 +208,13 @@ def slack(db: str | None) -> None:
 
 @main.command()
 @click.option("--channel", help="slack:<id> or teams:<conversation id> (default: [digest] channels in config).")
-@click.option("--since", metavar="DATE", help="Minutes that arrived on or after DATE, instead of since the last digest.")
+@click.option(
+    "--since", metavar="DATE", help="Minutes that arrived on or after DATE, instead of since the last digest."
+)
 @click.option("--days", type=click.IntRange(min=0), help="Minutes that arrived in the last N days.")
-@click.option("--post", type=click.Choice(["slack", "teams", "stdout"]), help="Where to post (default: the channel's platform).")
+@click.option(
+    "--post", type=click.Choice(["slack", "teams", "stdout"]), help="Where to post (default: the channel's platform)."
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be posted; post and mark nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print each run, its digest and its messages as JSON.")
 @click.option("--db", help="SQLite database.")
@@ -277,3 +281,26 @@ def sync_cmd(db: str | None, as_json: bool) -> None:
         for f in report.failed:
             click.echo(f"  failed {f.path}: {f.reason}")
     sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=True, writable=True))
+@click.option("--db", help="SQLite database (default: REFERENT_DB, then config).")
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@click.option("--json", "as_json", is_flag=True, help="Print what the copy holds as JSON.")
+def backup(path: str, db: str | None, force: bool, as_json: bool) -> None:
+    """Consistent copy of the database to PATH (a file or a folder), safe while the server runs."""
+    from index.backup import BackupError
+    from index.backup import backup as make_backup
+
+    try:
+        report = make_backup(db_path(db), path, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"Backup written to {report['path']}: {report['meetings']} meetings, {report['items']} items, "
+        f"{report['bytes'] / 1e6:.1f} MB; integrity check ok."
+    )

@@ -6,7 +6,6 @@ function and a `WebClient`, so tests hand it a fake answerer and a client aimed 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -24,8 +23,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.render import slack as render
-from bot.render.common import EMPTY, TOO_LONG
-from index.model import Answer, AnswerFn, Hit
+from bot.render.common import EMPTY, TOO_LONG, restrict
+from index.model import AnswerFn
 
 log = logging.getLogger(__name__)
 
@@ -183,29 +182,6 @@ def split_share(text: str) -> tuple[bool, str]:
 
 def user_hash(user_id: str) -> str:
     return hashlib.sha256(user_id.encode("utf-8")).hexdigest()
-
-
-def restrict(answer: Answer, fora: Fora) -> Answer:
-    """Drop whatever lies outside the fora this place may see, even if the answerer let it through."""
-    if fora is None:
-        return answer
-
-    def visible(hits: list[Hit]) -> list[Hit]:
-        return [
-            dataclasses.replace(h, case_history=[c for c in h.case_history if c.forum in fora])
-            for h in hits
-            if h.meeting.forum in fora
-        ]
-
-    answers = visible(answer.answers)
-    no_answer = answer.no_answer or not answers
-    message = answer.message if answers or answer.no_answer else ""
-    return dataclasses.replace(
-        answer, answers=answers, suggestions=visible(answer.suggestions), no_answer=no_answer, message=message
-    )
-
-
-# ---- the app -------------------------------------------------------------------------------
 
 
 def create_slack_app(

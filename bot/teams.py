@@ -43,7 +43,7 @@ from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.apps.http.adapter import HttpRequest, HttpResponse, HttpRouteHandler
 from microsoft_teams.common import ClientOptions
 
-from bot.render.common import EMPTY, TOO_LONG
+from bot.render.common import EMPTY, TOO_LONG, restrict
 from bot.render.teams import VOTE_VERB, answer_card
 from index.model import AnswerFn
 
@@ -289,7 +289,7 @@ class TeamsBot:
             return RATE_LIMITED
         personal = _is_personal(activity)
         fora = self._fora_for(None if personal else place_id(activity), personal)
-        answer = await asyncio.to_thread(self._answer_fn, text, fora)
+        answer = restrict(await asyncio.to_thread(self._answer_fn, text, fora), fora)
         return answer_card(answer, question=text)
 
     async def _on_card_action(self, ctx: ActivityContext[AdaptiveCardInvokeActivity]) -> InvokeResponse:

@@ -20,8 +20,8 @@ import jinja2
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from bot.render.common import EMPTY, NO_ANSWER_HINT, TOO_LONG
-from bot.render.html import public_only, restrict
+from bot.render.common import EMPTY, NO_ANSWER_HINT, TOO_LONG, restrict
+from bot.render.html import public_only
 from index.config import PROJECT_ROOT, Config
 from index.model import Answer, AnswerFn
 from index.store import Store

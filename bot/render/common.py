@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+
+from index.model import Answer, Hit
 
 MONTHS = [
     "januar", "februar", "marts", "april", "maj", "juni",
@@ -40,3 +43,27 @@ def item_label(forum: str, date: str, number: int, title: str) -> str:
 NO_ANSWER_HINT = "Prøv med andre ord, et årstal eller navnet på udvalget."
 TOO_LONG = "Dit spørgsmål er for langt. Skriv det gerne kortere, så finder jeg svaret."
 EMPTY = "Skriv et spørgsmål om referaterne, fx: hvad blev besluttet om adgangskontrol?"
+
+
+def restrict(answer: Answer, fora: frozenset[str] | None) -> Answer:
+    """Drop hits and case history outside the fora a place may see, even if the answerer let them in:
+    every adapter applies it as a second lock on the same door."""
+    if fora is None:
+        return answer
+
+    def visible(hits: list[Hit]) -> list[Hit]:
+        return [
+            dataclasses.replace(h, case_history=[c for c in h.case_history if c.forum in fora])
+            for h in hits
+            if h.meeting.forum in fora
+        ]
+
+    answers = visible(answer.answers)
+    lost = bool(answer.answers) and not answers
+    return dataclasses.replace(
+        answer,
+        answers=answers,
+        suggestions=visible(answer.suggestions),
+        no_answer=answer.no_answer or lost,
+        message="" if lost else answer.message,
+    )

@@ -71,29 +71,6 @@ def public_only(answer: Answer) -> Answer:
     )
 
 
-def restrict(answer: Answer, fora: frozenset[str] | None) -> Answer:
-    """Drop hits and case history outside the fora the web may see, even if the answerer let them in."""
-    if fora is None:
-        return answer
-
-    def visible(hits: list[Hit]) -> list[Hit]:
-        return [
-            dataclasses.replace(h, case_history=[c for c in h.case_history if c.forum in fora])
-            for h in hits
-            if h.meeting.forum in fora
-        ]
-
-    answers = visible(answer.answers)
-    lost = bool(answer.answers) and not answers
-    return dataclasses.replace(
-        answer,
-        answers=answers,
-        suggestions=visible(answer.suggestions),
-        no_answer=answer.no_answer or lost,
-        message=answer.message if not lost else "",
-    )
-
-
 def environment(public_url: str) -> jinja2.Environment:
     """The Jinja2 environment for bot/templates, autoescaping every template whatever its name."""
     env = jinja2.Environment(
