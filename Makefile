@@ -24,9 +24,11 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check bot index bench tests
 
 bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench --items 100000
 
 bench-quick: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench --quick
 
 clean:
