@@ -81,7 +81,9 @@ class Analyzer:
         self._token_cache: dict[str, tuple[str, ...]] = {}
         self.synonyms: dict[str, frozenset[str]] = {}
         for line in _read_list(cdir / "synonyms.txt"):
-            group = frozenset(t for w in line.split(",") for t in self.terms(w))
+            # Only one-word entries: "covid-pas" would otherwise make "covid" and "pas" synonyms of "coronapas".
+            analysed = [self.terms(w) for w in line.split(",")]
+            group = frozenset(terms[0] for terms in analysed if len(terms) == 1)
             for term in group:
                 self.synonyms[term] = self.synonyms.get(term, frozenset()) | group
         self.fingerprint = hashlib.sha256(

@@ -125,6 +125,8 @@ def ingest_paths(
         report.files.append(result)
         if on_file:
             on_file(result)
+    if report.count("added") or report.count("updated") or store.meta("term_df") != "fresh":
+        store.refresh_vocab()
     return report
 
 

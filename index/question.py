@@ -130,6 +130,12 @@ def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), nxt - dt.timedelta(days=1)
 
 
+_FORUM_PREPOSITIONS = frozenset("i fra hos på af til".split())
+_FORUM_VERB = re.compile(
+    r"^(beslut\w*|sagde|siger|vedt[ao]g\w*|godkend\w*|behandl\w*|drøft\w*|ment?e|mener|anbefal\w*|konklu\w*|har|havde)$"
+)
+
+
 def _forum_filter(
     text: str, fora: list[str], analyzer: Analyzer, known: Callable[[str], bool]
 ) -> tuple[frozenset[str] | None, str]:
@@ -148,10 +154,18 @@ def _forum_filter(
             hits.add(forum)
     if not hits:
         return None, text
-    forum_stems = {t for forum in hits for t in analyzer.terms(forum)}
-    for m in reversed(list(re.finditer(r"\w+", text))):
-        if (analyzer.terms(m.group(0), known_or_forum) or [""])[0] in forum_stems:
-            text = text[: m.start()] + " " + text[m.end() :]
+    forum_stems = {t for forum in hits for t in analyzer.terms(forum)} | {"byråd", "kommunalbestyrels"}
+    tokens = list(re.finditer(r"\w+", text))
+    at = [i for i, m in enumerate(tokens) if (analyzer.terms(m.group(0), known_or_forum) or [""])[0] in forum_stems]
+    # A forum name limits the search only when the question points at the body: "i Chefforum",
+    # "hvad besluttede byrådet", "Teknisk Udvalg vedtog". "medlemmer til kommunikationsgruppen" is a topic.
+    before = tokens[at[0] - 1].group(0) if at and at[0] > 0 else ""
+    after = tokens[at[-1] + 1].group(0) if at and at[-1] + 1 < len(tokens) else ""
+    if not (before in _FORUM_PREPOSITIONS or _FORUM_VERB.match(before) or _FORUM_VERB.match(after)):
+        return None, text
+    for i in reversed(at):
+        m = tokens[i]
+        text = text[: m.start()] + " " + text[m.end() :]
     return frozenset(hits), text
 
 

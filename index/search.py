@@ -7,6 +7,7 @@ title match, the FTS score and intent-specific evidence. Coverage also decides a
 
 from __future__ import annotations
 
+import math
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from index.question import Query
 from index.store import FTS_WEIGHTS, Store
 
 CANDIDATES = 60
+TITLE_WEIGHT = 1.0
+DENSITY_WEIGHT = 1.0
 RERANK = 10  # candidates whose passages are analysed
 COMMON = 0.25  # a term in more than this share of items does not drive candidate retrieval ...
 COMMON_FROM = 1000  # ... once the corpus is this large
@@ -49,6 +52,7 @@ class Candidate:
     title_coverage: float = 0.0
     best_passage: float = 0.0
     proximity: float = 0.0
+    density: float = 0.0
     score: float = 0.0
 
     @property
@@ -234,6 +238,16 @@ def rerank(store: Store, query: Query, cands: list[Candidate]) -> list[Candidate
         cand.title_coverage = sum(title_hits) / total_w
         title_terms = store.analyzer.terms(f"{cand.row['title']}")
         cand.proximity = max([_adjacent(pairs, title_terms)] + [0.7 * p.proximity for p in cand.passages])
+        # How much of the item is about the question: an item that discusses "adgangskontrol" in ten
+        # passages is more likely the treatment of it than one that names it once.
+        cand.density = (
+            sum(
+                c.weight * math.log1p(sum(1 for p in cand.passages if c.terms & set(p.terms)))
+                for c, k in zip(query.concepts, counted, strict=True)
+                if k
+            )
+            / total_w
+        )
     # Passage scores over every passage of every candidate: BM25Plus keeps a positive IDF on small sets.
     corpus = [p.terms or ["\u2205"] for cand in cands for p in cand.passages]
     if corpus and query.concepts:
@@ -247,11 +261,13 @@ def rerank(store: Store, query: Query, cands: list[Candidate]) -> list[Candidate
                 i += 1
             cand.best_passage = max((p.score for p in cand.passages), default=0.0)
     top_passage = max((c.best_passage for c in cands), default=0.0) or 1.0
+    top_density = max((c.density for c in cands), default=0.0) or 1.0
     top_fts = max((c.fts for c in cands), default=0.0) or 1.0
     for cand in cands:
         cand.score = (
             3.0 * cand.coverage
-            + 1.0 * cand.title_coverage
+            + TITLE_WEIGHT * cand.title_coverage
+            + DENSITY_WEIGHT * cand.density / top_density
             + 1.0 * cand.best_passage / top_passage
             + 0.5 * cand.fts / top_fts
             + 0.5 * cand.proximity

@@ -57,13 +57,15 @@ def m001_core(db: sqlite_utils.Database) -> None:
         CREATE INDEX items_meeting ON items(meeting_id, number);
         CREATE INDEX items_case ON items(case_number);
         CREATE TABLE sections (
-            item_rowid INTEGER NOT NULL REFERENCES items(rowid), ord INTEGER NOT NULL,
-            heading TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (item_rowid, ord)
-        ) WITHOUT ROWID;
+            id INTEGER PRIMARY KEY, item_rowid INTEGER NOT NULL REFERENCES items(rowid), ord INTEGER NOT NULL,
+            heading TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX sections_item ON sections(item_rowid, ord);
         CREATE TABLE attachments (
-            item_rowid INTEGER NOT NULL REFERENCES items(rowid), ord INTEGER NOT NULL, title TEXT NOT NULL,
-            external_id TEXT, PRIMARY KEY (item_rowid, ord)
-        ) WITHOUT ROWID;
+            id INTEGER PRIMARY KEY, item_rowid INTEGER NOT NULL REFERENCES items(rowid), ord INTEGER NOT NULL,
+            title TEXT NOT NULL, external_id TEXT
+        );
+        CREATE UNIQUE INDEX attachments_item ON attachments(item_rowid, ord);
         CREATE TABLE revisions (
             id INTEGER PRIMARY KEY, meeting_id TEXT NOT NULL, revision INTEGER NOT NULL, created_at TEXT NOT NULL,
             old_hash TEXT NOT NULL, new_hash TEXT NOT NULL, source_path TEXT, old_content TEXT NOT NULL
@@ -110,6 +112,11 @@ def m002_digest(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m003_term_df(db: sqlite_utils.Database) -> None:
+    db.execute("CREATE TABLE term_df (term TEXT PRIMARY KEY, doc INTEGER NOT NULL) WITHOUT ROWID")
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -151,6 +158,10 @@ class Store:
     def __init__(self, path: str | Path, *, analyzer: Analyzer | None = None, readonly: bool = False):
         self.path = str(path)
         self.analyzer = analyzer or get_analyzer()
+        self._vocab: set[str] | None = None
+        self._splits: dict[str, tuple[str, ...]] = {}
+        self._memo: dict[str, object] = {}
+        self._memo_version = -1
         if readonly:
             uri = f"file:{Path(self.path).resolve()}?mode=ro"
             self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
@@ -167,7 +178,6 @@ class Store:
             if self.meta("analyzer") not in (None, self.analyzer.fingerprint):
                 self.reindex()
             self.set_meta("analyzer", self.analyzer.fingerprint)
-        self._vocab: set[str] | None = None
 
     def close(self) -> None:
         self.conn.close()
@@ -192,11 +202,32 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
+    def _cached(self, key: str, compute):
+        """Per-connection memo of small corpus facts, dropped whenever any connection commits a change."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._memo_version:
+            self._memo, self._memo_version = {}, version
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def _vocab_table(self) -> str:
+        # term_df is a plain copy of the FTS vocabulary, refreshed after each ingest run: fts5vocab counts
+        # documents by walking a term's whole doclist, term_df answers with one b-tree seek.
+        return self._cached("vocab_table", lambda: "term_df" if self.meta("term_df") == "fresh" else "items_vocab")
+
+    def refresh_vocab(self) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM term_df")
+            self.conn.execute("INSERT INTO term_df(term, doc) SELECT term, doc FROM items_vocab")
+            self.set_meta("term_df", "fresh")
+
     def known_term(self, term: str) -> bool:
         """Is `term` (an analysed term) anywhere in the index? Used for compound splits and respelling."""
         if self._vocab is not None:
             return term in self._vocab
-        return self.conn.execute("SELECT 1 FROM items_vocab WHERE term = ?", (term,)).fetchone() is not None
+        sql = f"SELECT 1 FROM {self._vocab_table()} WHERE term = ?"
+        return self.conn.execute(sql, (term,)).fetchone() is not None
 
     def variants(self, stem: str) -> set[str]:
         """Known stems that differ from `stem` only by a short ending, either way: Snowball leaves
@@ -206,20 +237,21 @@ class Store:
         shorter += [stem[: -len(end)] for end in ("ning", "else", "ing") if stem.endswith(end)]
         out = {s for s in shorter if len(s) >= 4 and self.known_term(s)}
         rows = self.conn.execute(
-            "SELECT term FROM items_vocab WHERE term > ? AND term < ? LIMIT 20", (stem, stem + "\uffff")
+            f"SELECT term FROM {self._vocab_table()} WHERE term > ? AND term < ? LIMIT 20", (stem, stem + "\uffff")
         ).fetchall()
         out.update(r[0] for r in rows if len(r[0]) <= len(stem) + 2 and r[0].isalpha())
         return out
 
     def doc_freq(self, terms: Iterable[str]) -> dict[str, int]:
         out = {}
+        sql = f"SELECT doc FROM {self._vocab_table()} WHERE term = ?"
         for term in set(terms):
-            row = self.conn.execute("SELECT doc FROM items_vocab WHERE term = ?", (term,)).fetchone()
+            row = self.conn.execute(sql, (term,)).fetchone()
             out[term] = row[0] if row else 0
         return out
 
     def item_count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+        return self._cached("item_count", lambda: self.conn.execute("SELECT count(*) FROM items").fetchone()[0])
 
     # ---- indexing ---------------------------------------------------------------------------
 
@@ -227,13 +259,7 @@ class Store:
         a = self.analyzer
         decision = "\n".join(s.text for s in sections if s.kind == DECISION)
         body = "\n".join([*(s.text for s in sections if s.kind != DECISION), *attachments])
-        return (
-            " ".join(a.terms(f"{title} {case_number or ''}")),
-            " ".join(a.terms(decision)),
-            " ".join(a.terms(body)),
-            decision,
-            body,
-        )
+        return " ".join(a.terms(f"{title} {case_number or ''}")), " ".join(a.terms(decision)), " ".join(a.terms(body))
 
     def _parts(self, texts: Iterable[str]) -> str:
         """Compound parts of the long words in `texts`, split against the corpus vocabulary."""
@@ -245,7 +271,11 @@ class Store:
             self._vocab.update(self.analyzer.terms(text))
         parts: list[str] = []
         for word in sorted(words):
-            parts.extend(self.analyzer.split(word, self._vocab.__contains__))
+            # Memoised per store: a word split once stays split; the vocabulary only grows during a run.
+            split = self._splits.get(word)
+            if split is None:
+                split = self._splits[word] = tuple(self.analyzer.split(word, self._vocab.__contains__))
+            parts.extend(split)
         return " ".join(parts)
 
     def _index_item(
@@ -259,7 +289,7 @@ class Store:
         *,
         delete: bool = False,
     ) -> None:
-        t, d, b, _, _ = self._columns(title, case_number, sections, attachments)
+        t, d, b = self._columns(title, case_number, sections, attachments)
         if delete:
             self.conn.execute(
                 "INSERT INTO items_fts(items_fts, rowid, title, decision, body, parts) VALUES('delete', ?, ?, ?, ?, ?)",
@@ -330,6 +360,7 @@ class Store:
             )
             for item, item_parts in zip(meeting.items, parts, strict=True):
                 self._insert_item(mid, meeting, item, item_parts)
+            self.set_meta("term_df", "stale")
         return IngestResult("updated" if row else "added", mid, len(meeting.items), revision)
 
     def _insert_item(self, mid: str, meeting: Meeting, item: Item, parts: str) -> None:
@@ -486,7 +517,9 @@ class Store:
         return [r for r in rows if fora is None or r["forum"] in fora]
 
     def fora(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT DISTINCT forum FROM meetings ORDER BY forum")]
+        return self._cached(
+            "fora", lambda: [r[0] for r in self.conn.execute("SELECT DISTINCT forum FROM meetings ORDER BY forum")]
+        )
 
     def revisions(self, mid: str) -> list[sqlite3.Row]:
         return self.conn.execute("SELECT * FROM revisions WHERE meeting_id = ? ORDER BY revision", (mid,)).fetchall()

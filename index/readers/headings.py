@@ -54,8 +54,10 @@ def is_caps_heading(line: str) -> bool:
     """First Agenda prints embedded documents under an all-caps line ("BESLUTNINGSFORSLAG FRA DD",
     "INDSTILLING FRA MAGISTRATSAFDELINGEN FOR TEKNIK OG MILJØ"); such a line ends the section before it."""
     text = line.strip()
+    if len(text) < 9 or text.upper() != text:  # cheap exits first: most lines have lower-case letters
+        return False
     letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 8 and len(text.split()) >= 2 and all(c.isupper() for c in letters)
+    return len(letters) >= 8 and len(text.split()) >= 2
 
 
 __all__ = ["heading_kind", "is_caps_heading", "OTHER"]
