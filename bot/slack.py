@@ -219,7 +219,7 @@ def create_slack_app(
             return (*render.answer_blocks(answer, question=question), question)
         except Exception:
             # The user gets a Danish apology; the stack trace goes to the log only.
-            log.exception("answering %r failed", question[:200])
+            log.exception("answering a question of %d characters failed", len(question))
             return (*render.message(render.ERROR), None)
 
     def post(**kwargs: Any) -> dict | None:

@@ -270,7 +270,8 @@ def serve(cfg: Config, db_path: str, host: str, port: int, *, public: bool = Fal
     # sync + weekly digest on the configured schedule; None when no digest channels are configured
     scheduler = start_scheduler(cfg, db_path)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+        # No access log: its request lines carry the question (/?q=...), which must not reach the logs.
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, access_log=False)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

@@ -86,7 +86,7 @@ class Site:
             with self.lock:
                 ans = fn(question, self.fora)
         except Exception:
-            log.exception("answering %r failed", question[:200])
+            log.exception("answering a question of %d characters failed", len(question))
             return Answer(question=question, no_answer=True, message=ERROR)
         return public_only(restrict(ans, self.fora))
 

@@ -59,6 +59,7 @@ class Concept:
     parts: tuple[str, ...] = ()  # compound parts: all of them in one passage is partial evidence
     weight: float = 1.0  # idf
     known: bool = True  # does the corpus use this word at all?
+    stem: str = ""  # the question's own word, analysed (synonyms and variants are extra terms)
 
     @property
     def required(self) -> bool:
@@ -203,7 +204,8 @@ def parse(
         q.intent = "precedent"  # a bare case number asks for every treatment of the case
     if variants is not None:
         for c in q.concepts:
-            c.terms = c.terms | {v for t in c.terms if len(t) >= 5 and not t[0].isdigit() for v in variants(t)}
+            if len(c.stem) >= 5 and not c.stem[0].isdigit():
+                c.terms = c.terms | variants(c.stem)
     df = doc_freq([t for c in q.concepts for t in (*c.terms, *c.parts)])
     n = max(total, 1)
     for c in q.concepts:
@@ -225,7 +227,7 @@ def _concepts(text: str, analyzer: Analyzer, known: Callable[[str], bool]) -> li
         if kind != "word":
             if word not in seen:
                 seen.add(word)
-                concepts.append(Concept(word, frozenset([word])))
+                concepts.append(Concept(word, frozenset([word]), stem=word))
             i += 1
             continue
         word = analyzer.respell(word, known)
@@ -237,7 +239,7 @@ def _concepts(text: str, analyzer: Analyzer, known: Callable[[str], bool]) -> li
                 parts = (analyzer.stem(word), analyzer.stem(tokens[i + 1][1]))
                 if stem not in seen:
                     seen.add(stem)
-                    concepts.append(Concept(joined, frozenset([stem]), parts))
+                    concepts.append(Concept(joined, frozenset([stem]), parts, stem=stem))
                 i += 2
                 continue
         i += 1
@@ -251,7 +253,7 @@ def _concepts(text: str, analyzer: Analyzer, known: Callable[[str], bool]) -> li
         parts: tuple[str, ...] = ()
         if len(word) >= 8:
             parts = tuple(analyzer.split(word, known))
-        concepts.append(Concept(word, frozenset(terms), parts))
+        concepts.append(Concept(word, frozenset(terms), parts, stem=stem))
     return concepts
 
 

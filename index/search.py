@@ -22,8 +22,8 @@ from index.store import FTS_WEIGHTS, Store
 CANDIDATES = 60
 TITLE_WEIGHT = 1.0
 DENSITY_WEIGHT = 1.0
-RERANK = 10  # candidates whose passages are analysed
-COMMON = 0.25  # a term in more than this share of items does not drive candidate retrieval ...
+RERANK = 15  # candidates whose passages are analysed
+COMMON = 0.05  # a term in more than this share of items does not drive the OR retrieval ...
 COMMON_FROM = 1000  # ... once the corpus is this large
 
 
@@ -42,6 +42,8 @@ class Passage:
 class Candidate:
     row: dict
     fts: float
+    body: float = 0.0  # BM25 of the body column alone: how much the item discusses the question
+    complete: bool = False  # found by the AND query: holds every known word of the question
     sections: list[Section] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     title_terms: set[str] = field(default_factory=set)
@@ -87,37 +89,46 @@ def retrieve(store: Store, query: Query, fora: frozenset[str] | None, k: int = C
         return [Candidate(dict(r), 1.0) for r in store.conn.execute(sql, [*params, k])]
     total = max(store.item_count(), 1)
     df = store.doc_freq(terms)
-    # On a large corpus, very common terms only slow the OR query down; the rerank still sees them.
-    rare = [t for t in terms if 0 < df[t] <= COMMON * total] if total >= COMMON_FROM else []
-    drive = rare or [t for t in terms if df[t] > 0]
-    if not drive:
-        return []
-    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+    found: dict[int, Candidate] = {}
+    w = ", ".join(str(x) for x in FTS_WEIGHTS)
     sql = (
-        f"SELECT i.*, -bm25(items_fts, {weights}) AS fts FROM items_fts JOIN items i ON i.rowid = items_fts.rowid "
-        f"WHERE items_fts MATCH ? {''.join(' AND ' + w for w in where)} ORDER BY bm25(items_fts, {weights}) LIMIT ?"
+        f"SELECT i.*, -bm25(items_fts, {w}) AS fts, -bm25(items_fts, 0, 0, 1, 0) AS body "
+        "FROM items_fts JOIN items i ON i.rowid = items_fts.rowid "
+        f"WHERE items_fts MATCH ? {''.join(' AND ' + c for c in where)} ORDER BY bm25(items_fts, {w}) LIMIT ?"
     )
-    rows = store.conn.execute(sql, [_match_expression(drive), *params, k]).fetchall()
-    return [Candidate({k: r[k] for k in r.keys() if k != "fts"}, r["fts"]) for r in rows]
+
+    def run(expression: str, limit: int, *, complete: bool = False) -> None:
+        for r in store.conn.execute(sql, [expression, *params, limit]):
+            if r["rowid"] not in found:
+                row = {key: r[key] for key in r.keys() if key not in ("fts", "body")}
+                found[r["rowid"]] = Candidate(row, r["fts"], body=r["body"], complete=complete)
+
+    # First the items that hold every word of the question the corpus knows: an AND of FTS5 doclists is
+    # cheap, and those items are the likeliest answers. Then an OR of the rarer words fills up; very
+    # common words would make FTS5 score a large share of the corpus, and the rerank sees them anyway.
+    groups = [sorted(t for t in c.terms if df.get(t)) for c in query.concepts]
+    groups = [g for g in groups if g]
+    if len(groups) > 1:
+        run(" AND ".join("(" + _match_expression(g) + ")" for g in groups), k, complete=True)
+    if len(found) < k // 2:
+        rare = [t for t in terms if 0 < df[t] <= COMMON * total] if total >= COMMON_FROM else []
+        drive = rare or [t for t in terms if df[t] > 0]
+        if drive:
+            run(_match_expression(drive), k)
+    return list(found.values())
 
 
-_ANALYSED: OrderedDict[tuple[str, int], tuple] = OrderedDict()
 _ANALYSED_MAX = 2000
-_ANALYSED_VERSION: dict[str, int] = {}
 
 
 def _analysed_item(store: Store, row: dict) -> tuple:
-    """Sections and analysed passages of one item, cached per process until the database changes
-    (PRAGMA data_version moves when any connection commits)."""
-    version = store.conn.execute("PRAGMA data_version").fetchone()[0]
-    if _ANALYSED_VERSION.get(store.path) != version:
-        for key in [k for k in _ANALYSED if k[0] == store.path]:
-            del _ANALYSED[key]
-        _ANALYSED_VERSION[store.path] = version
-    key = (store.path, row["rowid"])
-    hit = _ANALYSED.get(key)
+    """Sections and analysed passages of one item, cached per Store (one connection, one thread) until
+    the database changes (the Store drops its memo when PRAGMA data_version moves)."""
+    cache: OrderedDict = store._cached("analysed", OrderedDict)
+    key = row["rowid"]
+    hit = cache.get(key)
     if hit is not None:
-        _ANALYSED.move_to_end(key)
+        cache.move_to_end(key)
         return hit
     a = store.analyzer
     sections = store._sections(row["rowid"])
@@ -130,9 +141,9 @@ def _analysed_item(store: Store, row: dict) -> tuple:
     ]
     title_terms = frozenset(a.terms(f"{row['title']} {row['case_number'] or ''}"))
     hit = (sections, spans, title_terms)
-    _ANALYSED[key] = hit
-    if len(_ANALYSED) > _ANALYSED_MAX:
-        _ANALYSED.popitem(last=False)
+    cache[key] = hit
+    if len(cache) > _ANALYSED_MAX:
+        cache.popitem(last=False)
     return hit
 
 
@@ -188,30 +199,46 @@ def _passage_credit(concept, found: set[str]) -> float:
 
 
 def preselect(store: Store, query: Query, cands: list[Candidate], keep: int = RERANK) -> list[Candidate]:
-    """Cheap first cut before passages are analysed: which concepts each candidate holds, asked of the FTS
-    index itself (one query per concept over the candidates' rowids), plus title and FTS score."""
+    """Cheap first cut before passages are analysed: which concepts each candidate holds (known for the
+    AND results, asked of the FTS index for the others), the question as a phrase, title and FTS score."""
     if len(cands) <= keep or not query.concepts:
         return cands[:keep]
     rowids = [c.row["rowid"] for c in cands]
-    marks = ",".join("?" * len(rowids))
     total_w = sum(c.weight for c in query.concepts) or 1.0
     found: dict[int, float] = dict.fromkeys(rowids, 0.0)
-    for concept in query.concepts:
-        hits = {
-            r[0]
-            for r in store.conn.execute(
-                f"SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({marks})",
-                [_match_expression(sorted(concept.terms)), *rowids],
-            )
-        }
-        for rowid in hits:
-            found[rowid] += concept.weight
+    partial = [c.row["rowid"] for c in cands if not c.complete]
+    for c in cands:
+        if c.complete:
+            found[c.row["rowid"]] = sum(x.weight for x in query.concepts if x.known)
+    if partial:
+        marks = ",".join("?" * len(partial))
+        for concept in query.concepts:
+            sql = f"SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({marks})"
+            for (rowid,) in store.conn.execute(sql, [_match_expression(sorted(concept.terms)), *partial]):
+                found[rowid] += concept.weight
+    # The question's words in the question's order ("tager bagvagten i uge 29") as FTS5 phrases, whole
+    # and pair by pair (stopwords are gone on both sides, so positions line up). Phrase queries cost a few
+    # milliseconds each at 100k items, so only the whole phrase and the two rarest pairs are asked.
+    stems = [c.stem for c in query.concepts if c.stem]
+    by_rarity = {c.stem: c.weight for c in query.concepts}
+    pairs = sorted(zip(stems, stems[1:], strict=False), key=lambda p: -(by_rarity[p[0]] + by_rarity[p[1]]))
+    phrases = [(stems, 1.5)] if len(stems) > 2 else []
+    phrases += [(list(p), 1.0 / len(pairs)) for p in pairs[:2]]
+    marks = ",".join("?" * len(rowids))
+    for words, bonus in phrases:
+        expr = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+        sql = f"SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({marks})"
+        for (rowid,) in store.conn.execute(sql, [expr, *rowids]):
+            found[rowid] += bonus * total_w / 3.0
     top_fts = max(c.fts for c in cands) or 1.0
+    top_body = max(c.body for c in cands) or 1.0
     a = store.analyzer
     for c in cands:
         title = set(a.terms(f"{c.row['title']} {c.row['case_number'] or ''}"))
         title_w = sum(x.weight for x in query.concepts if x.terms & title)
-        c.score = 3.0 * found[c.row["rowid"]] / total_w + title_w / total_w + 0.5 * c.fts / top_fts
+        c.score = (
+            3.0 * found[c.row["rowid"]] / total_w + title_w / total_w + 0.5 * c.fts / top_fts + 0.5 * c.body / top_body
+        )
     return sorted(cands, key=lambda c: -c.score)[:keep]
 
 
@@ -299,12 +326,22 @@ def _pairs(query: Query) -> list[tuple[frozenset[str], frozenset[str]]]:
 
 
 def _adjacent(pairs: list[tuple[frozenset[str], frozenset[str]]], terms: list[str]) -> float:
-    """Share of the question's neighbouring word pairs that stand next to each other here ("1. kvartal 2024")."""
+    """How closely the question's words stand together here, in order: half the share of neighbouring
+    pairs found side by side ("1. kvartal 2024"), half the longest run of them ("tager bagvagten i uge 29")."""
     if not pairs or len(terms) < 2:
         return 0.0
     bigrams = set(zip(terms, terms[1:], strict=False))
     hits = sum(1 for a, b in pairs if any((x, y) in bigrams for x in a for y in b))
-    return hits / len(pairs)
+    concepts = [pairs[0][0], *(b for _, b in pairs)]
+    longest, previous = 0, [0] * len(concepts)
+    for term in terms:
+        current = [0] * len(concepts)
+        for i, concept in enumerate(concepts):
+            if term in concept:
+                current[i] = 1 + (previous[i - 1] if i else 0)
+        longest = max(longest, *current)
+        previous = current
+    return 0.5 * hits / len(pairs) + 0.5 * (longest - 1) / len(pairs) if longest > 1 else 0.5 * hits / len(pairs)
 
 
 def _prefer_latest_in_case(cands: list[Candidate]) -> None:

@@ -117,6 +117,9 @@ def m003_term_df(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE term_df (term TEXT PRIMARY KEY, doc INTEGER NOT NULL) WITHOUT ROWID")
 
 
+_ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing")
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -140,8 +143,15 @@ def content_hash(meeting: Meeting) -> str:
 
 
 def public_sections(item: Item) -> list[Section]:
-    """Closed items keep only their public decision line; their discussion is never stored."""
-    return [s for s in item.sections if s.kind == DECISION] if item.closed else list(item.sections)
+    """Closed items keep only their public decision line (the first line of the decision): their
+    discussion, and anything more the decision says, is never stored, indexed or shown."""
+    if not item.closed:
+        return list(item.sections)
+    for section in item.sections:
+        lines = [line.strip() for line in section.text.splitlines() if line.strip()]
+        if section.kind == DECISION and lines:
+            return [Section(heading=section.heading, kind=DECISION, text=lines[0])]
+    return []
 
 
 @dataclass
@@ -226,15 +236,14 @@ class Store:
         """Is `term` (an analysed term) anywhere in the index? Used for compound splits and respelling."""
         if self._vocab is not None:
             return term in self._vocab
-        sql = f"SELECT 1 FROM {self._vocab_table()} WHERE term = ?"
-        return self.conn.execute(sql, (term,)).fetchone() is not None
+        return self.doc_freq([term])[term] > 0
 
     def variants(self, stem: str) -> set[str]:
         """Known stems that differ from `stem` only by a short ending, either way: Snowball leaves
         "indført" and "indfør" apart, and the question may use either form."""
-        shorter = [stem[:-1], stem[:-2]]
-        # derivations: "ombygning" ~ "ombygge", "godkendelse" ~ "godkende"
-        shorter += [stem[: -len(end)] for end in ("ning", "else", "ing") if stem.endswith(end)]
+        # inflection and derivation endings only: "indført" ~ "indfør", "ombygning" ~ "ombygge";
+        # cutting letters blindly would turn "coronapas" into "corona"
+        shorter = [stem[: -len(end)] for end in _ENDINGS if stem.endswith(end)]
         out = {s for s in shorter if len(s) >= 4 and self.known_term(s)}
         rows = self.conn.execute(
             f"SELECT term FROM {self._vocab_table()} WHERE term > ? AND term < ? LIMIT 20", (stem, stem + "\uffff")
@@ -243,11 +252,17 @@ class Store:
         return out
 
     def doc_freq(self, terms: Iterable[str]) -> dict[str, int]:
-        out = {}
+        memo: dict[str, int] = self._cached("doc_freq", dict)  # questions repeat their words
         sql = f"SELECT doc FROM {self._vocab_table()} WHERE term = ?"
+        out = {}
         for term in set(terms):
-            row = self.conn.execute(sql, (term,)).fetchone()
-            out[term] = row[0] if row else 0
+            if term not in memo:
+                row = self.conn.execute(sql, (term,)).fetchone()
+                if len(memo) < 200_000:
+                    memo[term] = row[0] if row else 0
+                out[term] = row[0] if row else 0
+            else:
+                out[term] = memo[term]
         return out
 
     def item_count(self) -> int:

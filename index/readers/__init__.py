@@ -41,7 +41,8 @@ def read_limited(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise ReaderError(f"file is {size / 1e6:.1f} MB, above the limit of {max_bytes / 1e6:.0f} MB", str(path))
+            mb = 1024 * 1024  # the limit is configured in MB of 2**20 bytes (config max_file_mb)
+            raise ReaderError(f"file is {size / mb:.1f} MB, above the limit of {max_bytes / mb:.0f} MB", str(path))
         return path.read_bytes()
     except OSError as exc:
         raise ReaderError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
