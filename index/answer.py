@@ -39,6 +39,7 @@ def answer(
         return Answer(question=question, no_answer=True, message=EMPTY_QUESTION)
     if len(question) > MAX_QUESTION:
         return Answer(question=question[:200], no_answer=True, message=TOO_LONG)
+    store.check_changes()
     visible = [f for f in store.fora() if fora is None or f in fora]
     query = parse(
         question, store.analyzer, known=store.known_term, doc_freq=store.doc_freq, total=store.item_count(),

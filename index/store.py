@@ -204,6 +204,8 @@ class Store:
             raise
         else:
             self.conn.execute("COMMIT")
+        finally:
+            self._memo = {}  # our own commits do not move PRAGMA data_version for this connection
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -211,12 +213,19 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+        self._memo = {}
 
-    def _cached(self, key: str, compute):
-        """Per-connection memo of small corpus facts, dropped whenever any connection commits a change."""
+    def check_changes(self) -> None:
+        """Drop the memo if another connection committed since the last check (one cheap PRAGMA; callers
+        such as answer() run it once per request, not per look-up)."""
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         if version != self._memo_version:
             self._memo, self._memo_version = {}, version
+
+    def _cached(self, key: str, compute):
+        """Per-connection memo of small corpus facts; see check_changes() for when it is dropped."""
+        if self._memo_version == -1:
+            self.check_changes()
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
