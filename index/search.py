@@ -22,6 +22,7 @@ from index.store import FTS_WEIGHTS, Store
 CANDIDATES = 60
 TITLE_WEIGHT = 1.0
 DENSITY_WEIGHT = 1.0
+PHRASE_CAP = 3000
 RERANK = 15  # candidates whose passages are analysed
 COMMON = 0.05  # a term in more than this share of items does not drive the OR retrieval ...
 COMMON_FROM = 1000  # ... once the corpus is this large
@@ -212,9 +213,19 @@ def preselect(store: Store, query: Query, cands: list[Candidate], keep: int = RE
             found[c.row["rowid"]] = sum(x.weight for x in query.concepts if x.known)
     if partial:
         marks = ",".join("?" * len(partial))
+        df = store.doc_freq([t for c in query.concepts for t in c.terms])
         for concept in query.concepts:
-            sql = f"SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({marks})"
-            for (rowid,) in store.conn.execute(sql, [_match_expression(sorted(concept.terms)), *partial]):
+            expr = _match_expression(sorted(concept.terms))
+            if sum(df[t] for t in concept.terms) <= PHRASE_CAP:
+                # a rare word's whole doclist is cheaper to read than a rowid list is to probe
+                rows = {
+                    r[0] for r in store.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (expr,))
+                }
+                hits = rows & set(partial)
+            else:
+                sql = f"SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({marks})"
+                hits = {r[0] for r in store.conn.execute(sql, [expr, *partial])}
+            for rowid in hits:
                 found[rowid] += concept.weight
     # The question's words in the question's order ("tager bagvagten i uge 29") as FTS5 phrases, whole
     # and pair by pair (stopwords are gone on both sides, so positions line up). Phrase queries cost a few
@@ -224,12 +235,15 @@ def preselect(store: Store, query: Query, cands: list[Candidate], keep: int = RE
     pairs = sorted(zip(stems, stems[1:], strict=False), key=lambda p: -(by_rarity[p[0]] + by_rarity[p[1]]))
     phrases = [(stems, 1.5)] if len(stems) > 2 else []
     phrases += [(list(p), 1.0 / len(pairs)) for p in pairs[:2]]
-    marks = ",".join("?" * len(rowids))
+    # Asked of the whole index and intersected here: FTS5 answers a phrase far faster without a rowid
+    # list; a phrase common enough to hit the cap is no evidence anyway.
     for words, bonus in phrases:
         expr = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
-        sql = f"SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({marks})"
-        for (rowid,) in store.conn.execute(sql, [expr, *rowids]):
-            found[rowid] += bonus * total_w / 3.0
+        hits = store.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT ?", (expr, PHRASE_CAP))
+        rows = [r[0] for r in hits]
+        if len(rows) < PHRASE_CAP:
+            for rowid in found.keys() & set(rows):
+                found[rowid] += bonus * total_w / 3.0
     top_fts = max(c.fts for c in cands) or 1.0
     top_body = max(c.body for c in cands) or 1.0
     a = store.analyzer
