@@ -23,7 +23,7 @@ CANDIDATES = 60
 TITLE_WEIGHT = 1.0
 DENSITY_WEIGHT = 1.0
 PHRASE_CAP = 3000
-RERANK = 15  # candidates whose passages are analysed
+RERANK = 10  # candidates whose passages are analysed
 COMMON = 0.05  # a term in more than this share of items does not drive the OR retrieval ...
 COMMON_FROM = 1000  # ... once the corpus is this large
 
