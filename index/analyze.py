@@ -147,6 +147,22 @@ class Analyzer:
         parts = re.split(r"[-'’]", token) if ("-" in token or "'" in token or "’" in token) else [token]
         return tuple(self._stem(w) for w in (fold(p) for p in parts if p) if w not in self.stopwords and len(w) > 1)
 
+    def terms_at(self, text: str) -> list[tuple[int, tuple[str, ...]]]:
+        """(offset, terms) per token of `text`: one pass over a whole section, which the reranker then
+        deals out to its passages by offset (the same terms as `terms` gives for each piece)."""
+        out: list[tuple[int, tuple[str, ...]]] = []
+        cache = self._token_cache
+        for m in _TOKEN.finditer(normalize(text)):
+            token = m.group(0)
+            found = cache.get(token)
+            if found is None:
+                found = self._token_terms(m.lastgroup or "word", token)
+                if len(cache) < 400_000:
+                    cache[token] = found
+            if found:
+                out.append((m.start(), found))
+        return out
+
     def respell(self, word: str, known: Callable[[str], bool]) -> str:
         """'foerste' -> 'første' when the corpus knows the Danish spelling and not the ASCII one."""
         if not any(a in word for a, _ in _RESPELL) or known(self._stem(word)):

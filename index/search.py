@@ -135,11 +135,18 @@ def _analysed_item(store: Store, row: dict) -> tuple:
     sections = store._sections(row["rowid"])
     if row["closed"]:
         sections = [s for s in sections if s.kind == DECISION]
-    spans = [
-        (si, start, end, a.terms(section.text[start:end]))
-        for si, section in enumerate(sections)
-        for start, end in passages(section.text)
-    ]
+    spans = []
+    for si, section in enumerate(sections):
+        tokens = a.terms_at(section.text)
+        i = 0
+        for start, end in passages(section.text):
+            while i < len(tokens) and tokens[i][0] < start:
+                i += 1
+            terms: list[str] = []
+            while i < len(tokens) and tokens[i][0] < end:
+                terms.extend(tokens[i][1])
+                i += 1
+            spans.append((si, start, end, terms))
     title_terms = frozenset(a.terms(f"{row['title']} {row['case_number'] or ''}"))
     hit = (sections, spans, title_terms)
     cache[key] = hit
@@ -267,11 +274,14 @@ def rerank(store: Store, query: Query, cands: list[Candidate]) -> list[Candidate
     counted = [c.known or c.required for c in query.concepts]
     total_w = sum(c.weight for c, k in zip(query.concepts, counted, strict=True) if k) or 1.0
     pairs = _pairs(query)
+    wanted = {t for c in query.concepts for t in c.terms}
     for cand in cands:
         cand.credit = _credit(query, cand)
         for p in cand.passages:
-            p.coverage = sum(c.weight * _passage_credit(c, set(p.terms)) for c in query.concepts) / total_w
-            p.proximity = _adjacent(pairs, p.terms)
+            found = set(p.terms)
+            p.coverage = sum(c.weight * _passage_credit(c, found) for c in query.concepts) / total_w
+            # word pairs need the words themselves; most passages hold none of them
+            p.proximity = _adjacent(pairs, p.terms) if found & wanted else 0.0
         cand.coverage = (
             sum(c.weight * cr for c, cr, k in zip(query.concepts, cand.credit, counted, strict=True) if k) / total_w
         )
