@@ -15,6 +15,7 @@ import json
 import re
 import sqlite3
 import unicodedata
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -170,6 +171,8 @@ class Store:
         self.analyzer = analyzer or get_analyzer()
         self._vocab: set[str] | None = None
         self._splits: dict[str, tuple[str, ...]] = {}
+        self._touched: set[str] = set()  # terms indexed or removed since the last refresh_vocab()
+        self._token = uuid.uuid4().hex
         self._memo: dict[str, object] = {}
         self._memo_version = -1
         if readonly:
@@ -236,9 +239,22 @@ class Store:
         return self._cached("vocab_table", lambda: "term_df" if self.meta("term_df") == "fresh" else "items_vocab")
 
     def refresh_vocab(self) -> None:
+        """Bring term_df up to date: only the terms this Store indexed or removed when the table was fresh
+        before (a few thousand look-ups), else a full copy of the FTS vocabulary (after a crash, or the
+        first time)."""
+        touched, self._touched = self._touched, set()
+        incremental = self.meta("term_df") == f"pending:{self._token}" and len(touched) < 50_000
         with self.transaction():
-            self.conn.execute("DELETE FROM term_df")
-            self.conn.execute("INSERT INTO term_df(term, doc) SELECT term, doc FROM items_vocab")
+            if incremental:
+                for term in touched:
+                    row = self.conn.execute("SELECT doc FROM items_vocab WHERE term = ?", (term,)).fetchone()
+                    if row:
+                        self.conn.execute("INSERT OR REPLACE INTO term_df(term, doc) VALUES (?, ?)", (term, row[0]))
+                    else:
+                        self.conn.execute("DELETE FROM term_df WHERE term = ?", (term,))
+            else:
+                self.conn.execute("DELETE FROM term_df")
+                self.conn.execute("INSERT INTO term_df(term, doc) SELECT term, doc FROM items_vocab")
             self.set_meta("term_df", "fresh")
 
     def known_term(self, term: str) -> bool:
@@ -314,6 +330,8 @@ class Store:
         delete: bool = False,
     ) -> None:
         t, d, b = self._columns(title, case_number, sections, attachments)
+        for column in (t, d, b, parts):
+            self._touched.update(column.split())
         if delete:
             self.conn.execute(
                 "INSERT INTO items_fts(items_fts, rowid, title, decision, body, parts) VALUES('delete', ?, ?, ?, ?, ?)",
@@ -384,7 +402,11 @@ class Store:
             )
             for item, item_parts in zip(meeting.items, parts, strict=True):
                 self._insert_item(mid, meeting, item, item_parts)
-            self.set_meta("term_df", "stale")
+            # term_df lags until refresh_vocab(). "pending:<this store>" lets this store refresh only the
+            # terms it touched; any other store (or a crash before the refresh) sees a state that forces a
+            # full copy.
+            mine = f"pending:{self._token}"
+            self.set_meta("term_df", mine if self.meta("term_df") in ("fresh", mine) else "stale")
         return IngestResult("updated" if row else "added", mid, len(meeting.items), revision)
 
     def _insert_item(self, mid: str, meeting: Meeting, item: Item, parts: str) -> None:
