@@ -165,8 +165,10 @@ class Analyzer:
 
     def respell(self, word: str, known: Callable[[str], bool]) -> str:
         """'foerste' -> 'første' when the corpus knows the Danish spelling and not the ASCII one."""
-        if not any(a in word for a, _ in _RESPELL) or known(self._stem(word)):
+        if known(self._stem(word)):
             return word
+        if not any(a in word for a, _ in _RESPELL):
+            return self._respell_letters(word, known)
         # Each "ae"/"oe" may or may not stand for æ/ø ("netvaerkstemaer" -> "netværkstemaer").
         spots = [m.start() for m in re.finditer("ae|oe", word)][:4]
         for mask in range(1, 1 << len(spots)):
@@ -177,6 +179,19 @@ class Analyzer:
             candidate = "".join(chars)
             if known(self._stem(candidate)):
                 return candidate
+        return self._respell_letters(word, known)
+
+    def _respell_letters(self, word: str, known: Callable[[str], bool]) -> str:
+        """Keyboards without æ/ø/å also give a bare letter: 'korsel' -> 'kørsel', 'fravar' -> 'fravær'."""
+        if len(word) < 4 or known(self._stem(word)):
+            return word
+        spots = [(m.start(), m.group(0)) for m in re.finditer("[ao]", word)][:4]
+        options = {"o": ("ø",), "a": ("æ", "å")}
+        for pos, letter in spots:
+            for repl in options[letter]:
+                candidate = word[:pos] + repl + word[pos + 1 :]
+                if known(self._stem(candidate)):
+                    return candidate
         return word
 
     def long_words(self, text: str) -> set[str]:

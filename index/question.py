@@ -79,6 +79,9 @@ class Query:
     fora: frozenset[str] | None = None  # from the question ("i Teknisk Udvalg")
     case_number: str | None = None
     truncated: bool = False
+    # A filter read from wording that may also be the topic ("udviklingen af Chefforum", "klar den 1. oktober
+    # 2021"): when nothing answers under it, the question is read again without it.
+    guessed: bool = False
 
     @property
     def search_terms(self) -> set[str]:
@@ -102,8 +105,22 @@ class Query:
         return d
 
 
-def _date_filter(text: str, today: dt.date) -> tuple[dt.date | None, dt.date | None, str]:
-    """Find a date range in the question; return it and the text with the phrase removed."""
+def _date_filter(
+    text: str, today: dt.date, *, exact: bool = True
+) -> tuple[dt.date | None, dt.date | None, str, bool]:
+    """Find a date range in the question; return it, the text with the phrase removed, and whether the
+    range is a guess (a single day, which may be a date the minutes talk about rather than the meeting's).
+    A year after this one is a date the minutes talk about ("udledningen i 2030"), never a meeting date."""
+    day = rf"\b(?:den|mødet|møde)\s+(\d{{1,2}})\.\s*({_MONTHS})\s+(\d{{4}})\b"
+    if exact:
+        m = re.search(day, text)
+        if m:
+            try:
+                d = dt.date(int(m[3]), MONTHS[m[2]], int(m[1]))
+            except ValueError:
+                d = None
+            if d is not None and d.year <= today.year:
+                return d, d, text[: m.start()] + " " + text[m.end() :], True
     rules: list[tuple[str, Callable[[re.Match], tuple[dt.date | None, dt.date | None]]]] = [
         (r"\b(?:mellem|fra)\s+(\d{4})\s+(?:og|til)\s+(\d{4})\b",
          lambda m: (dt.date(int(m[1]), 1, 1), dt.date(int(m[2]), 12, 31))),
@@ -122,8 +139,10 @@ def _date_filter(text: str, today: dt.date) -> tuple[dt.date | None, dt.date | N
                 lo, hi = make(m)
             except ValueError:
                 continue
-            return lo, hi, text[: m.start()] + " " + text[m.end() :]
-    return None, None, text
+            if lo and lo.year > today.year:
+                continue
+            return lo, hi, text[: m.start()] + " " + text[m.end() :], False
+    return None, None, text, False
 
 
 def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -133,13 +152,16 @@ def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
 
 _FORUM_PREPOSITIONS = frozenset("i fra hos på af til".split())
 _FORUM_VERB = re.compile(
-    r"^(beslut\w*|sagde|siger|vedt[ao]g\w*|godkend\w*|behandl\w*|drøft\w*|ment?e|mener|anbefal\w*|konklu\w*|har|havde)$"
+    r"^(beslut\w*|sagde|siger|vedt[ao]g\w*|godkend\w*|behandl\w*|drøft\w*|ment?e|mener|anbefal\w*|konklu\w*|"
+    r"orient\w*|har|havde|blev)$"
 )
 
 
 def _forum_filter(
     text: str, fora: list[str], analyzer: Analyzer, known: Callable[[str], bool]
-) -> tuple[frozenset[str] | None, str]:
+) -> tuple[frozenset[str] | None, str, bool]:
+    """The fora the question points at, the text without their names, and whether that is a guess: a
+    preposition other than "i" ("udviklingen af Chefforum") may make the name the topic instead."""
     names = {t for forum in fora for t in analyzer.terms(forum)}
 
     def known_or_forum(term: str) -> bool:
@@ -154,7 +176,7 @@ def _forum_filter(
         elif "byråd" in words and any(s in ("byråd", "kommunalbestyrels") for s in stems):
             hits.add(forum)
     if not hits:
-        return None, text
+        return None, text, False
     forum_stems = {t for forum in hits for t in analyzer.terms(forum)} | {"byråd", "kommunalbestyrels"}
     tokens = list(re.finditer(r"\w+", text))
     at = [i for i, m in enumerate(tokens) if (analyzer.terms(m.group(0), known_or_forum) or [""])[0] in forum_stems]
@@ -162,12 +184,13 @@ def _forum_filter(
     # "hvad besluttede byrådet", "Teknisk Udvalg vedtog". "medlemmer til kommunikationsgruppen" is a topic.
     before = tokens[at[0] - 1].group(0) if at and at[0] > 0 else ""
     after = tokens[at[-1] + 1].group(0) if at and at[-1] + 1 < len(tokens) else ""
-    if not (before in _FORUM_PREPOSITIONS or _FORUM_VERB.match(before) or _FORUM_VERB.match(after)):
-        return None, text
+    verb = bool(_FORUM_VERB.match(before) or _FORUM_VERB.match(after))
+    if not (before in _FORUM_PREPOSITIONS or verb):
+        return None, text, False
     for i in reversed(at):
         m = tokens[i]
         text = text[: m.start()] + " " + text[m.end() :]
-    return frozenset(hits), text
+    return frozenset(hits), text, not verb and before != "i"
 
 
 def parse(
@@ -180,7 +203,10 @@ def parse(
     fora: list[str] = (),
     today: dt.date | None = None,
     variants: Callable[[str], set[str]] | None = None,
+    relaxed: bool = False,
 ) -> Query:
+    """Read `question`. `relaxed` drops the filters that are guesses (forum names, single days), so
+    their words count as the topic instead."""
     q = Query(question=question)
     text = question[:MAX_QUESTION]
     q.truncated = len(question) > MAX_QUESTION
@@ -197,8 +223,11 @@ def parse(
     if case:
         q.case_number = case.group(1)
         norm = norm.replace(case.group(1).lower(), " ")
-    q.date_from, q.date_to, norm = _date_filter(norm, today or dt.date.today())
-    q.fora, norm = _forum_filter(norm, list(fora), analyzer, known)
+    q.date_from, q.date_to, norm, day = _date_filter(norm, today or dt.date.today(), exact=not relaxed)
+    weak = False
+    if not relaxed:
+        q.fora, norm, weak = _forum_filter(norm, list(fora), analyzer, known)
+    q.guessed = day or weak
     q.concepts = _concepts(norm, analyzer, known)
     if q.case_number and not q.concepts:
         q.intent = "precedent"  # a bare case number asks for every treatment of the case

@@ -9,17 +9,28 @@ from index.question import Query
 from index.search import AMOUNT, DATE, DECISIVE, NAME, PLACE, Candidate, Passage
 
 MAX_QUOTE = 450
+QUOTE_CONTINUE = 300  # continue a quote within its paragraph up to this length
 BARE_APPROVAL = re.compile(
     r"^\s*(godkendt|tiltrådt|vedtaget|indstillingen (blev )?(godkendt|tiltrådt|vedtaget)|som indstillet|"
     r"anbefales|indstillingen anbefales)\.?\s*$",
     re.IGNORECASE,
 )
+# "… har vedtaget Magistratens foranstående indstilling", "Udvalget tiltrådte indstillingen": the decision
+# approves the proposal by reference, so the proposal says what was decided ...
+BY_REFERENCE = re.compile(
+    r"\b(vedtaget|vedtog|vedtage[rs]?|tiltr\w+|godkend\w*|anbefale[rs]?)\b[^.]{0,80}\bindstilling"
+    r"|\bindstilling\w*\b[^.]{0,40}\b(vedtaget|godkendt|tiltrådt|anbefales)\b",
+    re.IGNORECASE,
+)
+# ... unless the decision line itself says more: a split vote, an amendment, a reservation.
+_QUALIFIED = re.compile(r"\b(flertal\w*|mindretal\w*|imod|stemte|undlod|ændring\w*|tilføjelse\w*|dog|forbehold)\b", re.I)
 _CONTEXT_KINDS = {"anledning", "baggrund", "resume", "sagsfremstilling", "intro"}
 _EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE}
 
 
 def _window(cand: Candidate, anchor: Passage) -> Quote:
-    """The anchor passage, extended over a lead-in colon or a very short sentence, up to 3 passages."""
+    """The anchor passage, extended over a lead-in colon, a very short sentence or a short paragraph, up to
+    3 passages."""
     same = [p for p in cand.passages if p.section == anchor.section]
     i = same.index(anchor)
     chosen = [anchor]
@@ -28,8 +39,15 @@ def _window(cand: Candidate, anchor: Passage) -> Quote:
     while len(chosen) < 3 and i + len(chosen) < len(same):
         last = chosen[-1]
         span = text[chosen[0].start : last.end]
-        if last.end - last.start < 60 or text[last.start : last.end].rstrip().endswith(":"):
-            nxt = same[i + len(chosen)]
+        nxt = same[i + len(chosen)]
+        # a short sentence is continued by the next one of its paragraph ("… de sanktioner …. Der kommer
+        # desuden skattesanktioner …"); a lead-in or a very short line by whatever follows
+        same_paragraph = "\n" not in text[last.end : nxt.start]
+        if (
+            last.end - last.start < 60
+            or text[last.start : last.end].rstrip().endswith(":")
+            or (same_paragraph and nxt.end - chosen[0].start <= QUOTE_CONTINUE)
+        ):
             if nxt.end - chosen[0].start > MAX_QUOTE and len(span) > 40:
                 break
             chosen.append(nxt)
@@ -99,8 +117,9 @@ def choose_quotes(cand: Candidate, query: Query) -> list[Quote]:
     proposal = {i for i, s in enumerate(secs) if s.kind == PROPOSAL}
     everything = set(range(len(secs))) - {i for i, s in enumerate(secs) if s.kind == "sagsforloeb"}
     first_decision = next((p for p in cand.passages if p.section in decision), None)
-    bare = first_decision is not None and BARE_APPROVAL.match(
-        secs[first_decision.section].text[first_decision.start : first_decision.end]
+    first_text = secs[first_decision.section].text[first_decision.start : first_decision.end] if first_decision else ""
+    bare = first_decision is not None and bool(
+        BARE_APPROVAL.match(first_text) or (BY_REFERENCE.search(first_text) and not _QUALIFIED.search(first_text))
     )
     quotes: list[Quote] = []
     if query.intent in _EVIDENCE or query.intent == "why":

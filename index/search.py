@@ -83,11 +83,12 @@ def retrieve(store: Store, query: Query, fora: frozenset[str] | None, k: int = C
         where.append("i.case_number = ?")
         params.append(query.case_number)
     terms = sorted(query.search_terms)
-    if not terms:
-        if not query.case_number:
-            return []
+    if query.case_number:
+        # A case number names its items: they are the candidates, whatever words the question adds.
         sql = f"SELECT i.* FROM items i WHERE {' AND '.join(where)} ORDER BY i.date DESC LIMIT ?"
         return [Candidate(dict(r), 1.0) for r in store.conn.execute(sql, [*params, k])]
+    if not terms:
+        return []
     total = max(store.item_count(), 1)
     df = store.doc_freq(terms)
     found: dict[int, Candidate] = {}
@@ -395,13 +396,23 @@ def _prefer_recent(cands: list[Candidate]) -> None:
             c.score += 1.5 * dates.index(c.row["date"]) / (len(dates) - 1)
 
 
-NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøå]+(?:[ -][A-ZÆØÅ][a-zæøå]+)+\b")
+# A person's name: two or more capitalised words, the later ones not words that make an institution
+# ("Albertslund Kommune", "Teknisk Udvalg").
+_INSTITUTION = (
+    r"(?:Kommunes?|Byråd\w*|Udvalg\w*|Region\w*|Skole\w*|Forvaltning\w*|Afdeling\w*|Rådhus\w*|Center\w*|Centret|"
+    r"Kommunalbestyrelse\w*|Magistrat\w*|Direktion\w*|Chefforum|Havn\w*|Plan\w*|Gruppe\w*|Forening\w*)\b"
+)
+NAME = re.compile(rf"\b[A-ZÆØÅ][a-zæøå]+(?:[ -](?!{_INSTITUTION})[A-ZÆØÅ][a-zæøå]+)+\b")
 DATE = re.compile(
     r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\b"
     r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\buge\s+\d{1,2}\b|\b(?:primo|medio|ultimo)\s+\w+",
     re.IGNORECASE,
 )
-AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)*\s*(?:mio\.?|mia\.?|kr\.?|%|procent|dage|timer|årsværk|tons|kroner)|\b\d+,\d+\b")
+AMOUNT = re.compile(
+    r"\b\d+(?:[.,]\d+)*\s*(?:mio\.?|mia\.?|kr\.?|%|procent|dage|timer|årsværk|tons|kroner)|\b\d+,\d+\b"
+    r"|\b\d{1,3}(?:\.\d{3})+\b"  # 300.000
+    r"|\b(?!(?:19|20)\d\d\b)\d{2,}\s+[a-zæøå]{3,}"  # a count: "1149 høringssvar"
+)
 PLACE = re.compile(
     r"\b[A-ZÆØÅ][a-zæøå]*(?:vej|gade|plads|allé|alle|vænge|torv|park|stræde|bakke|høj)\s+\d+\b"
     r"|\b(?:placering(?:en)?|beliggende|ved|på)\s+[A-ZÆØÅ][a-zæøå]+",
