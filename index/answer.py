@@ -117,8 +117,18 @@ def _about(cand: Candidate, concept) -> bool:
     if concept.terms & cand.title_terms or concept.terms & cand.parts:
         return True
     in_decision = any(concept.terms & set(p.terms) for p in cand.passages if cand.sections[p.section].kind == DECISION)
-    holding = sum(1 for p in cand.passages if concept.terms & set(p.terms))
-    return in_decision or holding >= 2 or holding >= 0.2 * len(cand.passages)
+    holding = [p for p in cand.passages if concept.terms & set(p.terms)]
+    if in_decision or len(holding) >= 2 or len(holding) >= 0.2 * len(cand.passages):
+        return True
+    # a sub-heading inside a section ("Mine Apps - Kørsel og Fravær") names what the next lines are about
+    return any(_subheading(cand.sections[p.section].text, p.start, p.end) for p in holding)
+
+
+def _subheading(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    return 0 < len(line) <= 80 and line == text[start:end].strip() and line[-1] not in ".:;,!?" and line_end >= 0
 
 
 def _message(hit: Hit) -> str:

@@ -75,11 +75,35 @@ Beslutninger
 Orienteringen blev taget til efterretning."""
 
 
+IT = """Punkt 4: Orienteringer fra IT
+
+00.01.00-A00-9-21
+
+Sagsfremstilling
+
+Porteføljen rummer nu otte projekter. To afdelinger mangler stadig i værktøjet.
+
+Servicedesken har fået ny telefonløsning. Ventetiden er faldet til under et minut.
+
+Sikker print og scanning
+
+Løsningen rulles ud på rådhuset i maj og i institutionerne efter sommerferien.
+
+Nyt intranet
+
+Intranettet flyttes til ny platform i efteråret. Redaktørerne får kursus i september.
+
+Beslutning
+
+Orienteringerne blev taget til efterretning."""
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "r.db")
     docs = {
         "cf.txt": minutes("Chefforum", "27-05-2021", [ADGANG, VAGT, APPS]),
+        "cf2.txt": minutes("Chefforum", "24-06-2021", [IT.replace("Punkt 4", "Punkt 1")]),
         "br.txt": minutes("Byrådet", "27-08-2025", [KLIMA, HAVN]),
         "tu.txt": minutes("Teknisk Udvalg", "01-10-2025", [ORIENT.replace("Punkt 3", "Punkt 1")]),
     }
@@ -173,3 +197,10 @@ def test_evidence_patterns() -> None:
     assert AMOUNT.search("en besparelse på 300.000 i 2017")
     assert AMOUNT.search("der er indkommet 1149 høringssvar")
     assert not AMOUNT.search("i 2025 flytter skolen")
+
+
+def test_a_subheading_inside_a_section_makes_the_item_about_it(store: Store) -> None:
+    # "Sikker print og scanning" is one line among many in the item; it names what follows
+    a = ask(store, "Hvad blev besluttet om sikker print og scanning?")
+    assert not a.no_answer
+    assert (a.answers[0].meeting.date, a.answers[0].item.number) == ("2021-06-24", 1)
