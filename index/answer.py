@@ -6,9 +6,9 @@ import datetime as dt
 import math
 
 from index.config import Config, load_config
+from index.history import case_history
 from index.links import item_url, meeting_url
-from index.model import DECISION, Answer, CaseRef, Hit, ItemRef, MeetingRef
-from index.passages import passages
+from index.model import DECISION, Answer, Hit, ItemRef, MeetingRef
 from index.question import MAX_QUESTION, Query, parse
 from index.quotes import choose_quotes
 from index.search import Candidate, rerank, retrieve
@@ -16,7 +16,6 @@ from index.store import Store
 
 MIN_COVERAGE = 0.55
 SPECIFIC_IDF = 2.2  # a word in at most ~10 % of the items
-MAX_HISTORY = 8
 FACT_INTENTS = frozenset({"who", "when", "amount", "where", "fact"})
 
 NO_ANSWER = "Jeg fandt ikke noget i referaterne, der svarer på det."
@@ -58,19 +57,19 @@ def answer(
     ans = Answer(question=question, no_answer=False, message="", intent=query.intent, filters=query.filters)
     if not good:
         ans.no_answer = True
-        ans.suggestions = [_hit(store, cfg, c, query, scope, quotes=False) for c in ranked[:3]]
+        ans.suggestions = [_hit(store, cfg, c, query, fora, quotes=False) for c in ranked[:3]]
         ans.message = NO_ANSWER_SUGGEST if ans.suggestions else NO_ANSWER
         return ans
     if query.intent == "precedent":
         good.sort(key=lambda c: c.row["date"], reverse=True)
-        ans.answers = [_hit(store, cfg, c, query, scope) for c in good[: max(limit, 6)]]
+        ans.answers = [_hit(store, cfg, c, query, fora) for c in good[: max(limit, 6)]]
         ans.message = f"Sagen er behandlet på {len({c.row['meeting_id'] for c in good})} møde(r); nyeste først."
     else:
-        top = _hit(store, cfg, good[0], query, scope)
+        top = _hit(store, cfg, good[0], query, fora)
         # Items already named in the top answer's case history are not repeated as "other results".
         seen = {(c.meeting_id, c.item_number) for c in top.case_history}
         rest = [c for c in good[1:] if (c.row["meeting_id"], c.row["number"]) not in seen]
-        ans.answers = [top, *(_hit(store, cfg, c, query, scope) for c in rest[: limit - 1])]
+        ans.answers = [top, *(_hit(store, cfg, c, query, fora) for c in rest[: limit - 1])]
         ans.message = _message(ans.answers[0])
     return ans
 
@@ -144,7 +143,11 @@ def _danish_date(iso: str) -> str:
     return f"{d.day}. {months[d.month - 1]} {d.year}"
 
 
-def _hit(store: Store, cfg: Config, cand: Candidate, query: Query, fora, *, quotes: bool = True) -> Hit:
+def _hit(
+    store: Store, cfg: Config, cand: Candidate, query: Query, fora: frozenset[str] | None, *, quotes: bool = True
+) -> Hit:
+    """One answer; its case history shows every body the caller may see (`fora`), not only the one the
+    question named."""
     row = cand.row
     mrow = store.meeting_row(row["meeting_id"])
     title = f"Referat {row['forum']} {dt.date.fromisoformat(row['date']):%d-%m-%Y}"
@@ -164,40 +167,3 @@ def _hit(store: Store, cfg: Config, cand: Candidate, query: Query, fora, *, quot
         score=cand.score,
         case_history=case_history(store, cfg, row, fora),
     )
-
-
-def case_history(store: Store, cfg: Config, row: dict, fora: frozenset[str] | None) -> list[CaseRef]:
-    """Other meetings' items with the same case number, oldest first (same-meeting items are not history)."""
-    if not row["case_number"]:
-        return []
-    rows = store.conn.execute(
-        "SELECT * FROM items WHERE case_number = ? AND meeting_id != ? ORDER BY date, number",
-        (row["case_number"], row["meeting_id"]),
-    ).fetchall()
-    out = []
-    for r in rows:
-        if fora is not None and r["forum"] not in fora:
-            continue
-        out.append(
-            CaseRef(
-                meeting_id=r["meeting_id"],
-                date=r["date"],
-                forum=r["forum"],
-                item_number=r["number"],
-                title=r["title"],
-                url=item_url(
-                    cfg, r["meeting_id"], r["forum"], r["date"], r["number"], item_external_id=r["external_id"]
-                ),
-                decision=_first_decision_sentence(store, r["rowid"]),
-            )  # fmt: skip
-        )
-    return out[-MAX_HISTORY:]
-
-
-def _first_decision_sentence(store: Store, rowid: int) -> str:
-    for section in store._sections(rowid):
-        if section.kind == DECISION and section.text.strip():
-            spans = passages(section.text)
-            if spans:
-                return section.text[spans[0][0] : spans[0][1]]
-    return ""

@@ -233,7 +233,11 @@ def test_dev_quotes_are_verbatim_substrings(real_store: Store) -> None:
 def test_status_question_prefers_the_newest_treatment(real_store: Store) -> None:
     a = answer(real_store, "Hvad er status på lokalplan 1221?")
     assert (a.answers[0].meeting.forum, a.answers[0].meeting.date) == ("Teknisk Udvalg", "2025-10-01")
-    assert [c.forum for c in a.answers[0].case_history] == ["Aarhus Byråd"]
+    history = [(c.forum, c.date, bool(c.url)) for c in a.answers[0].case_history]
+    # the stored Byråd item (linked) and the Sagsforløb's other treatments (unlinked), oldest first
+    assert ("Aarhus Byråd", "2025-08-27", True) in history
+    assert ("Magistraten", "2025-08-19", False) in history
+    assert [d for _, d, _ in history] == sorted(d for _, d, _ in history)
 
 
 def test_demo_questions(tmp_path: Path) -> None:

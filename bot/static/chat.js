@@ -72,7 +72,9 @@
     if (hit.case_history.length) {
       var hist = el("p", "history", "Sagen har også været behandlet: ");
       hit.case_history.forEach(function (c, i) {
-        hist.appendChild(link(c.url, c.forum + " " + danishDate(c.date) + ", punkt " + c.item_number));
+        var label = c.forum + " " + danishDate(c.date) + ", punkt " + c.item_number;
+        // treatments named only in the item's Sagsforløb have no minutes here, so no link
+        hist.appendChild(c.url ? link(c.url, label) : document.createTextNode(label));
         hist.appendChild(document.createTextNode(i < hit.case_history.length - 1 ? "; " : "."));
       });
       art.appendChild(hist);

@@ -1,0 +1,102 @@
+"""A case's history: the other meetings' items with the same case number, and the earlier treatments an
+item's own "Sagsforløb" lists (First Agenda's record of the bodies a case passed through, often bodies whose
+minutes are not in the store, such as Magistraten)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from index.config import Config
+from index.links import item_url
+from index.model import DECISION, CaseRef
+from index.passages import passages
+from index.store import Store
+
+MAX_HISTORY = 8
+SAGSFORLOEB = "sagsforloeb"
+
+# "Udvalg: Magistraten / Dato: 12-08-2025 / Punktnummer: 4 / <what that body did>", one block per treatment
+_ENTRY = re.compile(
+    r"Udvalg:\s*(?P<forum>[^\n]+?)\s*\n\s*Dato:\s*(?P<date>\d{1,2}-\d{1,2}-\d{4})\s*\n"
+    r"\s*Punktnummer:\s*(?P<number>\d+)[ \t]*(?P<text>.*?)(?=\n\s*Udvalg:|\Z)",
+    re.DOTALL,
+)
+
+
+def case_history(store: Store, cfg: Config, row: dict, fora: frozenset[str] | None) -> list[CaseRef]:
+    """Earlier and later treatments of the item's case, oldest first: items with the same case number in
+    other meetings (linked), then the treatments its Sagsforløb names that the store has no minutes of
+    (unlinked). Only bodies in `fora` (None = all) appear."""
+    out = _same_case(store, cfg, row, fora) if row["case_number"] else []
+    known = {(c.forum.casefold(), c.date) for c in out} | {(row["forum"].casefold(), row["date"])}
+    for ref in sagsforloeb(store, row):
+        if (ref.forum.casefold(), ref.date) in known or (fora is not None and ref.forum not in fora):
+            continue
+        known.add((ref.forum.casefold(), ref.date))
+        out.append(ref)
+    out.sort(key=lambda c: (c.date, c.forum))
+    return out[-MAX_HISTORY:]
+
+
+def sagsforloeb(store: Store, row: dict) -> list[CaseRef]:
+    """The treatments listed in the item's Sagsforløb section, with the first sentence of what each body
+    did, verbatim. Closed items keep no Sagsforløb, so nothing of theirs can appear here."""
+    out = []
+    for section in store._sections(row["rowid"]):
+        if section.kind != SAGSFORLOEB:
+            continue
+        for m in _ENTRY.finditer(section.text):
+            try:
+                day = dt.datetime.strptime(m["date"], "%d-%m-%Y").date()
+            except ValueError:
+                continue
+            text = m["text"]
+            spans = passages(text)
+            first = text[spans[0][0] : spans[0][1]] if spans else ""
+            out.append(
+                CaseRef(
+                    meeting_id="",
+                    date=day.isoformat(),
+                    forum=m["forum"].strip(),
+                    item_number=int(m["number"]),
+                    title=row["title"],
+                    url="",
+                    decision=first,
+                )  # fmt: skip
+            )
+    return out
+
+
+def _same_case(store: Store, cfg: Config, row: dict, fora: frozenset[str] | None) -> list[CaseRef]:
+    rows = store.conn.execute(
+        "SELECT * FROM items WHERE case_number = ? AND meeting_id != ? ORDER BY date, number",
+        (row["case_number"], row["meeting_id"]),
+    ).fetchall()
+    out = []
+    for r in rows:
+        if fora is not None and r["forum"] not in fora:
+            continue
+        out.append(
+            CaseRef(
+                meeting_id=r["meeting_id"],
+                date=r["date"],
+                forum=r["forum"],
+                item_number=r["number"],
+                title=r["title"],
+                url=item_url(
+                    cfg, r["meeting_id"], r["forum"], r["date"], r["number"], item_external_id=r["external_id"]
+                ),
+                decision=_first_decision_sentence(store, r["rowid"]),
+            )  # fmt: skip
+        )
+    return out
+
+
+def _first_decision_sentence(store: Store, rowid: int) -> str:
+    for section in store._sections(rowid):
+        if section.kind == DECISION and section.text.strip():
+            spans = passages(section.text)
+            if spans:
+                return section.text[spans[0][0] : spans[0][1]]
+    return ""

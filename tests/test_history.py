@@ -1,0 +1,109 @@
+"""Case history: same case number across meetings, plus the treatments an item's Sagsforløb lists."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.render import slack as slack_render
+from bot.render import teams as teams_render
+from bot.render.text import render_answer
+from index.answer import answer
+from index.config import Config
+from index.history import sagsforloeb
+from index.ingest import ingest_paths
+from index.store import Store
+from tests.conftest import minutes
+
+CFG = Config(public_url="http://referent.test")
+
+LOKALPLAN = """Punkt 3: Lokalplan 77 - erhvervsområde ved Nordvej
+
+EMN-2025-001234
+
+Beslutningspunkter
+
+Det indstilles:
+
+At 1) lokalplan 77 vedtages endeligt.
+
+Beslutninger
+
+Udvalget besluttede at udsætte sagen.
+
+Sagsforløb
+
+Udvalg: Magistraten
+
+Dato: 19-08-2025
+
+Punktnummer: 7
+
+Fremsendes til Byrådet med bemærkning, at Magistraten anbefaler indstillingen. Sagen haster.
+
+Udvalg: Byrådet
+
+Dato: 27-08-2025
+
+Punktnummer: 10
+
+Tilbagesendes til Teknisk Udvalg."""
+
+FOERST = """Punkt 10: Lokalplan 77 - erhvervsområde ved Nordvej
+
+EMN-2025-001234
+
+Beslutninger
+
+Sagen blev tilbagesendt til Teknisk Udvalg."""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "h.db")
+    docs = {
+        "tu.txt": minutes("Teknisk Udvalg", "01-10-2025", [LOKALPLAN]),
+        "br.txt": minutes("Byrådet", "27-08-2025", [FOERST]),
+    }
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / n for n in docs]).failed
+    return s
+
+
+def _row(store: Store, forum: str) -> dict:
+    return dict(store.conn.execute("SELECT * FROM items WHERE forum = ?", (forum,)).fetchone())
+
+
+def test_sagsforloeb_entries_are_read_verbatim(store: Store) -> None:
+    refs = sagsforloeb(store, _row(store, "Teknisk Udvalg"))
+    assert [(r.forum, r.date, r.item_number) for r in refs] == [
+        ("Magistraten", "2025-08-19", 7),
+        ("Byrådet", "2025-08-27", 10),
+    ]
+    assert refs[0].decision == "Fremsendes til Byrådet med bemærkning, at Magistraten anbefaler indstillingen."
+    assert all(r.url == "" and r.meeting_id == "" for r in refs)
+
+
+def test_history_merges_stored_items_and_sagsforloeb_without_doubles(store: Store) -> None:
+    hit = answer(store, "Hvad blev besluttet om lokalplan 77 i Teknisk Udvalg?", cfg=CFG).answers[0]
+    assert hit.meeting.forum == "Teknisk Udvalg"
+    history = [(c.forum, c.date, bool(c.url)) for c in hit.case_history]
+    # Byrådet 27-08-2025 is both stored and in the Sagsforløb: once, linked; Magistraten only unlinked
+    assert history == [("Magistraten", "2025-08-19", False), ("Byrådet", "2025-08-27", True)]
+
+
+def test_history_respects_the_channel_scope(store: Store) -> None:
+    q = "Hvad blev besluttet om lokalplan 77 i Teknisk Udvalg?"
+    scoped = answer(store, q, cfg=CFG, fora=frozenset({"Teknisk Udvalg"}))
+    assert scoped.answers
+    assert all(c.forum == "Teknisk Udvalg" for h in scoped.answers for c in h.case_history)
+
+
+def test_unlinked_history_renders_as_plain_text(store: Store) -> None:
+    a = answer(store, "Hvad blev besluttet om lokalplan 77 i Teknisk Udvalg?", cfg=CFG)
+    text = render_answer(a)
+    assert "Magistraten 19. august 2025 punkt 7" in text
+    blocks = str(slack_render.answer_blocks(a, question="q"))
+    assert "Magistraten, 19. august 2025, punkt 7" in blocks and "<|" not in blocks
+    card = str(teams_render.answer_card(a, question="q"))
+    assert "Magistraten" in card and "]()" not in card
