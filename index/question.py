@@ -40,7 +40,7 @@ _INTENTS = [
 # Words that only carry the question's intent; they are not searched for.
 _INTENT_WORDS = frozenset(
     "beslut beslutning besluttet besluttede vedtag vedtaget vedtog godkend godkendt godkendte sagd sagde sige "
-    "status tidliger tidligere behandl behandlet hvornår seneste nyeste historik referat referater møde møder mødet "
+    "status sidst tidliger tidligere behandl behandlet hvornår seneste nyeste historik referat referater møde møder mødet "
     "sag sagen punkt punktet spørgsmål konkluder konklusion aftalt nyt går sker skete sket før egentlig mon lige gerne "
     "venligst helst nogensinde overhovedet fortæl vide ved find".split()
 )
@@ -57,7 +57,8 @@ class Concept:
     surface: str
     terms: frozenset[str]  # any of these stems in an item means the concept is there
     parts: tuple[str, ...] = ()  # compound parts: all of them in one passage is partial evidence
-    weight: float = 1.0  # idf
+    weight: float = 1.0  # idf (of the commonest of its terms)
+    own_weight: float = 1.0  # idf of the question's own word
     known: bool = True  # does the corpus use this word at all?
     stem: str = ""  # the question's own word, analysed (synonyms and variants are extra terms)
 
@@ -215,8 +216,9 @@ def parse(
         m = re.search(pattern, norm)
         if m:
             q.intent = name
-            if name == "amount":
-                # "hvor meget koster": the words ask for an amount; the amount itself is the evidence
+            if name in ("amount", "status"):
+                # "hvor meget koster", "hvor langt er man med": the words ask for an amount or the latest
+                # state; they are not the topic
                 norm = norm[: m.start()] + " " + norm[m.end() :]
             break
     case = _CASE.search(text)
@@ -243,6 +245,9 @@ def parse(
         if freq == 0 and c.parts:
             freq = min(df.get(p, 0) for p in c.parts)
         c.weight = math.log(1 + (n - freq + 0.5) / (freq + 0.5))
+        # the question's own word, without its synonyms: "budgetaftalen" is rarer than "budget"
+        own = df.get(c.stem, 0)
+        c.own_weight = math.log(1 + (n - own + 0.5) / (own + 0.5)) if own else c.weight
     return q
 
 

@@ -98,12 +98,25 @@ Beslutning
 Orienteringerne blev taget til efterretning."""
 
 
+OPRYD = """Punkt 2: Oprydning i SBSYS
+
+00.01.00-A00-11-19
+
+Sagsfremstilling
+
+Der holdes store oprydningsdag i SBSYS to fredage i december. Den fælles ledelse af Nordby Skole og Sydby Skole ophører.
+
+Beslutning
+
+Chefforum tog orienteringen til efterretning."""
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "r.db")
     docs = {
         "cf.txt": minutes("Chefforum", "27-05-2021", [ADGANG, VAGT, APPS]),
-        "cf2.txt": minutes("Chefforum", "24-06-2021", [IT.replace("Punkt 4", "Punkt 1")]),
+        "cf2.txt": minutes("Chefforum", "24-06-2021", [IT.replace("Punkt 4", "Punkt 1"), OPRYD]),
         "br.txt": minutes("Byrådet", "27-08-2025", [KLIMA, HAVN]),
         "tu.txt": minutes("Teknisk Udvalg", "01-10-2025", [ORIENT.replace("Punkt 3", "Punkt 1")]),
     }
@@ -204,3 +217,25 @@ def test_a_subheading_inside_a_section_makes_the_item_about_it(store: Store) -> 
     a = ask(store, "Hvad blev besluttet om sikker print og scanning?")
     assert not a.no_answer
     assert (a.answers[0].meeting.date, a.answers[0].item.number) == ("2021-06-24", 1)
+
+
+def test_an_unknown_compound_written_as_two_words_is_found(store: Store) -> None:
+    # "storeoprydningsdag" is not in the minutes; "store oprydningsdag" is, in that order
+    assert top(store, "storeoprydningsdag i sbsys hvor mange fredage") == ("Chefforum", 2)
+
+
+def test_parts_of_an_unknown_compound_merely_near_each_other_do_not_answer(store: Store) -> None:
+    # "ledelse af Nordby Skole" is no "skoleleder"
+    assert ask(store, "Hvem er ny skoleleder på Nordby Skole?").no_answer
+
+
+def test_status_wording_is_not_the_topic(store: Store) -> None:
+    q = parse("Hvor langt er man med vagtplanen?", store.analyzer, known=store.known_term,
+              doc_freq=store.doc_freq, total=store.item_count(), today=TODAY)  # fmt: skip
+    assert q.intent == "status"
+    assert [c.stem for c in q.concepts] == ["vagtplan"]
+
+
+def test_a_title_that_says_all_that_was_asked_answers(store: Store) -> None:
+    # "oprydning" and "sbsys" are common here; the title holds both, so the item is the answer
+    assert top(store, "Hvad blev besluttet om oprydning i SBSYS?") == ("Chefforum", 2)
