@@ -24,8 +24,15 @@ BY_REFERENCE = re.compile(
 )
 # ... unless the decision line itself says more: a split vote, an amendment, a reservation.
 _QUALIFIED = re.compile(r"\b(flertal\w*|mindretal\w*|imod|stemte|undlod|ændring\w*|tilføjelse\w*|dog|forbehold)\b", re.I)
+# "Chefforum tog orienteringen til efterretning.": a decision that only notes the item says nothing of its
+# content, so the passage of the item that matches the question goes first.
+NOTED = re.compile(
+    r"^\s*(\w+\s+){0,3}(tog|tager)\s+(orienteringen|orienteringerne|drøftelsen|sagen|punktet|status\w*)\s+til\s+"
+    r"efterretning\.?\s*$|^\s*(orienteringen|orienteringerne|sagen)\s+(blev\s+)?taget\s+til\s+efterretning\.?\s*$",
+    re.IGNORECASE,
+)
 _CONTEXT_KINDS = {"anledning", "baggrund", "resume", "sagsfremstilling", "intro"}
-_EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE}
+_EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE, "precedent-when": DATE}
 
 
 def _window(cand: Candidate, anchor: Passage) -> Quote:
@@ -67,7 +74,7 @@ def _best(cand: Candidate, allowed: set[int], query: Query, *, first_bonus: floa
     pool = [p for p in cand.passages if p.section in allowed]
     if not pool:
         return None
-    evidence = _EVIDENCE.get(query.intent)
+    evidence = _EVIDENCE.get(_intent(query))
     question_numbers = set(re.findall(r"\d+(?:[.,]\d+)?", query.question))
     top = max(p.score for p in pool) or 1.0
     wanted = {t for c in query.concepts for t in c.terms}
@@ -121,12 +128,20 @@ def choose_quotes(cand: Candidate, query: Query) -> list[Quote]:
     bare = first_decision is not None and bool(
         BARE_APPROVAL.match(first_text) or (BY_REFERENCE.search(first_text) and not _QUALIFIED.search(first_text))
     )
+    noted = bool(decision) and all(NOTED.match(secs[i].text) for i in decision)
+    intent = _intent(query)
     quotes: list[Quote] = []
-    if query.intent in _EVIDENCE or query.intent == "why":
+    if intent in _EVIDENCE or intent == "why":
         pool = everything
-        if query.intent == "why":
+        if intent == "why":
             pool = {i for i in everything if secs[i].kind in _CONTEXT_KINDS} or everything
+        elif intent == "precedent-when":
+            pool = set(range(len(secs)))  # the Sagsforløb lists the earlier treatments with their dates
         anchor = _best(cand, pool, query)
+        if anchor:
+            quotes.append(_window(cand, anchor))
+    elif noted and everything - decision - proposal:
+        anchor = _best(cand, everything - decision - proposal, query)
         if anchor:
             quotes.append(_window(cand, anchor))
     elif decision and not bare:
@@ -147,3 +162,10 @@ def choose_quotes(cand: Candidate, query: Query) -> list[Quote]:
         first = next(p for p in cand.passages if p.section in decision)
         quotes.append(_window(cand, first))
     return quotes[:2]
+
+
+def _intent(query: Query) -> str:
+    """"Hvornår har … tidligere behandlet …" asks for earlier treatments and for their dates."""
+    if query.intent == "precedent" and re.search(r"\bhvornår\b", query.question, re.IGNORECASE):
+        return "precedent-when"
+    return query.intent

@@ -111,12 +111,29 @@ Beslutning
 Chefforum tog orienteringen til efterretning."""
 
 
+NETVAERK = """Punkt 3: Status på netværk om sygedagpenge
+
+00.01.00-A00-12-19
+
+Anledning
+
+Den 19. august 2019 behandlede Chefforum opstarten af netværket om sygedagpenge.
+
+Sagsfremstilling
+
+Seks afdelinger har nu drøftet netværkets anbefalinger, og de sidste to følger i januar.
+
+Beslutning
+
+Chefforum tog orienteringen til efterretning."""
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "r.db")
     docs = {
         "cf.txt": minutes("Chefforum", "27-05-2021", [ADGANG, VAGT, APPS]),
-        "cf2.txt": minutes("Chefforum", "24-06-2021", [IT.replace("Punkt 4", "Punkt 1"), OPRYD]),
+        "cf2.txt": minutes("Chefforum", "24-06-2021", [IT.replace("Punkt 4", "Punkt 1"), OPRYD, NETVAERK]),
         "br.txt": minutes("Byrådet", "27-08-2025", [KLIMA, HAVN]),
         "tu.txt": minutes("Teknisk Udvalg", "01-10-2025", [ORIENT.replace("Punkt 3", "Punkt 1")]),
     }
@@ -239,3 +256,15 @@ def test_status_wording_is_not_the_topic(store: Store) -> None:
 def test_a_title_that_says_all_that_was_asked_answers(store: Store) -> None:
     # "oprydning" and "sbsys" are common here; the title holds both, so the item is the answer
     assert top(store, "Hvad blev besluttet om oprydning i SBSYS?") == ("Chefforum", 2)
+
+
+def test_a_decision_that_only_takes_note_is_quoted_after_the_matching_passage(store: Store) -> None:
+    hit = ask(store, "Hvad er status på netværket om sygedagpenge?").answers[0]
+    assert hit.quotes[0].kind in ("anledning", "sagsfremstilling")
+    assert "sygedagpenge" in hit.quotes[0].text
+    assert hit.quotes[1].text == "Chefforum tog orienteringen til efterretning."
+
+
+def test_when_was_it_treated_before_quotes_the_earlier_date(store: Store) -> None:
+    hit = ask(store, "Hvornår har Chefforum tidligere behandlet netværket om sygedagpenge?").answers[0]
+    assert "19. august 2019" in hit.quotes[0].text
