@@ -177,5 +177,5 @@ def _hit(
         item=item,
         quotes=choose_quotes(cand, query) if quotes else [],
         score=cand.score,
-        case_history=case_history(store, cfg, row, fora),
+        case_history=case_history(store, cfg, row, fora, cand.sections or None),
     )

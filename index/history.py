@@ -9,7 +9,7 @@ import re
 
 from index.config import Config
 from index.links import item_url
-from index.model import DECISION, CaseRef
+from index.model import DECISION, CaseRef, Section
 from index.passages import passages
 from index.store import Store
 
@@ -24,13 +24,15 @@ _ENTRY = re.compile(
 )
 
 
-def case_history(store: Store, cfg: Config, row: dict, fora: frozenset[str] | None) -> list[CaseRef]:
+def case_history(
+    store: Store, cfg: Config, row: dict, fora: frozenset[str] | None, sections: list[Section] | None = None
+) -> list[CaseRef]:
     """Earlier and later treatments of the item's case, oldest first: items with the same case number in
     other meetings (linked), then the treatments its Sagsforløb names that the store has no minutes of
-    (unlinked). Only bodies in `fora` (None = all) appear."""
+    (unlinked). Only bodies in `fora` (None = all) appear. `sections`: the item's, when already read."""
     out = _same_case(store, cfg, row, fora) if row["case_number"] else []
     known = {(c.forum.casefold(), c.date) for c in out} | {(row["forum"].casefold(), row["date"])}
-    for ref in sagsforloeb(store, row):
+    for ref in sagsforloeb(store, row, sections):
         if (ref.forum.casefold(), ref.date) in known or (fora is not None and ref.forum not in fora):
             continue
         known.add((ref.forum.casefold(), ref.date))
@@ -39,11 +41,11 @@ def case_history(store: Store, cfg: Config, row: dict, fora: frozenset[str] | No
     return out[-MAX_HISTORY:]
 
 
-def sagsforloeb(store: Store, row: dict) -> list[CaseRef]:
+def sagsforloeb(store: Store, row: dict, sections: list[Section] | None = None) -> list[CaseRef]:
     """The treatments listed in the item's Sagsforløb section, with the first sentence of what each body
     did, verbatim. Closed items keep no Sagsforløb, so nothing of theirs can appear here."""
     out = []
-    for section in store._sections(row["rowid"]):
+    for section in store._sections(row["rowid"]) if sections is None else sections:
         if section.kind != SAGSFORLOEB:
             continue
         for m in _ENTRY.finditer(section.text):
