@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -158,27 +159,33 @@ _FORUM_VERB = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _forum_stems(analyzer: Analyzer, forum: str) -> frozenset[str]:
+    """A forum name's stems: asked for every forum on every question, so kept."""
+    return frozenset(analyzer.terms(forum))
+
+
 def _forum_filter(
     text: str, fora: list[str], analyzer: Analyzer, known: Callable[[str], bool]
 ) -> tuple[frozenset[str] | None, str, bool]:
     """The fora the question points at, the text without their names, and whether that is a guess: a
     preposition other than "i" ("udviklingen af Chefforum") may make the name the topic instead."""
-    names = {t for forum in fora for t in analyzer.terms(forum)}
+    stems_of = {forum: _forum_stems(analyzer, forum) for forum in fora}
+    names = {t for stems in stems_of.values() for t in stems}
 
     def known_or_forum(term: str) -> bool:
         return term in names or known(term)
 
     words = set(analyzer.terms(text, known_or_forum))
     hits = set()
-    for forum in fora:
-        stems = set(analyzer.terms(forum))
+    for forum, stems in stems_of.items():
         if stems and stems <= words:
             hits.add(forum)
         elif "byråd" in words and any(s in ("byråd", "kommunalbestyrels") for s in stems):
             hits.add(forum)
     if not hits:
         return None, text, False
-    forum_stems = {t for forum in hits for t in analyzer.terms(forum)} | {"byråd", "kommunalbestyrels"}
+    forum_stems = {t for forum in hits for t in stems_of[forum]} | {"byråd", "kommunalbestyrels"}
     tokens = list(re.finditer(r"\w+", text))
     at = [i for i, m in enumerate(tokens) if (analyzer.terms(m.group(0), known_or_forum) or [""])[0] in forum_stems]
     # A forum name limits the search only when the question points at the body: "i Chefforum",

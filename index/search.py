@@ -148,7 +148,7 @@ def _analysed_item(store: Store, row: dict) -> tuple:
                 terms.extend(tokens[i][1])
                 i += 1
             spans.append((si, start, end, terms))
-    title_terms = frozenset(a.terms(f"{row['title']} {row['case_number'] or ''}"))
+    title_terms = _title_terms(store, row)
     hit = (sections, spans, title_terms)
     cache[key] = hit
     if len(cache) > _ANALYSED_MAX:
@@ -254,14 +254,29 @@ def preselect(store: Store, query: Query, cands: list[Candidate], keep: int = RE
                 found[rowid] += bonus * total_w / 3.0
     top_fts = max(c.fts for c in cands) or 1.0
     top_body = max(c.body for c in cands) or 1.0
-    a = store.analyzer
     for c in cands:
-        title = set(a.terms(f"{c.row['title']} {c.row['case_number'] or ''}"))
+        title = _title_terms(store, c.row)
         title_w = sum(x.weight for x in query.concepts if x.terms & title)
         c.score = (
             3.0 * found[c.row["rowid"]] / total_w + title_w / total_w + 0.5 * c.fts / top_fts + 0.5 * c.body / top_body
         )
     return sorted(cands, key=lambda c: -c.score)[:keep]
+
+
+def _title_terms(store: Store, row: dict) -> frozenset[str]:
+    """An item's title (and case number) analysed, kept per connection: the preselection asks for some
+    sixty titles a question, mostly the same ones for questions on one topic."""
+    cache: dict = store._cached("title_terms", dict)
+    key = row["rowid"]
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _TITLES_MAX:
+            cache.clear()
+        found = cache[key] = frozenset(store.analyzer.terms(f"{row['title']} {row['case_number'] or ''}"))
+    return found
+
+
+_TITLES_MAX = 50_000
 
 
 def rerank(store: Store, query: Query, cands: list[Candidate]) -> list[Candidate]:
