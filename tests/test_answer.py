@@ -219,6 +219,22 @@ def test_dev_questions_meet_the_bar(real_store: Store) -> None:
 
 @needs_shared
 @pytest.mark.corpus
+@pytest.mark.parametrize("name, hit1", [("extra-1.jsonl", 0.95), ("extra-2.jsonl", 0.8)])
+def test_extra_questions_hold_their_level(real_store: Store, name: str, hit1: float) -> None:
+    # bench/questions: written without sight of the code; a regression guard, not a target to tune to
+    questions = load_questions(Path(__file__).resolve().parents[1] / "bench" / "questions" / name)
+    m = evaluate(real_store, questions).metrics()
+    assert m["hit@1"] >= hit1
+    assert m["abstention_accuracy"] == 1.0
+    for q in questions:
+        for hit in answer(real_store, q["q"]).answers:
+            item = next(i for i in real_store.load_meeting(hit.meeting.id).items if i.number == hit.item.number)
+            whole = "\n\n".join(s.text for s in item.sections)
+            assert all(quote.text in whole for quote in hit.quotes)
+
+
+@needs_shared
+@pytest.mark.corpus
 def test_dev_quotes_are_verbatim_substrings(real_store: Store) -> None:
     for q in load_questions(DEV):
         for hit in answer(real_store, q["q"]).answers:
