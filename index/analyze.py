@@ -182,8 +182,9 @@ class Analyzer:
         return self._respell_letters(word, known)
 
     def _respell_letters(self, word: str, known: Callable[[str], bool]) -> str:
-        """Keyboards without æ/ø/å also give a bare letter: 'korsel' -> 'kørsel', 'fravar' -> 'fravær'."""
-        if len(word) < 4 or known(self._stem(word)):
+        """Keyboards without æ/ø/å also give a bare letter: 'korsel' -> 'kørsel', 'fravar' -> 'fravær'.
+        Called by `respell` for a word the corpus does not know."""
+        if len(word) < 4:
             return word
         spots = [(m.start(), m.group(0)) for m in re.finditer("[ao]", word)][:4]
         options = {"o": ("ø",), "a": ("æ", "å")}

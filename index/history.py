@@ -9,12 +9,11 @@ import re
 
 from index.config import Config
 from index.links import item_url
-from index.model import DECISION, CaseRef, Section
+from index.model import DECISION, HISTORY, CaseRef, Section
 from index.passages import passages
 from index.store import Store
 
 MAX_HISTORY = 8
-SAGSFORLOEB = "sagsforloeb"
 
 # "Udvalg: Magistraten / Dato: 12-08-2025 / Punktnummer: 4 / <what that body did>", one block per treatment
 _ENTRY = re.compile(
@@ -46,16 +45,13 @@ def sagsforloeb(store: Store, row: dict, sections: list[Section] | None = None) 
     did, verbatim. Closed items keep no Sagsforløb, so nothing of theirs can appear here."""
     out = []
     for section in store._sections(row["rowid"]) if sections is None else sections:
-        if section.kind != SAGSFORLOEB:
+        if section.kind != HISTORY:
             continue
         for m in _ENTRY.finditer(section.text):
             try:
                 day = dt.datetime.strptime(m["date"], "%d-%m-%Y").date()
             except ValueError:
                 continue
-            text = m["text"]
-            spans = passages(text)
-            first = text[spans[0][0] : spans[0][1]] if spans else ""
             out.append(
                 CaseRef(
                     meeting_id="",
@@ -64,7 +60,7 @@ def sagsforloeb(store: Store, row: dict, sections: list[Section] | None = None) 
                     item_number=int(m["number"]),
                     title=row["title"],
                     url="",
-                    decision=first,
+                    decision=_first_sentence(m["text"]),
                 )  # fmt: skip
             )
     return out
@@ -97,8 +93,12 @@ def _same_case(store: Store, cfg: Config, row: dict, fora: frozenset[str] | None
 
 def _first_decision_sentence(store: Store, rowid: int) -> str:
     for section in store._sections(rowid):
-        if section.kind == DECISION and section.text.strip():
-            spans = passages(section.text)
-            if spans:
-                return section.text[spans[0][0] : spans[0][1]]
+        if section.kind == DECISION and (first := _first_sentence(section.text)):
+            return first
     return ""
+
+
+def _first_sentence(text: str) -> str:
+    """The first passage of `text`, verbatim ("" when it holds none)."""
+    spans = passages(text)
+    return text[spans[0][0] : spans[0][1]] if spans else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from index.model import DECISION, PROPOSAL, Quote
+from index.model import DECISION, HISTORY, PROPOSAL, Quote
 from index.question import Query
 from index.search import AMOUNT, DATE, DECISIVE, NAME, PLACE, Candidate, Passage
 
@@ -23,7 +23,9 @@ BY_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 # ... unless the decision line itself says more: a split vote, an amendment, a reservation.
-_QUALIFIED = re.compile(r"\b(flertal\w*|mindretal\w*|imod|stemte|undlod|ændring\w*|tilføjelse\w*|dog|forbehold)\b", re.I)
+_QUALIFIED = re.compile(
+    r"\b(flertal\w*|mindretal\w*|imod|stemte|undlod|ændring\w*|tilføjelse\w*|dog|forbehold)\b", re.I
+)
 # "Chefforum tog orienteringen til efterretning.": a decision that only notes the item says nothing of its
 # content, so the passage of the item that matches the question goes first.
 NOTED = re.compile(
@@ -122,7 +124,7 @@ def choose_quotes(cand: Candidate, query: Query) -> list[Quote]:
         # Closed items: only the public decision line, never more.
         return [_window(cand, p) for p in cand.passages if p.section in decision][:1]
     proposal = {i for i, s in enumerate(secs) if s.kind == PROPOSAL}
-    everything = set(range(len(secs))) - {i for i, s in enumerate(secs) if s.kind == "sagsforloeb"}
+    everything = set(range(len(secs))) - {i for i, s in enumerate(secs) if s.kind == HISTORY}
     first_decision = next((p for p in cand.passages if p.section in decision), None)
     first_text = secs[first_decision.section].text[first_decision.start : first_decision.end] if first_decision else ""
     bare = first_decision is not None and bool(
@@ -165,7 +167,7 @@ def choose_quotes(cand: Candidate, query: Query) -> list[Quote]:
 
 
 def _intent(query: Query) -> str:
-    """"Hvornår har … tidligere behandlet …" asks for earlier treatments and for their dates."""
+    """ "Hvornår har … tidligere behandlet …" asks for earlier treatments and for their dates."""
     if query.intent == "precedent" and re.search(r"\bhvornår\b", query.question, re.IGNORECASE):
         return "precedent-when"
     return query.intent
