@@ -22,6 +22,8 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check bot index bench tests
+	$(BIN)/ruff format --check bot index bench tests
+	$(BIN)/mypy bot index
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -42,7 +42,9 @@ def mixed(shared: Path | None) -> Mixed:
     out = Mixed()
     sources: dict[str, list[Path]] = {"demo": sorted(DEMO_MINUTES.iterdir())}
     if shared is not None:
-        sources["dev"] = sorted((shared / "corpus" / "seeds").iterdir()) + sorted((shared / "corpus" / "real").iterdir())
+        sources["dev"] = sorted((shared / "corpus" / "seeds").iterdir()) + sorted(
+            (shared / "corpus" / "real").iterdir()
+        )
         pdfs = [p for p in sources["dev"] if p.suffix.lower() == ".pdf"]
         out.pdf = pdfs[0] if pdfs else None
     meetings: dict[str, dict[str, str]] = {}  # set name -> ISO date -> meeting id
@@ -68,7 +70,9 @@ def mixed(shared: Path | None) -> Mixed:
     return out
 
 
-def latency_set(generated: Path, quality: dict[str, list[dict]], total: int, warmup: int, seed: int) -> tuple[list[dict], list[dict]]:
+def latency_set(
+    generated: Path, quality: dict[str, list[dict]], total: int, warmup: int, seed: int
+) -> tuple[list[dict], list[dict]]:
     """A fixed question set: every quality question plus generated ones up to `total`; and a separate
     warm-up set of generated questions."""
     gen = [json.loads(line) for line in generated.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -92,7 +96,9 @@ def dump_items(store: Store, path: Path) -> int:
         sections.setdefault(row[0], []).append(row[1])
     n = 0
     with path.open("w", encoding="utf-8") as fh:
-        for rowid, item_id, title, case in conn.execute("SELECT rowid, id, title, case_number FROM items ORDER BY rowid"):
+        for rowid, item_id, title, case in conn.execute(
+            "SELECT rowid, id, title, case_number FROM items ORDER BY rowid"
+        ):
             text = "\n".join([title, case or "", *sections.get(rowid, [])])
             fh.write(json.dumps({"id": item_id, "text": text}, ensure_ascii=False) + "\n")
             n += 1

@@ -165,8 +165,12 @@ class Generator:
             case = rng.choice(open_cases)
             case.stage += 1
             return case
-        choices = [t for t in T.TOPICS if group in t.groups
-                   and T.TOPIC_YEARS.get(t.key, (0, 9999))[0] <= day.year <= T.TOPIC_YEARS.get(t.key, (0, 9999))[1]]
+        choices = [
+            t
+            for t in T.TOPICS
+            if group in t.groups
+            and T.TOPIC_YEARS.get(t.key, (0, 9999))[0] <= day.year <= T.TOPIC_YEARS.get(t.key, (0, 9999))[1]
+        ]
         topic = rng.choices(choices, weights=[T.TOPIC_WEIGHT.get(t.key, 1) for t in choices])[0]
         slots = {k: rng.choice(v) for k, v in SUBJECT_SLOTS.items()}
         slots["noun"], slots["noun2"] = rng.choice(self.vocab.nouns), rng.choice(self.vocab.nouns)

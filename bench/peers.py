@@ -128,7 +128,9 @@ def run_peer(name: str, items_path: Path, questions: list[str], warmup: list[str
     }
     db_path = getattr(search, "db_path", None)
     if db_path is not None:
-        out["db_bytes"] = sum(Path(f"{db_path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db_path}{s}").exists())
+        out["db_bytes"] = sum(
+            Path(f"{db_path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db_path}{s}").exists()
+        )
     return out
 
 

@@ -28,10 +28,14 @@ def metrics(out: dict, questions: list[dict]) -> dict:
     for name in ("dev", "demo", "generated", "mixed"):
         rows = [(q, top) for q, top in zip(questions, out["tops"], strict=True)
                 if q["gold_ids"] and (q["set"] == name or (name == "mixed" and q["set"] in ("dev", "demo")))]  # fmt: skip
-        res[f"hit1_{name}"] = sum(bool(top) and top[0] in q["gold_ids"] for q, top in rows) / len(rows) if rows else None
+        res[f"hit1_{name}"] = (
+            sum(bool(top) and top[0] in q["gold_ids"] for q, top in rows) / len(rows) if rows else None
+        )
         res[f"n_{name}"] = len(rows)
     if "abstained" in out:
-        neg = [a for q, a in zip(questions, out["abstained"], strict=True) if not q["gold_ids"] and q["set"] != "generated"]
+        neg = [
+            a for q, a in zip(questions, out["abstained"], strict=True) if not q["gold_ids"] and q["set"] != "generated"
+        ]
         res["abstained_unanswerable"] = f"{sum(neg)}/{len(neg)}"
     return res
 
@@ -105,7 +109,11 @@ def table_rows(result: dict) -> tuple[list[str], list[list[str]]]:
         ["ingest from text (items/s)", _f(ref.get("text_items_per_s"), "{:,.0f}"), *("" for _ in peers)],
         ["PDF parse (pages/s)", _f(ref.get("pdf_pages_per_s"), "{:.1f}"), *("" for _ in peers)],
         ["on disk (MB)", *(_f(s["db_bytes"] / 1e6 if s.get("db_bytes") else None) for _, s in systems)],
-        ["on disk / published text", _f(ref.get("db_ratio"), "{:.2f}×"), *("in memory" if n != "fts5" else "" for n in peers)],
+        [
+            "on disk / published text",
+            _f(ref.get("db_ratio"), "{:.2f}×"),
+            *("in memory" if n != "fts5" else "" for n in peers),
+        ],
         ["on disk / stored raw text", _f(ref.get("db_ratio_stored"), "{:.2f}×"), *("" for _ in peers)],
         row("latency p50 (ms)", "p50_ms", "{:.1f}"),
         row("latency p95 (ms)", "p95_ms", "{:.1f}"),
@@ -144,7 +152,9 @@ def markdown(result: dict) -> str:
     ]
     for t in targets(result):
         met = "–" if t["met"] is None else ("yes" if t["met"] else "**no**")
-        lines.append(f"| {t['target']} | {_f(t['value'], '{:.2f}')} | {t['limit']} | {met if t['judged'] else met + ' (not judged)'} |")
+        lines.append(
+            f"| {t['target']} | {_f(t['value'], '{:.2f}')} | {t['limit']} | {met if t['judged'] else met + ' (not judged)'} |"
+        )
     for note in result.get("notes", []):
         lines.append(f"\nNote: {note}")
     return "\n".join(lines) + "\n"

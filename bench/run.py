@@ -60,7 +60,9 @@ def run(opts: Options) -> dict:
     if mix.pdf is not None:
         ref.update(_pdf_speed(mix.pdf, opts.pdf_runs))
 
-    questions, warmup = corpus.latency_set(work / "questions.jsonl", mix.quality, opts.questions, opts.warmup, opts.seed)
+    questions, warmup = corpus.latency_set(
+        work / "questions.jsonl", mix.quality, opts.questions, opts.warmup, opts.seed
+    )
     qfile = work / "questions.json"
     qfile.write_text(json.dumps({"questions": [q["q"] for q in questions], "warmup": [q["q"] for q in warmup]},
                                 ensure_ascii=False), encoding="utf-8")  # fmt: skip
@@ -152,7 +154,9 @@ def _ingest(opts: Options, db: Path, work: Path, mix: corpus.Mixed, manifest_byt
     report.files += ingest_paths(store, [p for p in mix.paths if p.suffix.lower() in layout]).files
     ingest_s = time.perf_counter() - t0
     if report.failed:
-        opts.notes.append(f"{len(report.failed)} files failed to ingest, e.g. {report.failed[0].path}: {report.failed[0].reason}")
+        opts.notes.append(
+            f"{len(report.failed)} files failed to ingest, e.g. {report.failed[0].path}: {report.failed[0].reason}"
+        )
     items = store.item_count()
     raw = corpus.raw_text_bytes(store)
     published = corpus.input_text_bytes(store, manifest_bytes, mix.paths)

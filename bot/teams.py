@@ -25,7 +25,7 @@ from typing import Any
 import jwt
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from microsoft_teams.api import (
+from microsoft_teams.api import (  # type: ignore[attr-defined]  # re-exported via __all__.extend
     Account,
     AdaptiveCardActionMessageResponse,
     AdaptiveCardInvokeActivity,

@@ -63,7 +63,7 @@ def evaluate(store: Store, questions: list[dict], cfg: Config | None = None) -> 
                 question=q["q"],
                 answerable=bool(gold),
                 rank=rank,
-                key_in_quote=bool(key) and rank == 1 and key.lower() in first_quote.lower(),
+                key_in_quote=bool(key) and rank == 1 and str(key).lower() in first_quote.lower(),
                 abstained=ans.no_answer,
                 top=f"{ranked[0][0]} #{ranked[0][1]}" if ranked else "-",
             )

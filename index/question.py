@@ -107,9 +107,7 @@ class Query:
         return d
 
 
-def _date_filter(
-    text: str, today: dt.date, *, exact: bool = True
-) -> tuple[dt.date | None, dt.date | None, str, bool]:
+def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.date | None, dt.date | None, str, bool]:
     """Find a date range in the question; return it, the text with the phrase removed, and whether the
     range is a guess (a single day, which may be a date the minutes talk about rather than the meeting's).
     A year after this one is a date the minutes talk about ("udledningen i 2030"), never a meeting date."""
@@ -208,7 +206,7 @@ def parse(
     known: Callable[[str], bool],
     doc_freq: Callable[[list[str]], dict[str, int]],
     total: int,
-    fora: list[str] = (),
+    fora: list[str] | tuple[str, ...] = (),
     today: dt.date | None = None,
     variants: Callable[[str], set[str]] | None = None,
     relaxed: bool = False,
@@ -277,10 +275,10 @@ def _concepts(text: str, analyzer: Analyzer, known: Callable[[str], bool]) -> li
             joined = _join(word, analyzer.respell(tokens[i + 1][1], known), analyzer, known)
             if joined:
                 stem = analyzer.stem(joined)
-                parts = (analyzer.stem(word), analyzer.stem(tokens[i + 1][1]))
+                pair = (analyzer.stem(word), analyzer.stem(tokens[i + 1][1]))
                 if stem not in seen:
                     seen.add(stem)
-                    concepts.append(Concept(joined, frozenset([stem]), parts, stem=stem))
+                    concepts.append(Concept(joined, frozenset([stem]), pair, stem=stem))
                 i += 2
                 continue
         i += 1

@@ -226,10 +226,10 @@ def preselect(store: Store, query: Query, cands: list[Candidate], keep: int = RE
             expr = _match_expression(sorted(concept.terms))
             if sum(df[t] for t in concept.terms) <= PHRASE_CAP:
                 # a rare word's whole doclist is cheaper to read than a rowid list is to probe
-                rows = {
+                doclist = {
                     r[0] for r in store.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (expr,))
                 }
-                hits = rows & set(partial)
+                hits = doclist & set(partial)
             else:
                 sql = f"SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({marks})"
                 hits = {r[0] for r in store.conn.execute(sql, [expr, *partial])}
@@ -247,8 +247,8 @@ def preselect(store: Store, query: Query, cands: list[Candidate], keep: int = RE
     # list; a phrase common enough to hit the cap is no evidence anyway.
     for words, bonus in phrases:
         expr = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
-        hits = store.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT ?", (expr, PHRASE_CAP))
-        rows = [r[0] for r in hits]
+        cursor = store.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT ?", (expr, PHRASE_CAP))
+        rows = [r[0] for r in cursor]
         if len(rows) < PHRASE_CAP:
             for rowid in found.keys() & set(rows):
                 found[rowid] += bonus * total_w / 3.0

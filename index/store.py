@@ -429,6 +429,7 @@ class Store:
             ),
         )
         rowid = cur.lastrowid
+        assert rowid is not None
         self.conn.executemany(
             "INSERT INTO sections(item_rowid, ord, heading, kind, text) VALUES (?, ?, ?, ?, ?)",
             [(rowid, i, s.heading, s.kind, s.text) for i, s in enumerate(sections)],

@@ -21,7 +21,10 @@ def test_meeting_header_items_and_sections(tiny_minutes: str) -> None:
     assert [s.heading for s in first.sections] == ["Anledning", "Sagsfremstilling", "Indstilling", "Beslutning"]
     # a free-text sub-heading stays inside its section
     assert first.sections[1].text.startswith("Adgangskontrol på Rådhuset\n\nDet nye system")
-    assert first.decision == "Chefforum besluttede at der benyttes ID-kort i forbindelse med implementering af ny adgangskontrol."
+    assert (
+        first.decision
+        == "Chefforum besluttede at der benyttes ID-kort i forbindelse med implementering af ny adgangskontrol."
+    )
     assert [a.title for a in first.attachments] == ["Notat om adgangskontrol"]
 
 
@@ -88,7 +91,9 @@ def test_clean_title() -> None:
 def test_markdown_variant(tiny_minutes: str) -> None:
     md = tiny_minutes.replace("REFERAT", "# REFERAT").replace("Punkt 1: CF - Ny", "# **Punkt 1: CF - Ny")
     md = md.replace("(9:30-9:50)", "(9:30-9:50)**").replace("\nBeslutning\n", "\n## **Beslutning**\n")
-    md = md.replace("Indstilling\n", "### **Indstilling**\n").replace("Notat om adgangskontrol", "Notat\\_om [adgang](#)")
+    md = md.replace("Indstilling\n", "### **Indstilling**\n").replace(
+        "Notat om adgangskontrol", "Notat\\_om [adgang](#)"
+    )
     m = read_bytes(md.encode(), "x.md")
     assert m.source_format == "markdown"
     assert m.items[0].title == "Ny adgangskontrol på Rådhuset"

@@ -6,6 +6,8 @@ the ledger knows which items went out if a later message of a split digest fails
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.render.common import cut, danish_date
 from bot.render.slack import MAX_BLOCKS, SECTION_LIMIT, escape
 from bot.render.slack import link as slack_link
@@ -20,7 +22,7 @@ QUOTE_LIMIT = 1_500
 CARD_QUOTE_LIMIT = 800
 TEXT_LIMIT = 3_000
 
-Message = tuple[object, list[str]]  # (payload, ids of the items it shows)
+Message = tuple[Any, list[str]]  # (payload, ids of the items it shows)
 
 
 def since_line(digest: Digest) -> str:
@@ -95,14 +97,14 @@ def _slack_item(item: DigestItem) -> dict:
 
 def slack_messages(digest: Digest) -> list[Message]:
     """({"text", "blocks"}, item ids) per message; a long digest is split below Slack's block limit."""
-    intro = [
+    intro: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": TITLE, "emoji": False}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(f"{since_line(digest)} · {counts(digest)}")}]},
     ]  # fmt: skip
     if digest.empty:
         return [({"text": empty_line(digest), "blocks": [_section(escape(empty_line(digest)))]}, [])]
     room = MAX_BLOCKS - 1  # one block stays free for the "del 2 af 3" line
-    messages: list[tuple[list[dict], list[str]]] = [(list(intro), [])]
+    messages: list[tuple[list[dict], list[str]]] = [([*intro], [])]
     for n, meeting in enumerate(digest.meetings):
         head = ([{"type": "divider"}] if n else []) + [_slack_meeting(meeting)]
         if len(messages[-1][0]) + len(head) + 1 > room:

@@ -266,10 +266,10 @@ def _date(text: str) -> dt.date | None:
                 return dt.date(int(m.group(3)), month, int(m.group(1)))
             except ValueError:
                 return None
-    m = _DATE_DIGITS.search(text)
-    if m:
+    digits = _DATE_DIGITS.search(text)
+    if digits:
         try:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            return dt.date(int(digits.group(3)), int(digits.group(2)), int(digits.group(1)))
         except ValueError:
             return None
     return None

@@ -211,9 +211,9 @@ def extract_pages(data: bytes) -> list[str]:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")  # owner-password-only PDFs open with an empty password
+                opened = bool(reader.decrypt(""))  # owner-password-only PDFs open with an empty password
             except Exception:
-                opened = 0
+                opened = False
             if not opened:
                 raise ReaderError("encrypted PDF")
         return [page.extract_text() or "" for page in reader.pages]

@@ -119,7 +119,8 @@ def _item(number: int, block: list[str], wrapped_titles: bool, toc: list[str]) -
         i += 1
 
     sections: list[Section] = []
-    heading, kind, buf = "", (DECISION if closed else INTRO), []
+    heading, kind = "", (DECISION if closed else INTRO)
+    buf: list[str] = []
 
     def flush() -> None:
         text = _paragraphs(buf)
@@ -172,6 +173,7 @@ def parse_lines(lines: list[str], *, source_format: str = "text", wrapped_titles
             break
     if start is None:
         raise ReaderError("not minutes: no title line 'REFERAT <forum> d. DD-MM-YYYY' at the top")
+    assert m is not None  # set together with start
     kind = "referat" if m.group(1).upper() == "REFERAT" else "dagsorden"
     try:
         date = dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
