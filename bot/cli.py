@@ -64,6 +64,9 @@ def ingest(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
         )
         for f in report.failed:
             out.print(f"  [red]failed[/red] {f.path}: {f.reason}")
+        for f in report.warned:
+            for warning in f.warnings:
+                out.print(f"  [yellow]warning[/yellow] {f.path}: {warning}")
     sys.exit(1 if report.failed else 0)
 
 

@@ -23,6 +23,7 @@ class FileResult:
     meeting_id: str | None = None
     items: int = 0
     reason: str | None = None
+    warnings: list[str] = field(default_factory=list)  # the reader's doubts about a file it did read
 
 
 @dataclass
@@ -37,6 +38,10 @@ class IngestReport:
         return [f for f in self.files if f.status == "failed"]
 
     @property
+    def warned(self) -> list[FileResult]:
+        return [f for f in self.files if f.warnings]
+
+    @property
     def items_stored(self) -> int:
         return sum(f.items for f in self.files if f.status in ("added", "updated"))
 
@@ -46,6 +51,7 @@ class IngestReport:
             "updated": self.count("updated"),
             "unchanged": self.count("unchanged") + self.count("duplicate"),
             "failed": len(self.failed),
+            "warnings": sum(len(f.warnings) for f in self.files),
             "items_stored": self.items_stored,
             "files": [f.__dict__ for f in self.files],
         }
@@ -102,7 +108,7 @@ def ingest_file(store: Store, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
     store.record_source(
         name, bytes_hash=digest, size=stat.st_size, mtime=stat.st_mtime, meeting_id=result.meeting_id, status="ok"
     )
-    return FileResult(name, result.status, result.meeting_id, result.items)
+    return FileResult(name, result.status, result.meeting_id, result.items, warnings=list(meeting.warnings))
 
 
 def _failed(store: Store, name: str, reason: str, digest: str | None = None) -> FileResult:

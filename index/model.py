@@ -64,6 +64,9 @@ class Meeting:
     kind: str = "referat"  # "referat" (minutes) or "dagsorden" (agenda, no decisions)
     source_format: str = "text"  # text, markdown, pdf, html
     external_id: str | None = None
+    # What the reader was unsure of or left out, one line each ("punkt 4 behandlet som lukket: ..."); shown in
+    # the ingest report, never stored with the minutes.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -72,6 +75,7 @@ class Meeting:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["date"] = self.date.isoformat()
+        d.pop("warnings")
         return d
 
 
