@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from index.cases import same_subject
 from index.config import Config
 from index.links import item_url
 from index.model import DECISION, HISTORY, CaseRef, Section
@@ -74,6 +75,8 @@ def _same_case(store: Store, cfg: Config, row: dict, fora: frozenset[str] | None
     out = []
     for r in rows:
         if fora is not None and r["forum"] not in fora:
+            continue
+        if not same_subject(store.analyzer, row["title"], r["title"]):
             continue
         out.append(
             CaseRef(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from index.analyze import Analyzer, fold, normalize
+from index.vocabulary import Vocabulary
 
 MAX_QUESTION = 2000
 MONTHS = {
@@ -51,39 +51,67 @@ _CASE = re.compile(
 _MONTHS = "|".join(MONTHS)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Concept:
     """One thing the question asks about, with the terms that count as finding it."""
 
     surface: str
+    stem: str  # the question's own word, analysed (synonyms and variants are extra terms)
     terms: frozenset[str]  # any of these stems in an item means the concept is there
     parts: tuple[str, ...] = ()  # compound parts: all of them in one passage is partial evidence
-    weight: float = 1.0  # idf (of the commonest of its terms)
-    own_weight: float = 1.0  # idf of the question's own word
-    known: bool = True  # does the corpus use this word at all?
-    stem: str = ""  # the question's own word, analysed (synonyms and variants are extra terms)
+    df: int = 0  # visible items holding any of `terms` (the commonest one's count)
+    own_df: int = 0  # visible items holding the question's own word
+    weight: float = 1.0  # IDF of `df` within the caller's scope
+    known: bool = True  # do the visible minutes use this word at all?
 
     @property
     def required(self) -> bool:
-        """Words the corpus never uses can only be matched through their compound parts. A long unknown word
+        """Words the minutes never use can only be matched through their compound parts. A long unknown word
         (a topic such as "svømmehal" or "biograf") must be found for an answer to count; a short one
         ("gik", "luften") is more likely a paraphrase and is left out of the evidence."""
         return not self.known and (bool(self.parts) or len(self.surface) >= 7)
 
+    @property
+    def counted(self) -> bool:
+        """Does this concept count in the evidence? Short unknown words cannot be found by anything."""
+        return self.known or self.required
 
-@dataclass
+    @property
+    def number(self) -> bool:
+        return self.stem[:1].isdigit()
+
+
+@dataclass(frozen=True)
 class Query:
     question: str
     intent: str = "topic"
-    concepts: list[Concept] = field(default_factory=list)
+    concepts: tuple[Concept, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None  # inclusive
     fora: frozenset[str] | None = None  # from the question ("i Teknisk Udvalg")
     case_number: str | None = None
+    years: frozenset[int] = frozenset()  # years named without a filter phrase ("1. kvartal 2021")
     truncated: bool = False
     # A filter read from wording that may also be the topic ("udviklingen af Chefforum", "klar den 1. oktober
     # 2021"): when nothing answers under it, the question is read again without it.
     guessed: bool = False
+
+    @functools.cached_property
+    def counted(self) -> tuple[Concept, ...]:
+        return tuple(c for c in self.concepts if c.counted)
+
+    @functools.cached_property
+    def total_weight(self) -> float:
+        return sum(c.weight for c in self.counted) or 1.0
+
+    @functools.cached_property
+    def shares(self) -> tuple[float, ...]:
+        """Each concept's share of the question's weight, in the question's order."""
+        return tuple(self.share(c) for c in self.concepts)
+
+    def share(self, concept: Concept) -> float:
+        """The concept's share of the question's weight."""
+        return concept.weight / self.total_weight if concept.counted else 0.0
 
     @property
     def search_terms(self) -> set[str]:
@@ -141,8 +169,15 @@ def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.d
                 continue
             if lo and lo.year > today.year:
                 continue
+            if _TARGET.search(text[: m.start()]):
+                continue  # "målet er ... senest i 2022": a date the minutes talk about, not the meeting's
             return lo, hi, text[: m.start()] + " " + text[m.end() :], False
     return None, None, text, False
+
+
+# A period right after these words is a target or a deadline the minutes name ("senest i 2022", "frem til
+# 2025"), not the time of the meeting.
+_TARGET = re.compile(r"\b(senest|inden|indtil|frem til|forventes|forventet|ventes|i løbet af|med udgangen af)\s*$")
 
 
 def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -202,63 +237,97 @@ def _forum_filter(
 def parse(
     question: str,
     analyzer: Analyzer,
+    vocab: Vocabulary,
     *,
-    known: Callable[[str], bool],
-    doc_freq: Callable[[list[str]], dict[str, int]],
-    total: int,
     fora: list[str] | tuple[str, ...] = (),
     today: dt.date | None = None,
-    variants: Callable[[str], set[str]] | None = None,
     relaxed: bool = False,
 ) -> Query:
-    """Read `question`. `relaxed` drops the filters that are guesses (forum names, single days), so
-    their words count as the topic instead."""
-    q = Query(question=question)
+    """Read `question` against what the caller may see (`vocab`; `fora`: the fora it may see, whose names
+    the question may use as a filter). `relaxed` drops the filters that are guesses (forum names, single
+    days), so their words count as the topic instead."""
     text = question[:MAX_QUESTION]
-    q.truncated = len(question) > MAX_QUESTION
+    today = today or dt.date.today()
+    known = vocab.known
+    intent = "topic"
     norm = fold(normalize(text))
     for name, pattern in _INTENTS:
         m = re.search(pattern, norm)
         if m:
-            q.intent = name
+            intent = name
             if name in ("amount", "status"):
                 # "hvor meget koster", "hvor langt er man med": the words ask for an amount or the latest
                 # state; they are not the topic
                 norm = norm[: m.start()] + " " + norm[m.end() :]
             break
+    case_number = None
     case = _CASE.search(text)
     if case:
-        q.case_number = case.group(1)
+        case_number = case.group(1)
         norm = norm.replace(case.group(1).lower(), " ")
-    q.date_from, q.date_to, norm, day = _date_filter(norm, today or dt.date.today(), exact=not relaxed)
+    date_from, date_to, norm, day = _date_filter(norm, today, exact=not relaxed)
     weak = False
+    forum_filter = None
     if not relaxed:
-        q.fora, norm, weak = _forum_filter(norm, list(fora), analyzer, known)
-    q.guessed = day or weak
-    q.concepts = _concepts(norm, analyzer, known)
-    if q.case_number and not q.concepts:
-        q.intent = "precedent"  # a bare case number asks for every treatment of the case
-    if variants is not None:
-        for c in q.concepts:
-            if len(c.stem) >= 5 and not c.stem[0].isdigit():
-                c.terms = c.terms | variants(c.stem)
-    df = doc_freq([t for c in q.concepts for t in (*c.terms, *c.parts)])
-    n = max(total, 1)
-    for c in q.concepts:
-        freq = max((df.get(t, 0) for t in c.terms), default=0)
-        c.known = freq > 0
-        if freq == 0 and c.parts:
-            freq = min(df.get(p, 0) for p in c.parts)
-        c.weight = math.log(1 + (n - freq + 0.5) / (freq + 0.5))
-        # the question's own word, without its synonyms: "budgetaftalen" is rarer than "budget"
-        own = df.get(c.stem, 0)
-        c.own_weight = math.log(1 + (n - own + 0.5) / (own + 0.5)) if own else c.weight
-    return q
+        forum_filter, norm, weak = _forum_filter(norm, list(fora), analyzer, known)
+    years = frozenset(
+        int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", norm) if int(y) <= today.year and not (date_from or date_to)
+    )
+    drafts = _concepts(norm, analyzer, known)
+    if case_number and not drafts:
+        intent = "precedent"  # a bare case number asks for every treatment of the case
+    concepts = []
+    for surface, stem, terms, parts in drafts:
+        if len(stem) >= 5 and not stem[0].isdigit():
+            terms = terms | vocab.variants(stem) | _linked(surface, analyzer, known)
+        df = vocab.doc_freq([*terms, *parts])
+        freq = max((df[t] for t in terms), default=0)
+        is_known = freq > 0
+        if freq == 0 and parts:
+            freq = min(df[p] for p in parts)
+        concepts.append(
+            Concept(
+                surface=surface,
+                stem=stem,
+                terms=frozenset(terms),
+                parts=parts,
+                df=freq,
+                own_df=df.get(stem, 0),
+                weight=vocab.idf(freq),
+                known=is_known,
+            )  # fmt: skip
+        )
+    return Query(
+        question=question, intent=intent, concepts=tuple(concepts), date_from=date_from, date_to=date_to,
+        fora=forum_filter, case_number=case_number, years=years, truncated=len(question) > MAX_QUESTION,
+        guessed=day or weak,
+    )  # fmt: skip
 
 
-def _concepts(text: str, analyzer: Analyzer, known: Callable[[str], bool]) -> list[Concept]:
+def _linked(word: str, analyzer: Analyzer, known: Callable[[str], bool]) -> set[str]:
+    """Danish compounds with and without a linking -s-/-e-: "sygefraværsstatistik" finds
+    "sygefraværstatistik" and the reverse, when the minutes use the other spelling."""
+    if len(word) < 9 or not word.isalpha():
+        return set()
+    out: set[str] = set()
+    for i in range(4, len(word) - 3):
+        left, right = word[:i], word[i:]
+        options = [left + right[1:]] if right[0] in "se" and len(right) > 4 else []
+        if left[-1] not in "se":
+            options += [left + "s" + right, left + "e" + right]
+        for option in options:
+            stem = analyzer.stem(option)
+            if stem != analyzer.stem(word) and known(stem):
+                out.add(stem)
+    return out
+
+
+def _concepts(
+    text: str, analyzer: Analyzer, known: Callable[[str], bool]
+) -> list[tuple[str, str, frozenset[str], tuple[str, ...]]]:
+    """(surface, stem, terms, compound parts) for each content word of `text`, in order."""
     tokens = [(kind, w) for kind, w in analyzer.words(text)]
-    concepts: list[Concept] = []
+    out: list[tuple[str, str, frozenset[str], tuple[str, ...]]] = []
     seen: set[str] = set()
     i = 0
     while i < len(tokens):
@@ -266,7 +335,7 @@ def _concepts(text: str, analyzer: Analyzer, known: Callable[[str], bool]) -> li
         if kind != "word":
             if word not in seen:
                 seen.add(word)
-                concepts.append(Concept(word, frozenset([word]), stem=word))
+                out.append((word, word, frozenset([word]), ()))
             i += 1
             continue
         word = analyzer.respell(word, known)
@@ -278,7 +347,7 @@ def _concepts(text: str, analyzer: Analyzer, known: Callable[[str], bool]) -> li
                 pair = (analyzer.stem(word), analyzer.stem(tokens[i + 1][1]))
                 if stem not in seen:
                     seen.add(stem)
-                    concepts.append(Concept(joined, frozenset([stem]), pair, stem=stem))
+                    out.append((joined, stem, frozenset([stem]), pair))
                 i += 2
                 continue
         i += 1
@@ -288,12 +357,12 @@ def _concepts(text: str, analyzer: Analyzer, known: Callable[[str], bool]) -> li
         if stem in _INTENT_WORDS or word in _INTENT_WORDS or stem in seen:
             continue
         seen.add(stem)
-        terms = {stem} | set(analyzer.synonyms.get(stem, ()))
+        terms = frozenset({stem} | set(analyzer.synonyms.get(stem, ())))
         parts: tuple[str, ...] = ()
         if len(word) >= 8:
             parts = tuple(analyzer.split(word, known))
-        concepts.append(Concept(word, frozenset(terms), parts, stem=stem))
-    return concepts
+        out.append((word, stem, terms, parts))
+    return out
 
 
 def _join(a: str, b: str, analyzer: Analyzer, known: Callable[[str], bool]) -> str | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from index.evidence import Evidence, Passage
 from index.model import DECISION, HISTORY, PROPOSAL, Quote
+from index.patterns import AMOUNT, DATE, NAME, PLACE
 from index.question import Query
-from index.search import AMOUNT, DATE, DECISIVE, NAME, PLACE, Candidate, Passage
 
 MAX_QUOTE = 450
 QUOTE_CONTINUE = 300  # continue a quote within its paragraph up to this length
@@ -33,11 +34,16 @@ NOTED = re.compile(
     r"efterretning\.?\s*$|^\s*(orienteringen|orienteringerne|sagen)\s+(blev\s+)?taget\s+til\s+efterretning\.?\s*$",
     re.IGNORECASE,
 )
+DECISIVE = re.compile(
+    r"\b(besluttede|besluttet|beslutter|godkend\w*|vedt[ao]g\w*|tiltr(æder|ådte|ådt)|aftalt|skal|tog .* til efterretning|"
+    r"udsat|udsætte|tilbagesendes|fremsendes|ansat|tager|anbefal\w*|afvist|afviste)\b",
+    re.IGNORECASE,
+)
 _CONTEXT_KINDS = {"anledning", "baggrund", "resume", "sagsfremstilling", "intro"}
 _EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE, "precedent-when": DATE}
 
 
-def _window(cand: Candidate, anchor: Passage) -> Quote:
+def _window(cand: Evidence, anchor: Passage) -> Quote:
     """The anchor passage, extended over a lead-in colon, a very short sentence or a short paragraph, up to
     3 passages."""
     same = [p for p in cand.passages if p.section == anchor.section]
@@ -72,22 +78,29 @@ def _label(kind: str) -> str:
     return {DECISION: "Beslutning", PROPOSAL: "Indstilling", "intro": "Sagsfremstilling"}.get(kind, kind.capitalize())
 
 
-def _best(cand: Candidate, allowed: set[int], query: Query, *, first_bonus: float = 0.0) -> Passage | None:
+def _best(cand: Evidence, allowed: set[int], query: Query, *, first_bonus: float = 0.0) -> Passage | None:
     pool = [p for p in cand.passages if p.section in allowed]
     if not pool:
         return None
     evidence = _EVIDENCE.get(_intent(query))
     question_numbers = set(re.findall(r"\d+(?:[.,]\d+)?", query.question))
-    top = max(p.score for p in pool) or 1.0
+    share = [query.share(c) for c in query.concepts]
     wanted = {t for c in query.concepts for t in c.terms}
+    index = {id(p): i for i, p in enumerate(cand.passages)}
     # The last decision section has the final word ("Beslutning:" after the discussion, or the latest body's
     # "Beslutning i ... den ..."); its opening sentence is the natural quote.
     last = max(pool, key=lambda p: p.section).section
     lead = next(p for p in pool if p.section == last)
 
+    def matched(p: Passage) -> float:
+        own = sum(share[i] for i in p.found)
+        i = index[id(p)]
+        near = set().union(*(q.found for q in cand.passages[max(0, i - 1) : i + 2] if q.section == p.section))
+        return own + 0.3 * sum(share[j] for j in near)
+
     def value(p: Passage) -> float:
         text = cand.sections[p.section].text[p.start : p.end]
-        v = 0.5 * p.score / top + p.coverage + 0.15 * p.proximity
+        v = matched(p)
         if evidence is not None:
             found = [m for m in evidence.finditer(text)]
             if query.intent in ("amount", "fact"):
@@ -117,7 +130,7 @@ def _near(found: list[re.Match], text: str, wanted: set[str], reach: int = 30) -
     return any(abs(s - m.start()) <= reach or abs(s - m.end()) <= reach for m in found for s in spots)
 
 
-def choose_quotes(cand: Candidate, query: Query) -> list[Quote]:
+def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
     secs = cand.sections
     decision = {i for i, s in enumerate(secs) if s.kind == DECISION and s.text.strip()}
     if cand.closed:

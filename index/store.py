@@ -26,6 +26,7 @@ from sqlite_utils import Migrations
 
 from index.analyze import Analyzer, get_analyzer
 from index.model import DECISION, Attachment, Item, Meeting, Section
+from index.salience import analyse
 
 migrations = Migrations("referent")
 FTS_TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '-./,'"
@@ -118,6 +119,16 @@ def m003_term_df(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE term_df (term TEXT PRIMARY KEY, doc INTEGER NOT NULL) WITHOUT ROWID")
 
 
+@migrations()
+def m004_about(db: sqlite_utils.Database) -> None:
+    # What each item is about (index/salience.py); filled for the existing items when the Store opens.
+    db.execute(f"CREATE VIRTUAL TABLE items_about USING fts5(about, content='', tokenize=\"{FTS_TOKENIZE}\")")
+    # each item's passages, analysed once when stored (index/salience.py), for the answering core
+    db.execute("CREATE TABLE item_passages (rowid INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('about', 'stale')")
+    db.execute("CREATE INDEX items_date ON items(date, forum)")  # questions narrowed to a period
+
+
 _ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing")
 
 
@@ -191,6 +202,8 @@ class Store:
             if self.meta("analyzer") not in (None, self.analyzer.fingerprint):
                 self.reindex()
             self.set_meta("analyzer", self.analyzer.fingerprint)
+            if self.meta("about") == "stale":
+                self.reindex()
 
     def close(self) -> None:
         self.conn.close()
@@ -290,6 +303,27 @@ class Store:
                 out[term] = memo[term]
         return out
 
+    def items_in(self, fora: frozenset[str]) -> int:
+        """Items of these fora (the caller's scope)."""
+        key = "items_in:" + "\x1f".join(sorted(fora))
+        marks = ",".join("?" * len(fora))
+        return self._cached(
+            key,
+            lambda: self.conn.execute(f"SELECT count(*) FROM items WHERE forum IN ({marks})", sorted(fora)).fetchone()[
+                0
+            ],
+        )
+
+    def scoped_doc_freq(self, term: str, fora: frozenset[str], *, limit: int | None = None) -> int:
+        """Items of these fora holding `term` (at most `limit` counted)."""
+        marks = ",".join("?" * len(fora))
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM items_fts JOIN items i ON i.rowid = items_fts.rowid"
+            f" WHERE items_fts MATCH ? AND i.forum IN ({marks}) LIMIT ?)"
+        )
+        expr = '"' + term.replace('"', '""') + '"'
+        return self.conn.execute(sql, [expr, *sorted(fora), limit or -1]).fetchone()[0]
+
     def item_count(self) -> int:
         return self._cached("item_count", lambda: self.conn.execute("SELECT count(*) FROM items").fetchone()[0])
 
@@ -332,16 +366,24 @@ class Store:
         t, d, b = self._columns(title, case_number, sections, attachments)
         for column in (t, d, b, parts):
             self._touched.update(column.split())
+        analysis = analyse(self.analyzer, title, sections)
+        about = analysis.about
         if delete:
             self.conn.execute(
                 "INSERT INTO items_fts(items_fts, rowid, title, decision, body, parts) VALUES('delete', ?, ?, ?, ?, ?)",
                 (rowid, t, d, b, parts),
             )
+            self.conn.execute(
+                "INSERT INTO items_about(items_about, rowid, about) VALUES('delete', ?, ?)", (rowid, about)
+            )
+            self.conn.execute("DELETE FROM item_passages WHERE rowid = ?", (rowid,))
         else:
             self.conn.execute(
                 "INSERT INTO items_fts(rowid, title, decision, body, parts) VALUES (?, ?, ?, ?, ?)",
                 (rowid, t, d, b, parts),
             )
+            self.conn.execute("INSERT INTO items_about(rowid, about) VALUES (?, ?)", (rowid, about))
+            self.conn.execute("INSERT OR REPLACE INTO item_passages(rowid, data) VALUES (?, ?)", (rowid, analysis.blob))
 
     # ---- writing meetings ---------------------------------------------------------------------
 
@@ -466,6 +508,8 @@ class Store:
         self._vocab = None
         with self.transaction():
             self.conn.execute("INSERT INTO items_fts(items_fts) VALUES('delete-all')")
+            self.conn.execute("INSERT INTO items_about(items_about) VALUES('delete-all')")
+            self.conn.execute("DELETE FROM item_passages")
         rows = self.conn.execute("SELECT rowid, title, case_number FROM items ORDER BY rowid").fetchall()
         with self.transaction():
             for row in rows:
@@ -475,6 +519,7 @@ class Store:
                 self.conn.execute("UPDATE items SET parts = ? WHERE rowid = ?", (parts, row["rowid"]))
                 self._index_item(row["rowid"], row["title"], row["case_number"], sections, attachments, parts)
             self.set_meta("analyzer", self.analyzer.fingerprint)
+            self.set_meta("about", "fresh")
         return len(rows)
 
     # ---- sources ---------------------------------------------------------------------------
@@ -522,6 +567,22 @@ class Store:
                 "SELECT title, external_id FROM attachments WHERE item_rowid = ? ORDER BY ord", (item_rowid,)
             )
         ]
+
+    def items_by_rowid(self, rowids: list[int]) -> dict[int, dict]:
+        """Item rows (as dicts) by rowid, for the answering stages."""
+        out: dict[int, dict] = {}
+        for i in range(0, len(rowids), 500):
+            chunk = rowids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(f"SELECT * FROM items WHERE rowid IN ({marks})", chunk):
+                out[r["rowid"]] = dict(r)
+        return out
+
+    def passages_of(self, rowids: list[int]) -> dict[int, bytes]:
+        """The stored passage analysis (index/salience.py) of these items."""
+        marks = ",".join("?" * len(rowids))
+        sql = f"SELECT rowid, data FROM item_passages WHERE rowid IN ({marks})"
+        return {r[0]: r[1] for r in self.conn.execute(sql, rowids)} if rowids else {}
 
     def meeting_row(self, mid: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM meetings WHERE id = ?", (mid,)).fetchone()

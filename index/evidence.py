@@ -1,0 +1,251 @@
+"""Stage 2, evidence: what each candidate item holds of the question, passage by passage.
+
+An item's text is cut into passages (sentences and list lines, index/passages.py) and analysed once; the
+analysis is kept per Store until the database changes. For every concept of the question the evidence
+says how it was found (the word itself, as part of a compound, or a compound written as separate words),
+in how many passages, and whether the title, a sub-heading or the decision holds it. Ranking and
+abstention both read this one value, so what ranks an item first is what lets it answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+
+from index.model import DECISION, Section
+from index.patterns import ANSWER_FLAGS
+from index.question import Concept, Query
+from index.salience import analyse, load
+from index.store import Store
+
+WINDOW = 3  # passages of one section that count as one window (an answer rarely spans more)
+_CACHE_MAX = 2000
+
+
+@dataclass(frozen=True)
+class Passage:
+    section: int
+    start: int
+    end: int
+    terms: tuple[str, ...]  # analysed, in order (repeats kept, for adjacency)
+    found: frozenset[int]  # indices of the question's concepts found here in full
+    flags: int = 0  # answer kinds the passage holds (index/patterns.py)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """How one concept of the question was found in the item."""
+
+    credit: float  # 1 the word, 0.8 as a compound part or head, 0.5 its parts split up in one passage, 0
+    passages: int  # passages holding it in full
+    title: bool
+    decision: bool
+    heading: bool  # a sub-heading inside a section names it
+
+    @property
+    def found(self) -> bool:
+        return self.credit >= 0.8
+
+    @property
+    def about(self) -> bool:
+        """The item is about it, not merely mentioning it in passing."""
+        return self.title or self.heading or self.decision or self.passages >= 2
+
+
+@dataclass(frozen=True)
+class Evidence:
+    rowid: int
+    row: dict
+    kinds: tuple[str, ...]  # each section's kind
+    passages: tuple[Passage, ...]
+    hits: tuple[Hit, ...]  # one per query concept, in the question's order
+    coverage: float  # share of the question's weight held anywhere (by credit)
+    about: float  # sum of shares x (log(1 + passages) + title)
+    window: float  # best share held by one window of adjacent passages
+    window_at: int  # index into `passages` of that window's first passage (-1: none)
+    title: float  # share held by the title
+    decision: float  # share held by the decision
+    proximity: float  # neighbouring words of the question side by side
+    answer_type: bool  # intent's evidence (name/date/amount/place) in a passage matching the question
+
+    sections: tuple[Section, ...] = ()  # the text, filled by with_text() for the items that are quoted
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.row["closed"])
+
+
+def prefetch(store: Store, rows: list[dict]) -> None:
+    """Read the stored analyses of these items in one query (gather() then finds them cached)."""
+    cache: OrderedDict = store._cached("evidence", OrderedDict)
+    missing = [r for r in rows if r["rowid"] not in cache]
+    blobs = store.passages_of([r["rowid"] for r in missing])
+    for r in missing:
+        _analysed(store, r, blobs.get(r["rowid"]))
+
+
+def _analysed(
+    store: Store, row: dict, blob: bytes | None = None
+) -> tuple[tuple[str, ...], list, frozenset[str], frozenset[str], str]:
+    """(section kinds, [(section, start, end, terms, term set, flags)], title terms, heading terms, distinct
+    terms one a line), cached per Store. Section texts are read only for quoted items (with_text())."""
+    cache: OrderedDict = store._cached("evidence", OrderedDict)
+    key = row["rowid"]
+    hit = cache.get(key)
+    if hit is not None:
+        cache.move_to_end(key)
+        return hit
+    a = store.analyzer
+    if blob is None:
+        blob = store.passages_of([key]).get(key)
+    if blob is not None:
+        spans, kinds, headings = load(blob)
+    else:  # a store written before passages were kept: analyse now
+        analysis = analyse(a, row["title"], _public(store, row))
+        spans, kinds, headings = analysis.spans, analysis.kinds, analysis.headings
+    table = [(s.section, s.start, s.end, s.terms, frozenset(s.terms), s.flags) for s in spans]
+    title = frozenset(a.terms(f"{row['title']} {row['case_number'] or ''}"))
+    lines = "\n" + "\n".join(sorted({t for s in spans for t in s.terms})) + "\n"
+    hit = (kinds, table, title, headings, lines)
+    cache[key] = hit
+    if len(cache) > _CACHE_MAX:
+        cache.popitem(last=False)
+    return hit
+
+
+def _public(store: Store, row: dict) -> list[Section]:
+    sections = store._sections(row["rowid"])
+    return [s for s in sections if s.kind == DECISION] if row["closed"] else sections
+
+
+def with_text(store: Store, ev: Evidence) -> Evidence:
+    """The evidence with the item's section texts, which quotes are cut from."""
+    return ev if ev.sections else replace(ev, sections=tuple(_public(store, ev.row)))
+
+
+def _as_head(concept: Concept, lines: str) -> bool:
+    """Danish compounds put the head last: "opstart" is a kind of "start", "adgangskontrol" of "kontrol".
+    `lines`: the item's distinct terms, one a line."""
+    return any(
+        re.search(rf"\n[^\n]{{3,}}{re.escape(s)}\n", lines) for s in concept.terms if len(s) >= 4 and s[0].isalpha()
+    )
+
+
+def gather(store: Store, query: Query, row: dict) -> Evidence:
+    """The evidence `row` (an items row) holds for `query`."""
+    kinds, spans, title_terms, heading_terms, lines = _analysed(store, row)
+    concepts = query.concepts
+    parts_col = set(row["parts"].split()) if row["parts"] else set()
+    passages: list[Passage] = []
+    counts = [0] * len(concepts)
+    in_decision = [False] * len(concepts)
+    for si, start, end, terms, tset, flags in spans:
+        found = frozenset(i for i, c in enumerate(concepts) if not c.terms.isdisjoint(tset))
+        for i in found:
+            counts[i] += 1
+            if kinds[si] == DECISION:
+                in_decision[i] = True
+        passages.append(Passage(si, start, end, terms, found, flags))
+    hits = []
+    for i, c in enumerate(concepts):
+        in_title = bool(c.terms & title_terms)
+        if counts[i] or in_title:
+            credit = 1.0
+        elif c.terms & parts_col or _as_head(c, lines):
+            credit = 0.8
+        elif c.parts and _split_in_order(c, passages):
+            credit = 0.8  # "store oprydningsdag" for "storeoprydningsdag"
+        elif c.parts and any(all(p in set(ps.terms) for p in c.parts) for ps in passages):
+            credit = 0.5  # the question's compound appears split up ("svømmehal" vs "svøm ... hal")
+        else:
+            credit = 0.0
+        hits.append(Hit(credit, counts[i], in_title, in_decision[i], bool(c.terms & heading_terms)))
+    share = list(query.shares)
+    coverage = sum(s * h.credit for s, h in zip(share, hits, strict=True))
+    about = sum(s * (math.log1p(h.passages) + h.title) for s, h in zip(share, hits, strict=True))
+    title = sum(s for s, h in zip(share, hits, strict=True) if h.title)
+    decision = sum(s for s, h in zip(share, hits, strict=True) if h.decision)
+    window, window_at = _best_window(passages, share)
+    return Evidence(
+        rowid=row["rowid"], row=row, kinds=kinds, passages=tuple(passages), hits=tuple(hits),
+        coverage=coverage, about=about, window=window, window_at=window_at, title=title, decision=decision,
+        proximity=_proximity(query, passages, title_terms, row["title"], store),
+        answer_type=_answer_type(query, passages, share, window),
+    )  # fmt: skip
+
+
+def window_share(passages: tuple[Passage, ...] | list[Passage], at: int, share: list[float]) -> float:
+    """Share of the question held by the window starting at passage `at`."""
+    section = passages[at].section
+    found: set[int] = set()
+    for p in passages[at : at + WINDOW]:
+        if p.section != section:
+            break
+        found |= p.found
+    return sum(share[i] for i in found)
+
+
+def _best_window(passages: list[Passage], share: list[float]) -> tuple[float, int]:
+    best, at = 0.0, -1
+    for i, p in enumerate(passages):
+        if not p.found:
+            continue
+        # a window is anchored on a passage holding something, and may reach back to its two predecessors
+        for start in range(max(0, i - WINDOW + 1), i + 1):
+            if passages[start].section != p.section:
+                continue
+            value = window_share(passages, start, share)
+            if value > best + 1e-9:
+                best, at = value, start
+    return best, at
+
+
+def _split_in_order(concept: Concept, passages: list[Passage]) -> bool:
+    parts = list(concept.parts)
+    n = len(parts)
+    return n > 1 and any(list(p.terms[i : i + n]) == parts for p in passages for i in range(len(p.terms) - n + 1))
+
+
+def _proximity(query: Query, passages: list[Passage], title_terms: frozenset[str], title: str, store: Store) -> float:
+    """How closely the question's words stand together, in order: half the share of neighbouring pairs found
+    side by side ("1. kvartal 2021"), half the longest run of them ("tager bagvagten i uge 29")."""
+    pairs = [(a.terms, b.terms) for a, b in zip(query.concepts, query.concepts[1:], strict=False)]
+    if not pairs:
+        return 0.0
+    best = _adjacent(pairs, list(store.analyzer.terms(title)))
+    for p in passages:
+        if len(p.found) >= 2:
+            best = max(best, 0.7 * _adjacent(pairs, list(p.terms)))
+    return best
+
+
+def _adjacent(pairs: list[tuple[frozenset[str], frozenset[str]]], terms: list[str]) -> float:
+    if len(terms) < 2:
+        return 0.0
+    bigrams = set(zip(terms, terms[1:], strict=False))
+    hits = sum(1 for a, b in pairs if any((x, y) in bigrams for x in a for y in b))
+    concepts = [pairs[0][0], *(b for _, b in pairs)]
+    longest, previous = 0, [0] * len(concepts)
+    for term in terms:
+        current = [0] * len(concepts)
+        for i, concept in enumerate(concepts):
+            if term in concept:
+                current[i] = 1 + (previous[i - 1] if i else 0)
+        longest = max(longest, *current)
+        previous = current
+    run = (longest - 1) / len(pairs) if longest > 1 else 0.0
+    return 0.5 * hits / len(pairs) + 0.5 * run
+
+
+def _answer_type(query: Query, passages: list[Passage], share: list[float], window: float) -> bool:
+    """For who/when/how-much/where questions: does a passage that matches the question well hold a name, a
+    date, an amount or a place? An item that only mentions the topic cannot answer them."""
+    flag = ANSWER_FLAGS.get(query.intent)
+    if flag is None or window <= 0:
+        return False
+    return any(
+        p.flags & flag and p.found and window_share(passages, max(0, i - 1), share) >= 0.5 * window
+        for i, p in enumerate(passages)
+    )
