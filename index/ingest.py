@@ -108,7 +108,8 @@ def ingest_file(store: Store, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
     store.record_source(
         name, bytes_hash=digest, size=stat.st_size, mtime=stat.st_mtime, meeting_id=result.meeting_id, status="ok"
     )
-    return FileResult(name, result.status, result.meeting_id, result.items, warnings=list(meeting.warnings))
+    warnings = [*meeting.warnings, *result.warnings]
+    return FileResult(name, result.status, result.meeting_id, result.items, warnings=warnings)
 
 
 def _failed(store: Store, name: str, reason: str, digest: str | None = None) -> FileResult:
