@@ -136,8 +136,10 @@ def _toc_match(title: str, toc: list[str], at: int) -> int | None:
     key = _key(title)
     for j in range(at, min(at + 3, len(toc))):
         entry = toc[j]
-        n = min(len(key), len(entry), 40)
-        if n >= min(3, len(entry)) and n and key[:n] == entry[:n]:
+        # The table of contents may cut a title off or spell it a little differently ("kvrt." for "kv."):
+        # the first 20 characters, or all of the shorter one, decide.
+        need = min(len(key), len(entry), 20)
+        if need and key[:need] == entry[:need]:
             return j
     return None
 
@@ -260,11 +262,12 @@ def parse_lines(lines: list[str], *, source_format: str = "text", wrapped_titles
     """Build a Meeting from cleaned lines; raise ReaderError when the text is not First Agenda minutes.
 
     Item headings are "Punkt N: …" in its printed variants ("Punkt N.", "Punkt N -", "Pkt. N:", Markdown
-    emphasis), or "N. Title" in a document that numbers its items so. A heading with a number lower than
-    the item before it starts an item too when it is closed or the table of contents names it (a closed
-    item swallowed by the open one before it would be published). Inside a closed item a "Punkt N" line
-    starts the next item only when the document's structure says so: the table of contents names it next,
-    or, without a usable table of contents, it is the next number; else it is closed text and goes with it.
+    emphasis), or "N. Title" in a document that numbers its items so. A heading starts an item when the
+    document's structure says so: the table of contents names it next or, without a usable table of
+    contents, it is the next number (or skips numbers no later heading fills). A heading with a lower
+    number, or out of order, starts an item too when it is closed: a closed item swallowed by the open one
+    before it would be published. Inside a closed item nothing but the structure counts: a "Punkt 9: …"
+    line that it does not confirm is closed text and goes with the item (and the report says so).
     """
     start = None
     for idx, line in enumerate(lines):
@@ -312,6 +315,11 @@ def parse_lines(lines: list[str], *, source_format: str = "text", wrapped_titles
 
     meeting = Meeting(forum=forum, date=date, kind=kind, source_format=source_format, **_header(header_lines))
 
+    order = sorted(candidates)
+
+    def later_numbers(at: int) -> list[int]:
+        return [candidates[j][0] for j in order if j > at]
+
     blocks: list[_Block] = []
     last, at_toc = 0, 0
     for j in range(first_item, len(lines)):
@@ -321,16 +329,20 @@ def parse_lines(lines: list[str], *, source_format: str = "text", wrapped_titles
             number, title = heading
             verdict = judge_item(title, _lookahead(lines, j, candidates))
             match = _toc_match(title, toc, at_toc) if usable else None
-            in_order = match is not None if usable else number == last + 1
+            confirmed = match is not None if usable else number == last + 1
             current = blocks[-1] if blocks else None
             if current is None:
                 accept = not numbered or number == 1 or match is not None
             elif current.verdict.closed:
-                accept = in_order
+                accept = confirmed
             elif numbered:
-                accept = in_order or verdict.closed
+                accept = confirmed or verdict.closed
             else:
-                accept = number > last or in_order or verdict.closed
+                # A gap in the numbering is kept (an item may be withdrawn) unless a later heading fills
+                # it: "Punkt 9: …" before "Punkt 3: …" is a line of the item's text.
+                in_order = match is not None or number == last + 1
+                gap = number > last + 1 and not any(last < n < number for n in later_numbers(j))
+                accept = in_order or gap or verdict.closed
             if accept:
                 if any(b.number == number for b in blocks):
                     raise ReaderError(f"item number {number} appears twice (a second heading for it after item {last})")
