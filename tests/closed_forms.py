@@ -37,6 +37,7 @@ class Form:
     heading: list[str]  # the closed item's heading line(s) as text/PDF print them; {n} is its number
     title: str  # the public title the item must keep
     numbers: tuple[int, int, int] = (1, 2, 3)  # open item before, closed item, open item after
+    case: bool = True  # False: the body starts right under the title (no case number line)
 
 
 FORMS = [
@@ -51,11 +52,13 @@ FORMS = [
     Form("marker-line", ["Punkt {n}: Personaleforhold", "", "Lukket punkt"], "Personaleforhold"),
     Form("lukket-punkt", ["Punkt {n}: Ejendomshandel (lukket punkt)"], "Ejendomshandel"),
     Form("lower-number", ["Punkt {n}: Lukket: Voldgiftssag"], "Voldgiftssag", numbers=(5, 2, 6)),
-    # A title of 55+ characters: in a PDF the line under it used to be joined into the public title.
+    # A title of 55+ characters with body text right under it: a PDF reader used to join that line into
+    # the public title, as it joins a wrapped title.
     Form(
         "long-title",
         ["Punkt {n}: Lukket: Erhvervelse af ejendom til kommunens fremtidige materielgård"],
         "Erhvervelse af ejendom til kommunens fremtidige materielgård",
+        case=False,
     ),
 ]
 
@@ -98,9 +101,8 @@ def open_after(n: int) -> list[str]:
 
 def closed_body(form: int, fmt: str) -> list[str]:
     m = lambda part: marker(form, fmt, part)  # noqa: E731
-    return [
-        case_number(form, fmt),
-        "",
+    case = [case_number(form, fmt), ""] if FORMS[form].case else []
+    return case + [
         f"Medarbejderen {m('intro')} har klaget.",
         "",
         "Sagsfremstilling",
