@@ -214,3 +214,15 @@ def test_doubt_closes_the_item_and_the_report_says_why() -> None:
     assert m.items[0].closed and [s.text for s in m.items[0].sections] == ["Sagen behandles som lukket punkt."]
     assert "zqsecret" not in repr(m)
     assert m.warnings == ["item 1 treated as closed: 'lukket punkt' in the item's first lines"]
+
+
+def test_a_line_that_repeats_the_next_items_heading_is_text() -> None:
+    """Without a table of contents, "Punkt 3: …" inside an item is text when a later heading has number 3,
+    in an open item and, above all, in a closed one (else the rest of the closed text would be public)."""
+    for first in ("Punkt 2: Budget", "Punkt 2: Lukket"):
+        body = _item(first, "Godkendt.\n\nPunkt 3: Medarbejderen zqsecret klagede\n\nMere zqsecret.")
+        m = read_bytes(_doc(_item("Punkt 1: Dagsorden", "Ja."), body, _item("Punkt 3: Eventuelt", "Intet.")), "x.txt")
+        assert [(i.number, i.title) for i in m.items][2] == (3, "Eventuelt"), first
+        assert m.items[2].decision == "Intet."
+        assert ("zqsecret" in repr(m)) == (first == "Punkt 2: Budget")
+        assert any("'Punkt 3' line inside it was kept as" in w for w in m.warnings)

@@ -329,7 +329,11 @@ def parse_lines(lines: list[str], *, source_format: str = "text", wrapped_titles
             number, title = heading
             verdict = judge_item(title, _lookahead(lines, j, candidates))
             match = _toc_match(title, toc, at_toc) if usable else None
-            confirmed = match is not None if usable else number == last + 1
+            later = later_numbers(j)
+            # The next number, unless a later "Punkt" heading has it too: then this one is a line of text.
+            # (Lists in the bodies of "N. Title" minutes repeat small numbers; there the first one counts.)
+            next_number = number == last + 1 and (numbered or number not in later)
+            confirmed = match is not None if usable else next_number
             current = blocks[-1] if blocks else None
             if current is None:
                 accept = not numbered or number == 1 or match is not None
@@ -340,9 +344,8 @@ def parse_lines(lines: list[str], *, source_format: str = "text", wrapped_titles
             else:
                 # A gap in the numbering is kept (an item may be withdrawn) unless a later heading fills
                 # it: "Punkt 9: …" before "Punkt 3: …" is a line of the item's text.
-                in_order = match is not None or number == last + 1
-                gap = number > last + 1 and not any(last < n < number for n in later_numbers(j))
-                accept = in_order or gap or verdict.closed
+                gap = number > last + 1 and not any(last < n <= number for n in later)
+                accept = match is not None or next_number or gap or verdict.closed
             if accept:
                 if any(b.number == number for b in blocks):
                     raise ReaderError(f"item number {number} appears twice (a second heading for it after item {last})")
@@ -351,9 +354,10 @@ def parse_lines(lines: list[str], *, source_format: str = "text", wrapped_titles
                 last = max(last, number)
                 blocks.append(_Block(number, [title], verdict))
                 continue
-            if current is not None and current.verdict.closed:
+            if current is not None:
+                kept = "closed text" if current.verdict.closed else "its text"
                 meeting.warnings.append(
-                    f"item {current.number} is closed: a 'Punkt {number}' line inside it was kept as closed text"
+                    f"item {current.number}: a 'Punkt {number}' line inside it was kept as {kept}"
                     " (neither the table of contents nor the numbering makes it the next item)"
                 )
         if blocks:
