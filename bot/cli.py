@@ -22,7 +22,32 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False)
 
 
-@click.group()
+class _Referent(click.Group):
+    """Database errors (a full disk, a read-only or damaged file) end a command with one line, not a trace."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        import sqlite3
+
+        from index.store import StoreError, error_line
+
+        args = [*ctx.protected_args, *ctx.args]  # click empties these on the way to the subcommand
+        try:
+            return super().invoke(ctx)
+        except (sqlite3.Error, StoreError) as exc:
+            raise click.ClickException(error_line(exc, _db_of(args))) from None
+
+
+def _db_of(args: list[str]) -> str:
+    """The database the subcommand was given (--db), else the configured one, for the error line."""
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--db="):
+            return arg.split("=", 1)[1]
+    return db_path(None)
+
+
+@click.group(cls=_Referent)
 @click.version_option(package_name="referent")
 def main() -> None:
     """Referent: answers questions about municipal minutes (referater)."""

@@ -32,7 +32,7 @@ class Service:
         with self._write:
             self.store().add_feedback(
                 record["platform"], record["question"], list(record["item_ids"]), int(record["vote"]),
-                record["user_hash"], record.get("created_at"),
+                record["user_id"], record.get("created_at"),
             )  # fmt: skip
 
     def conversation(self, record: dict) -> None:

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.limits import RateLimiter
 from bot.render.html import TEMPLATES, environment
 from bot.web_pages import Site, add_routes, sample_question
 from index.config import Config
@@ -38,8 +39,11 @@ TEAMS_PATH = "/api/messages"
 # which Slack and Microsoft sign themselves and which could never send our token.
 OPEN_PATHS = frozenset({"/healthz", "/login", SLACK_PATH, TEAMS_PATH})
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+MIN_TOKEN = 32  # characters; a token is the only thing between the internet and the minutes
+LOGINS_PER_MINUTE = 5  # per client address; enough for typing errors, far too few for guessing
 
 LOGIN_FAILED = "Forkert adgangskode. Prøv igen."
+LOGIN_THROTTLED = "Der har været for mange forsøg på at logge ind. Vent et minut, og prøv så igen."
 NEED_LOGIN = "Log ind for at bruge Referent."
 STATUS_TEXT = {
     404: "Siden findes ikke.",
@@ -79,6 +83,16 @@ def check_listen(host: str, *, public: bool, token: str | None) -> str | None:
         f"Refusing to listen on {host!r}: beyond loopback the minutes would be open to anyone who can reach it.\n"
         f"Set {TOKEN_ENV} to require a token (Authorization: Bearer <token> or the /login form), "
         "or pass --public if every forum this server shows is public."
+    )
+
+
+def check_token(token: str | None) -> str | None:
+    """Why `token` is refused as REFERENT_WEB_TOKEN, or None when it is absent or long enough."""
+    if token is None or len(token) >= MIN_TOKEN:
+        return None
+    return (
+        f"{TOKEN_ENV} is {len(token)} characters; it must be at least {MIN_TOKEN}, since it guards the minutes "
+        "from everyone who can reach the server. Make one with: openssl rand -hex 24"
     )
 
 
@@ -126,6 +140,9 @@ def create_app(
     """The web app. `token` defaults to REFERENT_WEB_TOKEN; `slack`/`teams` are built bots to mount."""
     if token is _UNSET:
         token = os.environ.get(TOKEN_ENV) or None
+    problem = check_token(token)
+    if problem:
+        raise ValueError(problem)
     env = environment(cfg.public_url)
     site = Site(
         store=store,
@@ -137,11 +154,14 @@ def create_app(
     app = FastAPI(title="Referent", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.site = site
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    logins = RateLimiter(LOGINS_PER_MINUTE)
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
         path = request.url.path
-        if token and path not in OPEN_PATHS and not path.startswith("/static/") and not authorized(request, token):
+        # Open paths still learn whether the caller showed the token: /healthz tells details only then.
+        request.state.authorized = not token or authorized(request, token)
+        if path not in OPEN_PATHS and not path.startswith("/static/") and not request.state.authorized:
             if path.startswith("/api/"):
                 response: Response = JSONResponse(
                     {"detail": NEED_LOGIN}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
@@ -173,6 +193,15 @@ def create_app(
     def login(request: Request, password: str = Form(""), next: str = Form("/")) -> Response:
         if not token:
             return RedirectResponse("/", status_code=303)
+        # Per client address, before the password is even compared; behind a reverse proxy uvicorn
+        # takes the address from X-Forwarded-For when the proxy is in FORWARDED_ALLOW_IPS.
+        client = request.client.host if request.client else ""
+        if not logins.allow(client):
+            refused = site.page(
+                "login.html", status=429, next=_safe_next(next), error=LOGIN_THROTTLED, message=NEED_LOGIN
+            )
+            refused.headers["Retry-After"] = str(logins.retry_after(client))
+            return refused
         if not hmac.compare_digest(password.encode(), token.encode()):
             return site.page("login.html", status=401, next=_safe_next(next), error=LOGIN_FAILED, message=NEED_LOGIN)
         response = RedirectResponse(_safe_next(next), status_code=303)
@@ -247,7 +276,7 @@ def _display_url(host: str, port: int) -> str:
 def serve(cfg: Config, db_path: str, host: str, port: int, *, public: bool = False, sample: bool = False) -> None:
     """Run the web server with uvicorn until interrupted; exits 2 when `host` is not allowed."""
     token = os.environ.get(TOKEN_ENV) or None
-    problem = check_listen(host, public=public, token=token)
+    problem = check_token(token) or check_listen(host, public=public, token=token)
     if problem:
         print(problem, file=sys.stderr)
         sys.exit(2)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from bot.render.common import EMPTY, NO_ANSWER_HINT, TOO_LONG, restrict
@@ -159,13 +159,23 @@ def add_routes(app: FastAPI, site: Site) -> None:
         return site.page("meeting.html", meeting=loaded, meeting_id=meeting_id, revisions=revisions)
 
     @app.get("/healthz")
-    def healthz() -> JSONResponse:
+    def healthz(request: Request) -> JSONResponse:
+        # Without the web token a caller (a load balancer, anyone) learns only ok or not ok.
+        detailed = getattr(request.state, "authorized", True)
         try:
             with site.lock:
-                meetings = site.store.conn.execute("SELECT count(*) FROM meetings").fetchone()[0]
-                items = site.store.item_count()
-                fora = len(site.store.fora())
+                problem = site.store.file_problem()
+                if problem is None:
+                    meetings = site.store.conn.execute("SELECT count(*) FROM meetings").fetchone()[0]
+                    items = site.store.item_count()
+                    fora = len(site.store.fora())
         except sqlite3.Error as err:
             log.warning("health check: database unreachable: %s", err)
-            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+            problem = "unreachable"
+        if problem is not None:
+            if problem != "unreachable":
+                log.warning("health check: the database file was %s under the running server; restart it", problem)
+            return JSONResponse({"status": "error", **({"database": problem} if detailed else {})}, status_code=503)
+        if not detailed:
+            return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "ok", "database": "ok", "meetings": meetings, "items": items, "fora": fora})
