@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 
 import click
 
 from index.config import db_path, load_config
 
+log = logging.getLogger("referent.digest")
+SERVICES = frozenset({"serve", "slack", "sync", "digest", "fetch", "migrate"})
+
 
 def _store(db: str | None):
     from index.store import Store
 
     return Store(db_path(db))
+
+
+def _record(kind: str, store, sources, summary: dict, started: str) -> None:
+    """The run goes to the log (one INFO line, a WARNING per failed file) and to the status page's history."""
+    import logging
+
+    from bot.logs import ingest_outcome
+    from index.runs import record_sources
+
+    ingest_outcome(logging.getLogger(f"referent.{kind}"), kind, summary)
+    record_sources(store, kind, [str(s) for s in sources], summary, started_at=started)
 
 
 def _console(stderr: bool = False):
@@ -24,8 +39,22 @@ def _console(stderr: bool = False):
 
 @click.group()
 @click.version_option(package_name="referent")
-def main() -> None:
+@click.option(
+    "--log-level", type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    help="Log level for this command (default: REFERENT_LOG_LEVEL, then info). Logs go to stderr.",
+)  # fmt: skip
+@click.pass_context
+def main(ctx: click.Context, log_level: str | None) -> None:
     """Referent: answers questions about municipal minutes (referater)."""
+    from bot import logs
+
+    # The services log their outcomes at INFO; commands whose stdout is the report stay quiet below WARNING
+    # unless asked (their INFO lines would repeat what they print).
+    default = "info" if ctx.invoked_subcommand in SERVICES else "warning"
+    try:
+        logs.setup(log_level, default=default)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 @main.command()
@@ -35,9 +64,11 @@ def main() -> None:
 def ingest(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
     """Read minutes (PDF, text, Markdown, web pages) from files and folders into the database."""
     from index.ingest import discover, ingest_paths
+    from index.store import now
 
     cfg = load_config()
     store = _store(db)
+    started = now()
     errors: list = []
     files = discover(paths, errors)
     err = _console(stderr=True)
@@ -54,6 +85,7 @@ def ingest(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
         report = ingest_paths(store, paths, files=files, max_bytes=cfg.max_file_mb * 1024 * 1024)
     report.files[:0] = errors
     summary = report.summary()
+    _record("ingest", store, paths, summary, started)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -260,8 +292,11 @@ def digest(
         if not as_json:
             if res.status == "dry-run" and res.digest is not None:
                 click.echo(text(res.digest))
-            click.echo(("(dry run) " if dry_run else "") + res.note, err=True)
+            # The outcome is a log line (stderr, timestamped), so cron mail and log shippers get it alike.
+            (log.info if res.ok else log.warning)("%s%s", "(dry run) " if dry_run else "", res.note)
     if as_json:
+        for res in results:
+            (log.info if res.ok else log.warning)("%s", res.note)
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     sys.exit(0 if all(r.ok for r in results) else 1)
 
@@ -276,7 +311,11 @@ def sync_cmd(db: str | None, as_json: bool) -> None:
     cfg = load_config()
     if not cfg.sources:
         raise click.ClickException("no source folders configured: set [ingest] sources in referent.toml")
-    report = sync(_store(db), cfg)
+    from index.store import now
+
+    store, started = _store(db), now()
+    report = sync(store, cfg)
+    _record("sync", store, cfg.sources, report.summary(), started)
     if as_json:
         click.echo(json.dumps(report.summary(), ensure_ascii=False, indent=2))
     else:

@@ -43,6 +43,7 @@ from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.apps.http.adapter import HttpRequest, HttpResponse, HttpRouteHandler
 from microsoft_teams.common import ClientOptions
 
+from bot.metrics import observe_rate_limited
 from bot.render.common import EMPTY, TOO_LONG, restrict
 from bot.render.teams import VOTE_VERB, answer_card
 from index.model import AnswerFn
@@ -286,6 +287,7 @@ class TeamsBot:
         if polite:
             return polite
         if not self._limiter.allow(user_hash(activity.from_)):
+            observe_rate_limited("teams")
             return RATE_LIMITED
         personal = _is_personal(activity)
         fora = self._fora_for(None if personal else place_id(activity), personal)

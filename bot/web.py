@@ -20,6 +20,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot import metrics
+from bot.admin import add_admin_routes
+from bot.head import HeadAsGet
 from bot.render.html import TEMPLATES, environment
 from bot.web_pages import Site, add_routes, sample_question
 from index.config import Config
@@ -142,7 +145,7 @@ def create_app(
     async def guard(request: Request, call_next: Any) -> Response:
         path = request.url.path
         if token and path not in OPEN_PATHS and not path.startswith("/static/") and not authorized(request, token):
-            if path.startswith("/api/"):
+            if path.startswith("/api/") or path == "/metrics":  # machines get a 401, not the login form
                 response: Response = JSONResponse(
                     {"detail": NEED_LOGIN}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
                 )
@@ -183,6 +186,8 @@ def create_app(
         return response
 
     add_routes(app, site)
+    add_admin_routes(app, site, token=token)
+    app.add_middleware(HeadAsGet)
     if slack is not None:
         from bot.slack import mount_slack
 
@@ -200,6 +205,7 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
     logged and left out, so the web keeps working."""
     site: Site = app.state.site
     answer_fn = site.locked(site.answer_fn)
+    slack_answer, teams_answer = metrics.timed(answer_fn, "slack"), metrics.timed(answer_fn, "teams")
 
     def feedback(record: dict) -> None:
         with site.lock:
@@ -211,7 +217,7 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
             from bot.slack import create_slack_app, mount_slack, slack_client_from_env
 
             bolt = create_slack_app(
-                answer_fn, slack_client_from_env(), feedback_fn=feedback,
+                slack_answer, slack_client_from_env(), feedback_fn=feedback,
                 fora_for=lambda channel, direct: cfg.fora_for("slack", channel, direct=direct),
                 signing_secret=os.environ["SLACK_SIGNING_SECRET"],
             )  # fmt: skip
@@ -228,7 +234,7 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
                     store.save_conversation("teams", payload["channel_id"], payload)
 
             bot = create_teams_bot(
-                answer_fn, feedback_fn=feedback, conversation_fn=remember,
+                teams_answer, feedback_fn=feedback, conversation_fn=remember,
                 fora_for=lambda place, personal: cfg.fora_for("teams", place, direct=personal),
                 credentials=teams_credentials_from_env(),
             )  # fmt: skip
