@@ -24,13 +24,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from bot import metrics
 from bot.digest import configured_targets
 from index.config import Config
+from index.lease import SCHEDULER
 from index.runs import last_runs
 from index.store import Store, migrations
 
 TOKEN_ENV = "REFERENT_WEB_TOKEN"
 LIMIT = 200  # rows per list on the page; the counts are always complete
 PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
-SCHEDULER_LEASE = "scheduler"
 
 
 def source_name(entry: Any) -> str:
@@ -73,7 +73,7 @@ def status(store: Store, cfg: Config, *, now: dt.datetime | None = None) -> dict
     )
     textless = _rows(
         conn.execute(
-            """SELECT m.id, m.forum, m.date, m.source_path, count(*) AS items, sum(CASE WHEN i.closed = 0 AND NOT EXISTS
+            """SELECT m.id, m.forum, m.date, m.source_path, count(*) AS item_count, sum(CASE WHEN i.closed = 0 AND NOT EXISTS
                    (SELECT 1 FROM sections s WHERE s.item_rowid = i.rowid AND trim(s.text) != '') THEN 1 ELSE 0 END)
                    AS without_text
                FROM meetings m JOIN items i ON i.meeting_id = m.id GROUP BY m.id HAVING without_text > 0
@@ -127,7 +127,7 @@ def _scheduler(store: Store, cfg: Config) -> dict:
 
     schedule = str(cfg.digest.get("schedule", DEFAULT_SCHEDULE))
     lease = store.conn.execute(
-        "SELECT holder, expires_at, acquired_at FROM leases WHERE name = ?", (SCHEDULER_LEASE,)
+        "SELECT holder, expires_at, acquired_at FROM leases WHERE name = ?", (SCHEDULER,)
     ).fetchone()
     return {
         "enabled": bool(configured_targets(cfg)),

@@ -161,12 +161,16 @@ def reindex(db: str | None) -> None:
     "--public", is_flag=True, help="Allow listening beyond loopback without REFERENT_WEB_TOKEN (public minutes)."
 )
 @click.option("--sample", is_flag=True, help="Print a sample question for the demo.")
-def serve(db: str | None, host: str | None, port: int | None, public: bool, sample: bool) -> None:
-    """Web chat, meeting pages, /api/ask, /healthz, and the Slack/Teams endpoints when configured."""
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True, envvar="REFERENT_WORKERS",
+    help="Server processes over the one database (REFERENT_WORKERS); the scheduler runs in one of them.",
+)  # fmt: skip
+def serve(db: str | None, host: str | None, port: int | None, public: bool, sample: bool, workers: int) -> None:
+    """Web chat, meeting pages, /api/ask, /admin, /metrics, /healthz, and the Slack/Teams endpoints when configured."""
     from bot.web import serve as run
 
     cfg = load_config()
-    run(cfg, db_path(db, cfg), host or cfg.host, port or cfg.port, public=public, sample=sample)
+    run(cfg, db_path(db, cfg), host or cfg.host, port or cfg.port, public=public, sample=sample, workers=workers)
 
 
 @main.command()
@@ -232,7 +236,11 @@ def slack(db: str | None) -> None:
     if missing:
         raise click.UsageError(f"set {' and '.join(missing)} in the environment (see README, Slack)")
     cfg = load_config()
-    service = Service(db_path(db, cfg), cfg)
+    from bot.metrics import Flusher
+
+    path = db_path(db, cfg)
+    service = Service(path, cfg, channel="slack")
+    Flusher(path).start()  # its answers show in the web server's /metrics (the counts are in the database)
     app = create_slack_app(
         service.answer, slack_client_from_env(), feedback_fn=service.feedback,
         fora_for=lambda channel, direct: cfg.fora_for("slack", channel, direct=direct),
@@ -323,6 +331,34 @@ def sync_cmd(db: str | None, as_json: bool) -> None:
         for f in report.failed:
             click.echo(f"  failed {f.path}: {f.reason}")
     sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.option("--db", help="SQLite database (default: REFERENT_DB, then config).")
+@click.option("--status", "show", is_flag=True, help="Only show applied and pending migrations; change nothing.")
+@click.option("--json", "as_json", is_flag=True)
+def migrate(db: str | None, show: bool, as_json: bool) -> None:
+    """Apply pending schema migrations (every start does this too), or show them with --status."""
+    from index import migrate as schema
+
+    path = db_path(db)
+    try:
+        if not show:
+            schema.apply(path)  # index.store logs what it applied
+        report = schema.status(path)
+    except FileNotFoundError as exc:
+        raise click.ClickException(f"{exc} (check --db or REFERENT_DB)") from exc
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Database {report['path']}:")
+    for m in report["applied"]:
+        click.echo(f"  applied  {m['name']}  {m['applied_at']}")
+    for name in report["pending"]:
+        click.echo(f"  pending  {name}  (applied when Referent next opens the database, or by `referent migrate`)")
+    if not report["pending"]:
+        click.echo("  up to date")
+    sys.exit(0)
 
 
 @main.command()

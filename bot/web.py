@@ -250,8 +250,10 @@ def _display_url(host: str, port: int) -> str:
     return f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
 
 
-def serve(cfg: Config, db_path: str, host: str, port: int, *, public: bool = False, sample: bool = False) -> None:
-    """Run the web server with uvicorn until interrupted; exits 2 when `host` is not allowed."""
+def serve(
+    cfg: Config, db_path: str, host: str, port: int, *, public: bool = False, sample: bool = False, workers: int = 1
+) -> None:
+    """Run the web server (bot.server: `workers` processes) until interrupted; exits 2 when `host` is not allowed."""
     token = os.environ.get(TOKEN_ENV) or None
     problem = check_listen(host, public=public, token=token)
     if problem:
@@ -261,23 +263,11 @@ def serve(cfg: Config, db_path: str, host: str, port: int, *, public: bool = Fal
     # Answers carry absolute links; without a configured address they should point where we listen.
     if cfg.public_url == DEFAULT_PUBLIC_URL and not os.environ.get("REFERENT_PUBLIC_URL"):
         cfg.public_url = url
-    store = Store(db_path)
-    app = create_app(store, cfg, token=token)
-    for name in mount_bots(app, store, cfg):
-        print(f"Mounted {name}", flush=True)
-    print(f"Referent kører på {url}/", flush=True)
+    print(f"Referent kører på {url}/" + (f" ({workers} processer)" if workers > 1 else ""), flush=True)
     if sample:
         question = sample_question()
         print(f"Prøv fx at spørge: {question}\n  {url}/?q={quote(question)}", flush=True)
-    import uvicorn
+    from bot.server import run
 
-    from bot.schedule import start_scheduler
-
-    # sync + weekly digest on the configured schedule; None when no digest channels are configured
-    scheduler = start_scheduler(cfg, db_path)
-    try:
-        # No access log: its request lines carry the question (/?q=...), which must not reach the logs.
-        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, access_log=False)
-    finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+    # The workers mount the bots, and one of them runs the weekly sync + digest (see bot.server).
+    run(cfg, db_path, host, port, workers=workers)
