@@ -34,7 +34,7 @@ _PATTERNS = [
     re.compile(r"\bxapp-[A-Za-z0-9-]{6,}"),  # Slack app-level tokens
     re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"),  # Authorization header values
     re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*"),  # JWTs (Bot Connector)
-    re.compile(r"\b[UW][A-Z0-9]{8,11}\b"),  # Slack user ids
+    re.compile(r"\b[UW](?=[A-Z0-9]*\d)[A-Z0-9]{8,11}\b"),  # Slack user ids (a digit: not "UNDERSKRIFT")
     re.compile(r"\b29:[A-Za-z0-9_-]{10,}"),  # Teams user ids
 ]
 # A payload quoted in a third-party warning: the question and the user fields lose their values.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
 from collections.abc import AsyncIterator
 from typing import Any
@@ -36,6 +37,13 @@ def run(cfg: Config, db: str, host: str, port: int, *, workers: int = 1) -> None
     """Serve until interrupted; with workers > 1 uvicorn supervises that many processes."""
     import uvicorn
 
+    from bot.schedule import next_run
+
+    try:
+        next_run(cfg)  # a schedule the workers' scheduler would refuse stops the server here, where it is seen
+    except ValueError as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        sys.exit(2)
     Store(db).close()  # create and migrate once, before the workers open it side by side
     os.environ.update(logs.worker_environ(), REFERENT_DB=db, REFERENT_PUBLIC_URL=cfg.public_url)
     # No access log: its request lines carry the question (/?q=...), which must not reach the logs.
@@ -106,7 +114,12 @@ class SchedulerLeader:
             log.exception("scheduler lease: database error; trying again")
             held = False
         if held and self.scheduler is None:
-            self.scheduler = start_scheduler(self.cfg, self.path)
+            try:
+                self.scheduler = start_scheduler(self.cfg, self.path)
+            except Exception:
+                log.exception("the scheduler could not start; the lease is given up for another process")
+                self.lease.release()
+                return False
             log.info("this process (%s) runs the scheduler", self.lease.holder)
         elif not held and self.scheduler is not None:
             self.scheduler.shutdown(wait=False)

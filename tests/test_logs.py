@@ -117,6 +117,7 @@ def test_redaction_of_secrets_token_shapes_user_ids_and_payloads(monkeypatch) ->
     noisy.warning("slack said %s", {"user": "U0ABCDEF12", "text": "hvad blev besluttet om min løn", "ts": "1.2"})
     noisy.warning('body {"text": "hvem fik \\"ja\\" til orlov", "team": "T1"} from 29:1AbCdEfGhIjKlMn')
     noisy.warning("pasted xoxp-1234-abcdefgh and xapp-1-A0B1C2-xyz in a message")
+    noisy.warning("UNDERSKRIFT.pdf skipped")  # a capitalised word is no user id
     try:
         raise RuntimeError("boom with web-token-value-1234")
     except RuntimeError:
@@ -125,6 +126,7 @@ def test_redaction_of_secrets_token_shapes_user_ids_and_payloads(monkeypatch) ->
     for secret in ("web-token-value-1234", "U0ABCDEF12", "min løn", "orlov", "29:1AbCdEfGhIjKlMn", "xoxp-", "xapp-"):
         assert secret not in out, (secret, out)
     assert out.count(logs.REDACTED) >= 7 and "'ts': '1.2'" in out and "RuntimeError" in out
+    assert "UNDERSKRIFT.pdf skipped" in out
 
 
 def test_slack_at_debug_logs_no_token_question_or_user_id(
