@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.limits import RateLimiter, read_body
+from bot.metrics import observe_rate_limited
 from bot.render import slack as render
 from bot.render.common import EMPTY, TOO_LONG, restrict
 from index.model import AnswerFn
@@ -195,6 +196,7 @@ def create_slack_app(
         if len(text) > MAX_QUESTION:
             return (*render.message(TOO_LONG), None)
         if not limiter.allow(user):
+            observe_rate_limited("slack")
             return (*render.message(render.RATE_LIMITED), None)
         question = f"{prior} {text}" if prior else text
         try:

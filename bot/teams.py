@@ -42,6 +42,7 @@ from microsoft_teams.apps.http.adapter import HttpRequest, HttpResponse, HttpRou
 from microsoft_teams.common import ClientOptions
 
 from bot.limits import RateLimiter, read_body
+from bot.metrics import observe_rate_limited
 from bot.render.common import EMPTY, TOO_LONG, restrict
 from bot.render.teams import VOTE_VERB, answer_card
 from index.model import AnswerFn
@@ -267,6 +268,7 @@ class TeamsBot:
         if polite:
             return polite
         if not self._limiter.allow(user_id(activity.from_)):
+            observe_rate_limited("teams")
             return RATE_LIMITED
         personal = _is_personal(activity)
         fora = self._fora_for(None if personal else place_id(activity), personal)

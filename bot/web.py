@@ -20,6 +20,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot import metrics
+from bot.admin import add_admin_routes
+from bot.head import HeadAsGet
 from bot.limits import RateLimiter
 from bot.render.html import TEMPLATES, environment
 from bot.web_pages import Site, add_routes, sample_question
@@ -162,7 +165,7 @@ def create_app(
         # Open paths still learn whether the caller showed the token: /healthz tells details only then.
         request.state.authorized = not token or authorized(request, token)
         if path not in OPEN_PATHS and not path.startswith("/static/") and not request.state.authorized:
-            if path.startswith("/api/"):
+            if path.startswith("/api/") or path == "/metrics":  # machines get a 401, not the login form
                 response: Response = JSONResponse(
                     {"detail": NEED_LOGIN}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
                 )
@@ -212,6 +215,8 @@ def create_app(
         return response
 
     add_routes(app, site)
+    add_admin_routes(app, site, token=token)
+    app.add_middleware(HeadAsGet)
     if slack is not None:
         from bot.slack import mount_slack
 
@@ -229,6 +234,7 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
     logged and left out, so the web keeps working."""
     site: Site = app.state.site
     answer_fn = site.locked(site.answer_fn)
+    slack_answer, teams_answer = metrics.timed(answer_fn, "slack"), metrics.timed(answer_fn, "teams")
 
     def feedback(record: dict) -> None:
         with site.lock:
@@ -240,7 +246,7 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
             from bot.slack import create_slack_app, mount_slack, slack_client_from_env
 
             bolt = create_slack_app(
-                answer_fn, slack_client_from_env(), feedback_fn=feedback,
+                slack_answer, slack_client_from_env(), feedback_fn=feedback,
                 fora_for=lambda channel, direct: cfg.fora_for("slack", channel, direct=direct),
                 signing_secret=os.environ["SLACK_SIGNING_SECRET"],
             )  # fmt: skip
@@ -257,7 +263,7 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
                     store.save_conversation("teams", payload["channel_id"], payload)
 
             bot = create_teams_bot(
-                answer_fn, feedback_fn=feedback, conversation_fn=remember,
+                teams_answer, feedback_fn=feedback, conversation_fn=remember,
                 fora_for=lambda place, personal: cfg.fora_for("teams", place, direct=personal),
                 credentials=teams_credentials_from_env(),
             )  # fmt: skip
@@ -273,8 +279,10 @@ def _display_url(host: str, port: int) -> str:
     return f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
 
 
-def serve(cfg: Config, db_path: str, host: str, port: int, *, public: bool = False, sample: bool = False) -> None:
-    """Run the web server with uvicorn until interrupted; exits 2 when `host` is not allowed."""
+def serve(
+    cfg: Config, db_path: str, host: str, port: int, *, public: bool = False, sample: bool = False, workers: int = 1
+) -> None:
+    """Run the web server (bot.server: `workers` processes) until interrupted; exits 2 when `host` is not allowed."""
     token = os.environ.get(TOKEN_ENV) or None
     problem = check_token(token) or check_listen(host, public=public, token=token)
     if problem:
@@ -284,23 +292,11 @@ def serve(cfg: Config, db_path: str, host: str, port: int, *, public: bool = Fal
     # Answers carry absolute links; without a configured address they should point where we listen.
     if cfg.public_url == DEFAULT_PUBLIC_URL and not os.environ.get("REFERENT_PUBLIC_URL"):
         cfg.public_url = url
-    store = Store(db_path)
-    app = create_app(store, cfg, token=token)
-    for name in mount_bots(app, store, cfg):
-        print(f"Mounted {name}", flush=True)
-    print(f"Referent kører på {url}/", flush=True)
+    print(f"Referent kører på {url}/" + (f" ({workers} processer)" if workers > 1 else ""), flush=True)
     if sample:
         question = sample_question()
         print(f"Prøv fx at spørge: {question}\n  {url}/?q={quote(question)}", flush=True)
-    import uvicorn
+    from bot.server import run
 
-    from bot.schedule import start_scheduler
-
-    # sync + weekly digest on the configured schedule; None when no digest channels are configured
-    scheduler = start_scheduler(cfg, db_path)
-    try:
-        # No access log: its request lines carry the question (/?q=...), which must not reach the logs.
-        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, access_log=False)
-    finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+    # The workers mount the bots, and one of them runs the weekly sync + digest (see bot.server).
+    run(cfg, db_path, host, port, workers=workers)

@@ -20,6 +20,7 @@ import jinja2
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from bot.metrics import observe_answer
 from bot.render.common import EMPTY, NO_ANSWER_HINT, TOO_LONG, restrict
 from bot.render.html import public_only
 from index.config import PROJECT_ROOT, Config
@@ -82,12 +83,15 @@ class Site:
         if len(question) > MAX_QUESTION:
             return Answer(question=question[:200], no_answer=True, message=TOO_LONG)
         fn = self.search_fn if search else self.answer_fn
+        start = time.perf_counter()
         try:
             with self.lock:
                 ans = fn(question, self.fora)
         except Exception:
             log.exception("answering a question of %d characters failed", len(question))
+            observe_answer(None, time.perf_counter() - start, channel="web")
             return Answer(question=question, no_answer=True, message=ERROR)
+        observe_answer(ans, time.perf_counter() - start, channel="web")
         return public_only(restrict(ans, self.fora))
 
     def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:

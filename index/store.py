@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 import secrets
@@ -33,6 +34,7 @@ from index.analyze import Analyzer, get_analyzer
 from index.model import DECISION, Attachment, Item, Meeting, Section
 from index.readers import closed as closed_rule
 
+log = logging.getLogger(__name__)
 migrations = Migrations("referent")
 FTS_TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '-./,'"
 FTS_WEIGHTS = (8.0, 3.0, 1.0, 0.4)  # title, decision, body, compound parts
@@ -168,6 +170,27 @@ def m004_closed_items_public_only(db: sqlite_utils.Database) -> None:
     if changed:
         # The analysed values that went into the contentless index are gone with the text: rebuild it.
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('purge', 'reindex')")
+
+
+@migrations()
+def m005_ops(db: sqlite_utils.Database) -> None:
+    for statement in (
+        # One row per ingest, sync or fetch run and source: the status page's history and /metrics' counts.
+        """CREATE TABLE ingest_runs (
+            id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL, added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0,
+            items INTEGER NOT NULL DEFAULT 0, error TEXT
+        )""",
+        "CREATE INDEX ingest_runs_source ON ingest_runs(kind, source, finished_at)",
+        # Who runs what among several server processes (the scheduler): a lease with an expiry, so a
+        # dead holder's lease is taken over.
+        "CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at REAL NOT NULL, acquired_at TEXT NOT NULL)",
+        # /metrics counters summed over every server process: each adds its deltas every few seconds.
+        "CREATE TABLE metric_counters (name TEXT NOT NULL, labels TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (name, labels)) WITHOUT ROWID",
+    ):
+        db.execute(statement)
 
 
 _ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing")
@@ -347,7 +370,10 @@ class Store:
         # Deleted rows are overwritten with zeros, free pages included: text that a correction makes
         # closed must not stay readable in the file (see purge()).
         self.conn.execute("PRAGMA secure_delete=ON")
+        pending = [m.name for m in migrations.pending(self.db)]
         migrations.apply(self.db)
+        if pending:
+            log.info("database %s: applied migration(s) %s", self.path, ", ".join(pending))
         if self.meta("analyzer") not in (None, self.analyzer.fingerprint) or self.meta("purge") == "reindex":
             self.reindex()
         if self.meta("analyzer") != self.analyzer.fingerprint:
