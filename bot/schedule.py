@@ -15,10 +15,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.digest import RunResult, configured_targets, run_configured
+from bot.logs import ingest_outcome
 from index.config import Config
 from index.digest import TIMEZONE
 from index.ingest import IngestReport, ingest_paths
+from index.runs import record_sources
 from index.store import Store
+from index.store import now as stamp
 
 log = logging.getLogger(__name__)
 
@@ -67,16 +70,27 @@ def scheduled_run(cfg: Config, db_path: str, *, now: dt.datetime | None = None) 
     store = Store(db_path)
     try:
         if cfg.sources:
+            started = stamp()
             try:
-                report = sync(store, cfg)
-                log.info("%s", sync_line(report))
-                for failed in report.failed:
-                    log.warning("sync: %s: %s", failed.path, failed.reason)
-            except Exception:  # the digest of what is already stored still goes out
+                summary = sync(store, cfg).summary()
+                ingest_outcome(log, "sync", summary)
+                record_sources(store, "sync", cfg.sources, summary, started_at=started)
+            except Exception as exc:  # the digest of what is already stored still goes out
                 log.exception("sync failed")
+                record_sources(store, "sync", cfg.sources, {}, started_at=started, error=f"{type(exc).__name__}: {exc}")
         return run_configured(store, cfg, now=now)
     finally:
         store.close()
+
+
+def next_run(cfg: Config, *, now: dt.datetime | None = None) -> str | None:
+    """When the sync + digest job fires next (ISO time in the digest's zone); None without channels."""
+    if not configured_targets(cfg):
+        return None
+    tz = cfg.digest.get("timezone", TIMEZONE)
+    trigger = parse_schedule(str(cfg.digest.get("schedule", DEFAULT_SCHEDULE)), tz)
+    when = trigger.get_next_fire_time(None, now or dt.datetime.now(dt.UTC))
+    return when.isoformat(timespec="minutes") if when else None
 
 
 def start_scheduler(cfg: Config, db_path: str) -> BackgroundScheduler | None:

@@ -125,12 +125,14 @@ def with_text(store: Store, ev: Evidence) -> Evidence:
     return ev if ev.sections else replace(ev, sections=tuple(_public(store, ev.row)))
 
 
-def _as_head(concept: Concept, lines: str) -> bool:
-    """Danish compounds put the head last: "opstart" is a kind of "start", "adgangskontrol" of "kontrol".
-    `lines`: the item's distinct terms, one a line."""
-    return any(
-        re.search(rf"\n[^\n]{{3,}}{re.escape(s)}\n", lines) for s in concept.terms if len(s) >= 4 and s[0].isalpha()
-    )
+def _heads(concept: Concept, lines: str) -> frozenset[str]:
+    """The item's words that have the concept's word as their head: Danish compounds put the head last, so
+    "opstart" is a kind of "start" and "adgangskontrol" of "kontrol". `lines`: the item's terms, one a line."""
+    out: set[str] = set()
+    for s in concept.terms:
+        if len(s) >= 4 and s[0].isalpha():
+            out.update(re.findall(rf"\n([^\n]{{3,}}{re.escape(s)})(?=\n)", lines))
+    return frozenset(out)
 
 
 def gather(store: Store, query: Query, row: dict) -> Evidence:
@@ -141,8 +143,13 @@ def gather(store: Store, query: Query, row: dict) -> Evidence:
     passages: list[Passage] = []
     counts = [0] * len(concepts)
     in_decision = [False] * len(concepts)
+    heads = [_heads(c, lines) for c in concepts]
+    wanted = [c.terms | h for c, h in zip(concepts, heads, strict=True)]
+    exact = [False] * len(concepts)
     for si, start, end, terms, tset, flags in spans:
-        found = frozenset(i for i, c in enumerate(concepts) if not c.terms.isdisjoint(tset))
+        found = frozenset(i for i, w in enumerate(wanted) if not w.isdisjoint(tset))
+        for i in found:
+            exact[i] = exact[i] or not concepts[i].terms.isdisjoint(tset)
         for i in found:
             counts[i] += 1
             if kinds[si] == DECISION:
@@ -151,10 +158,10 @@ def gather(store: Store, query: Query, row: dict) -> Evidence:
     hits = []
     for i, c in enumerate(concepts):
         in_title = bool(c.terms & title_terms)
-        if counts[i] or in_title:
+        if in_title or exact[i]:
             credit = 1.0
-        elif c.terms & parts_col or _as_head(c, lines):
-            credit = 0.8
+        elif counts[i] or c.terms & parts_col:
+            credit = 0.8  # as the head of a compound ("opstart" for "start") or a compound part
         elif c.parts and _split_in_order(c, passages):
             credit = 0.8  # "store oprydningsdag" for "storeoprydningsdag"
         elif c.parts and any(all(p in set(ps.terms) for p in c.parts) for ps in passages):

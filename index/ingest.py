@@ -58,18 +58,39 @@ class IngestReport:
 
 
 def discover(paths: Iterable[str | Path], errors: list[FileResult]) -> list[Path]:
-    """Files named directly, and files with a minutes suffix found recursively in folders (sorted)."""
+    """Files named directly, and files with a minutes suffix found recursively in folders (sorted).
+
+    Inside a folder a symbolic link is followed only to a file within that folder (a second name for
+    minutes already there, stored once as a duplicate); a link leading out of it, or to a folder, is
+    reported and skipped, so a folder ingest reads nothing but that folder. A path named directly is
+    the caller's choice and is followed. Either way only regular files are read (read_limited).
+    """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            top = path.resolve()
 
             def onerror(exc: OSError) -> None:
                 errors.append(FileResult(str(exc.filename), "failed", reason=f"cannot read folder: {exc.strerror}"))
 
             for root, dirs, files in os.walk(path, onerror=onerror):
-                dirs.sort()
-                found.extend(Path(root) / f for f in sorted(files) if Path(f).suffix.lower() in SUFFIXES)
+                links = [d for d in dirs if (Path(root) / d).is_symlink()]
+                errors.extend(
+                    FileResult(str(Path(root) / d), "failed", reason="symbolic link to a folder; not followed")
+                    for d in sorted(links)
+                )
+                dirs[:] = sorted(d for d in dirs if d not in links)
+                for name in sorted(files):
+                    file = Path(root) / name
+                    if file.suffix.lower() not in SUFFIXES:
+                        continue
+                    outside = file.is_symlink() and not file.resolve().is_relative_to(top)
+                    if outside:
+                        reason = f"symbolic link to {file.resolve()}, outside the folder; skipped"
+                        errors.append(FileResult(str(file), "failed", reason=reason))
+                    else:
+                        found.append(file)
         elif path.exists():
             found.append(path)
         else:
@@ -108,7 +129,8 @@ def ingest_file(store: Store, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
     store.record_source(
         name, bytes_hash=digest, size=stat.st_size, mtime=stat.st_mtime, meeting_id=result.meeting_id, status="ok"
     )
-    return FileResult(name, result.status, result.meeting_id, result.items, warnings=list(meeting.warnings))
+    warnings = [*meeting.warnings, *result.warnings]
+    return FileResult(name, result.status, result.meeting_id, result.items, warnings=warnings)
 
 
 def _failed(store: Store, name: str, reason: str, digest: str | None = None) -> FileResult:

@@ -126,7 +126,12 @@ def _near(found: list[re.Match], text: str, wanted: set[str], reach: int = 30) -
     from index.analyze import get_analyzer
 
     a = get_analyzer()
-    spots = [m.start() for m in re.finditer(r"\w+", text) if (a.terms(m.group(0)) or [""])[0] in wanted]
+    heads = tuple(w for w in wanted if len(w) >= 4 and w[0].isalpha())
+
+    def asked(term: str) -> bool:  # the question's word, or a compound with it as head ("opstart")
+        return term in wanted or (len(term) > 6 and term.endswith(heads))
+
+    spots = [m.start() for m in re.finditer(r"\w+", text) if asked((a.terms(m.group(0)) or [""])[0])]
     return any(abs(s - m.start()) <= reach or abs(s - m.end()) <= reach for m in found for s in spots)
 
 

@@ -9,10 +9,15 @@ so a changed stopword list triggers a full rebuild instead of a silent mismatch.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import hmac
 import json
+import logging
+import os
 import re
+import secrets
 import sqlite3
 import unicodedata
 import uuid
@@ -20,17 +25,25 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
 from index.analyze import Analyzer, get_analyzer
 from index.model import DECISION, Attachment, Item, Meeting, Section
+from index.readers import closed as closed_rule
 from index.salience import analyse
 
+log = logging.getLogger(__name__)
 migrations = Migrations("referent")
 FTS_TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '-./,'"
 FTS_WEIGHTS = (8.0, 3.0, 1.0, 0.4)  # title, decision, body, compound parts
+USER_SECRET_ENV = "REFERENT_USER_SECRET"  # key for hashing user ids; else one generated into `meta`
+
+
+class StoreError(Exception):
+    """A database Referent cannot use as it is; the message says why in one line."""
 
 
 @migrations()
@@ -120,7 +133,69 @@ def m003_term_df(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m004_about(db: sqlite_utils.Database) -> None:
+def m004_closed_items_public_only(db: sqlite_utils.Database) -> None:
+    """Databases written before index.readers.closed kept a closed item's case number and attachments,
+    and revisions kept bodies of items later made closed. Cut every closed item, and every closed item
+    inside a revision, down to what is public now; Store.__init__ then rebuilds the search index and
+    checkpoints the WAL (the "purge" flag), so the removed text leaves the file too."""
+    conn = db.conn
+    changed = False
+    for row in conn.execute("SELECT rowid, title, case_number FROM items WHERE closed = 1").fetchall():
+        rowid = row[0]
+        sections = [
+            Section(heading=r[0], kind=r[1], text=r[2])
+            for r in conn.execute(
+                "SELECT heading, kind, text FROM sections WHERE item_rowid = ? ORDER BY ord", (rowid,)
+            )
+        ]
+        public = closed_rule.public_sections(sections)
+        has_attachments = conn.execute("SELECT 1 FROM attachments WHERE item_rowid = ?", (rowid,)).fetchone()
+        if public == sections and row[2] is None and not has_attachments:
+            continue
+        changed = True
+        conn.execute("DELETE FROM sections WHERE item_rowid = ?", (rowid,))
+        conn.executemany(
+            "INSERT INTO sections(item_rowid, ord, heading, kind, text) VALUES (?, ?, ?, ?, ?)",
+            [(rowid, i, s.heading, s.kind, s.text) for i, s in enumerate(public)],
+        )
+        conn.execute("DELETE FROM attachments WHERE item_rowid = ?", (rowid,))
+        conn.execute("UPDATE items SET case_number = NULL, title_raw = title WHERE rowid = ?", (rowid,))
+    for rid, content in conn.execute("SELECT id, old_content FROM revisions").fetchall():
+        old = json.loads(content or "{}")
+        new = _public_revision(old)
+        if new != old:
+            changed = True
+            conn.execute(
+                "UPDATE revisions SET old_content = ? WHERE id = ?", (json.dumps(new, ensure_ascii=False), rid)
+            )
+    if changed:
+        # The analysed values that went into the contentless index are gone with the text: rebuild it.
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('purge', 'reindex')")
+
+
+@migrations()
+def m005_ops(db: sqlite_utils.Database) -> None:
+    for statement in (
+        # One row per ingest, sync or fetch run and source: the status page's history and /metrics' counts.
+        """CREATE TABLE ingest_runs (
+            id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL, added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0,
+            items INTEGER NOT NULL DEFAULT 0, error TEXT
+        )""",
+        "CREATE INDEX ingest_runs_source ON ingest_runs(kind, source, finished_at)",
+        # Who runs what among several server processes (the scheduler): a lease with an expiry, so a
+        # dead holder's lease is taken over.
+        "CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at REAL NOT NULL, acquired_at TEXT NOT NULL)",
+        # /metrics counters summed over every server process: each adds its deltas every few seconds.
+        "CREATE TABLE metric_counters (name TEXT NOT NULL, labels TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (name, labels)) WITHOUT ROWID",
+    ):
+        db.execute(statement)
+
+
+@migrations()
+def m006_about(db: sqlite_utils.Database) -> None:
     # What each item is about (index/salience.py); filled for the existing items when the Store opens.
     db.execute(f"CREATE VIRTUAL TABLE items_about USING fts5(about, content='', tokenize=\"{FTS_TOKENIZE}\")")
     # each item's passages, analysed once when stored (index/salience.py), for the answering core
@@ -155,15 +230,76 @@ def content_hash(meeting: Meeting) -> str:
 
 
 def public_sections(item: Item) -> list[Section]:
-    """Closed items keep only their public decision line (the first line of the decision): their
+    """Closed items keep only their public decision line (see index.readers.closed.public_sections): their
     discussion, and anything more the decision says, is never stored, indexed or shown."""
-    if not item.closed:
-        return list(item.sections)
-    for section in item.sections:
-        lines = [line.strip() for line in section.text.splitlines() if line.strip()]
-        if section.kind == DECISION and lines:
-            return [Section(heading=section.heading, kind=DECISION, text=lines[0])]
-    return []
+    return closed_rule.public_sections(item.sections) if item.closed else list(item.sections)
+
+
+def _public_item_dict(item: dict) -> dict:
+    """A closed item of a stored revision (Meeting.to_dict form) cut down to what is public."""
+    sections = [Section(**s) for s in item.get("sections", [])]
+    public = [dataclasses.asdict(s) for s in closed_rule.public_sections(sections)]
+    return {**item, "title_raw": item.get("title", ""), "case_number": None, "sections": public, "attachments": []}
+
+
+def _public_revision(old: dict) -> dict:
+    items = old.get("items")
+    if not isinstance(items, list):
+        return old
+    return {**old, "items": [_public_item_dict(i) if i.get("closed") else i for i in items]}
+
+
+def _title_key(title: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", title.lower()).split())
+
+
+def withhold(old: dict, new: Meeting) -> tuple[dict, bool]:
+    """The old content of a meeting (Meeting.to_dict form) as a revision may keep it, given the new version.
+
+    An item that the new version makes closed (same number, same title or same external id) keeps only
+    what is public now: the new title and decision line, no case number, no body. When the new version
+    has a closed item the old one did not have as such, text of that item may sit in any old item that
+    changed (an older reader merged "Punkt 2. Lukket" into the item before it), so every old item whose
+    text differs from the new version loses its sections and attachments too. Returns the content and
+    whether anything was withheld.
+    """
+    items = old.get("items")
+    if not isinstance(items, list):
+        return old, False
+    new_items = {i.number: i for i in new.items}
+    closed_new = [i for i in new.items if i.closed]
+    closed_titles = {_title_key(i.title) for i in closed_new}
+    closed_ids = {i.external_id for i in closed_new if i.external_id}
+    old_closed = {(i.get("number"), _title_key(i.get("title", ""))) for i in items if i.get("closed")}
+    appeared = any((i.number, _title_key(i.title)) not in old_closed for i in closed_new)
+    out, changed = [], False
+    for item in items:
+        counterpart = new_items.get(item.get("number"))
+        closed_now = (
+            (counterpart is not None and counterpart.closed)
+            or _title_key(item.get("title", "")) in closed_titles
+            or (item.get("external_id") in closed_ids and item.get("external_id"))
+        )
+        if closed_now:
+            public = closed_rule.redact(counterpart) if counterpart is not None and counterpart.closed else None
+            kept = {
+                **_public_item_dict(item),
+                "closed": True,
+                "title": public.title if public else item.get("title", ""),
+                "title_raw": public.title if public else item.get("title", ""),
+                "sections": [dataclasses.asdict(s) for s in public.sections] if public else [],
+            }
+        elif appeared and (counterpart is None or _item_text(item) != _item_text(dataclasses.asdict(counterpart))):
+            kept = {**item, "sections": [], "attachments": [], "withheld": True}
+        else:
+            kept = item
+        changed = changed or kept != item
+        out.append(kept)
+    return {**old, "items": out}, changed
+
+
+def _item_text(item: dict) -> list:
+    return [item.get("sections", []), item.get("attachments", [])]
 
 
 @dataclass
@@ -172,6 +308,32 @@ class IngestResult:
     meeting_id: str
     items: int
     revision: int = 0
+    warnings: list[str] = dataclasses.field(default_factory=list)  # for the ingest report
+
+
+def _is_readonly(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY
+
+
+def error_line(exc: sqlite3.Error | StoreError, path: str) -> str:
+    """One line for an operator about a database error: what happened and what to do."""
+    if isinstance(exc, StoreError):
+        return str(exc)
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return (
+            f"database {path}: the disk (or the database's size limit) is full ({exc}); what was being "
+            "written was rolled back; free space and run the command again"
+        )
+    if code == sqlite3.SQLITE_READONLY:
+        return f"database {path} is read-only ({exc}); this command writes, so it needs write access to the file and its folder"
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return f"cannot open database {path} ({exc}); check that the folder exists and may be read"
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return f"database {path} is damaged or not a Referent database ({exc}); restore a backup (README, Backup and restore)"
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return f"database {path} is locked by another process ({exc}); try again when it has finished"
+    return f"database {path}: {exc}"
 
 
 class Store:
@@ -186,24 +348,114 @@ class Store:
         self._token = uuid.uuid4().hex
         self._memo: dict[str, object] = {}
         self._memo_version = -1
+        self.readonly = readonly
         if readonly:
-            uri = f"file:{Path(self.path).resolve()}?mode=ro"
-            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.conn = self._connect_readonly()
         else:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        self.conn.row_factory = sqlite3.Row
-        self.db = sqlite_utils.Database(self.conn)
-        if not readonly:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            migrations.apply(self.db)
-            if self.meta("analyzer") not in (None, self.analyzer.fingerprint):
-                self.reindex()
+            self.conn = self._connect(self.path)
+            try:
+                self._prepare()
+            except sqlite3.OperationalError as exc:
+                if not _is_readonly(exc) and exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_CANTOPEN:
+                    raise
+                # A file (or folder) we may not write (CANTOPEN: no -shm can be made beside a -wal):
+                # serve reads from it instead of failing; _connect_readonly says why when it cannot.
+                self.conn.close()
+                self.readonly = True
+                self.conn = self._connect_readonly()
+        if self.readonly:
+            self._check_readable()
+        self._file = self._file_id()
+
+    def _connect(self, target: str, *, uri: bool = False) -> sqlite3.Connection:
+        conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.row_factory = sqlite3.Row
+        self.db = sqlite_utils.Database(conn)
+        return conn
+
+    def _prepare(self) -> None:
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, free pages included: text that a correction makes
+        # closed must not stay readable in the file (see purge()).
+        self.conn.execute("PRAGMA secure_delete=ON")
+        pending = [m.name for m in migrations.pending(self.db)]
+        migrations.apply(self.db)
+        if pending:
+            log.info("database %s: applied migration(s) %s", self.path, ", ".join(pending))
+        if self.meta("analyzer") not in (None, self.analyzer.fingerprint) or self.meta("purge") == "reindex":
+            self.reindex()
+        if self.meta("analyzer") != self.analyzer.fingerprint:
             self.set_meta("analyzer", self.analyzer.fingerprint)
-            if self.meta("about") == "stale":
-                self.reindex()
+        if self.meta("about") == "stale":  # m006: the about index and stored passages of older items
+            self.reindex()
+        if self.meta("purge"):  # a purge that a crash or the migration left to do
+            self.purge()
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        target = Path(self.path).resolve()
+        if not target.is_file():
+            raise StoreError(f"database {self.path} does not exist")
+        conn = self._connect(f"file:{quote(str(target))}?mode=ro", uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            # WAL readers need a -shm file beside the database; in a read-only folder without one,
+            # SQLite can still read the file as immutable, which is right only when no writer has
+            # left a -wal behind (its pages would be ignored).
+            if not _is_readonly(exc) and exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_CANTOPEN:
+                raise
+            conn.close()
+            if Path(f"{target}-wal").exists():
+                raise StoreError(
+                    f"database {self.path} is read-only and has unfinished writes in {target.name}-wal; "
+                    "open it once with write access, or stop the process writing it"
+                ) from None
+            return self._connect(f"file:{quote(str(target))}?mode=ro&immutable=1", uri=True)
+
+    def _check_readable(self) -> None:
+        """A read-only database must not need what only a writer can do: migrations or a reindex."""
+        if not migrations.applied(self.db):
+            raise StoreError(f"database {self.path} is read-only and holds no Referent data")
+        if migrations.pending(self.db):
+            raise StoreError(
+                f"database {self.path} is read-only and was made by an older Referent; "
+                "open it once with write access to upgrade it"
+            )
+        if self.meta("analyzer") not in (None, self.analyzer.fingerprint):
+            raise StoreError(
+                f"database {self.path} is read-only and was indexed with other word lists; "
+                "run `referent reindex` on a writable copy"
+            )
+        if self.meta("purge"):
+            # closed text a correction removed may still be readable in the file until the purge runs
+            raise StoreError(
+                f"database {self.path} is read-only and has a purge of closed text left to do; "
+                "open it once with write access"
+            )
+
+    def _file_id(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def file_problem(self) -> str | None:
+        """'missing' or 'replaced' when the database file is no longer the one this Store opened.
+
+        An open connection keeps reading a deleted or replaced file without any error, so a server
+        would go on answering from data that no longer exists on disk.
+        """
+        if self.path == ":memory:" or self._file is None:
+            return None
+        now_id = self._file_id()
+        if now_id is None:
+            return "missing"
+        return None if now_id == self._file else "replaced"
 
     def close(self) -> None:
         self.conn.close()
@@ -216,7 +468,10 @@ class Store:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (SQLITE_FULL, SQLITE_IOERR); a second
+            # ROLLBACK would fail and hide the error that matters.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         else:
             self.conn.execute("COMMIT")
@@ -388,7 +643,16 @@ class Store:
     # ---- writing meetings ---------------------------------------------------------------------
 
     def ingest(self, meeting: Meeting, *, source_path: str = "") -> IngestResult:
-        """Store `meeting` in one transaction: added, unchanged (same content), or updated with a revision."""
+        """Store `meeting` in one transaction: added, unchanged (same content), or updated with a revision.
+
+        A closed item is stored as index.readers.closed.redact leaves it, whatever the reader handed over.
+        A correction that makes text closed also removes it from the meeting's revisions and then purges
+        the file (purge()): the rare path that pays for an index merge and a WAL checkpoint.
+        """
+        if any(it.closed for it in meeting.items):
+            meeting = dataclasses.replace(
+                meeting, items=[closed_rule.redact(it) if it.closed else it for it in meeting.items]
+            )
         mid = meeting_id(meeting)
         digest = content_hash(meeting)
         row = self.conn.execute("SELECT content_hash, revision FROM meetings WHERE id = ?", (mid,)).fetchone()
@@ -398,11 +662,21 @@ class Store:
         # must not hold the write lock longer than needed.
         parts = [self._parts([it.title, *(s.text for s in public_sections(it))]) for it in meeting.items]
         stamp = now()
+        purge = False
         with self.transaction():
             revision = 0
             ingested_at = stamp
             if row:
                 old = self.load_meeting(mid)
+                old_content, purge = withhold(old.to_dict() if old else {}, meeting)
+                if purge:
+                    for earlier in self.revisions(mid):
+                        content, changed = withhold(json.loads(earlier["old_content"] or "{}"), meeting)
+                        if changed:
+                            self.conn.execute(
+                                "UPDATE revisions SET old_content = ? WHERE id = ?",
+                                (json.dumps(content, ensure_ascii=False), earlier["id"]),
+                            )
                 revision = row["revision"] + 1
                 ingested_at = self.conn.execute("SELECT ingested_at FROM meetings WHERE id = ?", (mid,)).fetchone()[0]
                 self.conn.execute(
@@ -415,7 +689,7 @@ class Store:
                         row["content_hash"],
                         digest,
                         source_path,
-                        json.dumps(old.to_dict() if old else {}, ensure_ascii=False),
+                        json.dumps(old_content, ensure_ascii=False),
                     ),
                 )
                 self._delete_items(mid)
@@ -449,7 +723,38 @@ class Store:
             # full copy.
             mine = f"pending:{self._token}"
             self.set_meta("term_df", mine if self.meta("term_df") in ("fresh", mine) else "stale")
-        return IngestResult("updated" if row else "added", mid, len(meeting.items), revision)
+            if purge:
+                self.set_meta("purge", "pending")  # done below; a crash in between leaves it to the next open
+        warnings = []
+        if purge:
+            note = self.purge()
+            warnings.append(
+                "a correction made text closed: it was removed from the meeting's revisions and the database"
+                + (f" ({note})" if note else "")
+            )
+        return IngestResult("updated" if row else "added", mid, len(meeting.items), revision, warnings)
+
+    def purge(self) -> str | None:
+        """Make text that was deleted unreadable in the database file and its WAL.
+
+        secure_delete (on for every write) zeroes deleted rows and free pages; a contentless FTS5 index
+        keeps a deleted row's terms in older segments until they are merged, so the indexes are merged into
+        one segment ('optimize'), term_df drops the terms no item holds any more, and the WAL, which still
+        holds old page images, is checkpointed and truncated. Returns a note when a reader kept the WAL
+        from being truncated (it is retried at the next purge or open), else None.
+        """
+        with self.transaction():
+            self.conn.execute("INSERT INTO items_fts(items_fts) VALUES('optimize')")
+            self.conn.execute("INSERT INTO items_about(items_about) VALUES('optimize')")
+        self.refresh_vocab()
+        busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy:
+            return "another connection was reading, so the WAL is truncated later"
+        self.conn.execute("DELETE FROM meta WHERE key = 'purge'")
+        # The delete itself went to the WAL: checkpoint once more so the file ends empty.
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._memo = {}
+        return None
 
     def _insert_item(self, mid: str, meeting: Meeting, item: Item, parts: str) -> None:
         sections = public_sections(item)
@@ -462,7 +767,7 @@ class Store:
                 item.number,
                 item.title,
                 item.title if item.closed else item.title_raw,
-                item.case_number,
+                None if item.closed else item.case_number,
                 int(item.closed),
                 item.external_id,
                 meeting.forum,
@@ -481,7 +786,8 @@ class Store:
             "INSERT INTO attachments(item_rowid, ord, title, external_id) VALUES (?, ?, ?, ?)",
             [(rowid, i, a.title, a.external_id) for i, a in enumerate(attachments)],
         )
-        self._index_item(rowid, item.title, item.case_number, sections, [a.title for a in attachments], parts)
+        case = None if item.closed else item.case_number
+        self._index_item(rowid, item.title, case, sections, [a.title for a in attachments], parts)
 
     def _delete_items(self, mid: str) -> None:
         for row in self.conn.execute("SELECT rowid, title, case_number, parts FROM items WHERE meeting_id = ?", (mid,)):
@@ -520,6 +826,9 @@ class Store:
                 self._index_item(row["rowid"], row["title"], row["case_number"], sections, attachments, parts)
             self.set_meta("analyzer", self.analyzer.fingerprint)
             self.set_meta("about", "fresh")
+            self.set_meta("term_df", "stale")  # the terms changed wholesale: the next refresh copies them all
+            if self.meta("purge") == "reindex":
+                self.set_meta("purge", "pending")
         return len(rows)
 
     # ---- sources ---------------------------------------------------------------------------
@@ -640,13 +949,35 @@ class Store:
         question: str,
         item_ids: list[str],
         vote: int,
-        user_hash: str,
+        user_id: str,
         created_at: str | None = None,
     ) -> None:
+        """Store a vote; the user id is kept only as `user_hash(user_id)`."""
         self.conn.execute(
             "INSERT INTO feedback(platform, question, item_ids, vote, user_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (platform, question, json.dumps(item_ids), int(vote), user_hash, created_at or now()),
+            (platform, question, json.dumps(item_ids), int(vote), self.user_hash(user_id), created_at or now()),
         )
+
+    def user_hash(self, user_id: str) -> str:
+        """HMAC-SHA256 of a chat user id under this installation's secret.
+
+        A bare hash of a Slack or Teams id can be reversed by hashing every id of the workspace; with
+        a key the stored hashes mean nothing without it. The key is REFERENT_USER_SECRET when set
+        (then a copy of the database alone cannot be matched), else one generated into `meta` once.
+        """
+        key = os.environ.get(USER_SECRET_ENV) or self._user_secret()
+        return hmac.new(key.encode("utf-8"), user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def _user_secret(self) -> str:
+        secret = self.meta("user_secret")
+        if secret is None:
+            # OR IGNORE: two connections generating at once both end up with the first one's key.
+            self.conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('user_secret', ?)", (secrets.token_hex(32),)
+            )
+            secret = self.meta("user_secret")
+        assert secret is not None
+        return secret
 
     def save_conversation(self, platform: str, channel_id: str, reference: dict) -> None:
         self.conn.execute(
