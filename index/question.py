@@ -280,6 +280,8 @@ def parse(
     for surface, stem, terms, parts in drafts:
         if len(stem) >= 5 and not stem[0].isdigit():
             terms = terms | vocab.variants(stem) | _linked(surface, analyzer, known)
+            if not any(known(t) for t in terms):
+                terms = terms | vocab.corrections(stem)  # a typo: "enebærhegent" for "enebærhegnet"
         df = vocab.doc_freq([*terms, *parts])
         freq = max((df[t] for t in terms), default=0)
         is_known = freq > 0
@@ -351,8 +353,8 @@ def _concepts(
                 i += 2
                 continue
         i += 1
-        if word in analyzer.stopwords or len(word) < 2:
-            continue
+        if tokens[i - 1][1] in analyzer.stopwords or word in analyzer.stopwords or len(word) < 2:
+            continue  # a stopword is never respelled into a content word ("havde" is no "hævde")
         stem = analyzer.stem(word)
         if stem in _INTENT_WORDS or word in _INTENT_WORDS or stem in seen:
             continue

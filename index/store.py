@@ -204,7 +204,7 @@ def m006_about(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX items_date ON items(date, forum)")  # questions narrowed to a period
 
 
-_ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing")
+_ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing", "ede", "ed", "de", "te")
 
 
 def now() -> str:
@@ -543,6 +543,11 @@ class Store:
         ).fetchall()
         out.update(r[0] for r in rows if len(r[0]) <= len(stem) + 2 and r[0].isalpha())
         return out
+
+    def terms_with_prefix(self, prefix: str, limit: int = 5000) -> list[str]:
+        """Indexed terms that start with `prefix` (for spelling correction)."""
+        sql = f"SELECT term FROM {self._vocab_table()} WHERE term >= ? AND term < ? LIMIT ?"
+        return [r[0] for r in self.conn.execute(sql, (prefix, prefix + "\uffff", limit))]
 
     def doc_freq(self, terms: Iterable[str]) -> dict[str, int]:
         memo: dict[str, int] = self._cached("doc_freq", dict)  # questions repeat their words

@@ -64,6 +64,42 @@ class Vocabulary:
         n = max(self.total(), 1)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
+    def corrections(self, stem: str) -> set[str]:
+        """Known stems one typo away from an unknown `stem` (two for long words): a letter missing, added,
+        changed or two swapped. Only words of six letters or more: shorter ones have too many neighbours."""
+        if len(stem) < 6 or not stem.isalpha():
+            return set()
+        reach = 1 if len(stem) < 9 else 2
+        found = [
+            t
+            for t in self.store.terms_with_prefix(stem[:2])
+            if abs(len(t) - len(stem)) <= reach and t.isalpha() and edit_distance(t, stem, reach) <= reach
+        ]
+        found = [t for t in found if self.known(t)]
+        if not found:
+            return set()
+        best = min(edit_distance(t, stem, reach) for t in found)
+        return {t for t in found if edit_distance(t, stem, reach) == best}
+
     def variants(self, stem: str) -> set[str]:
         """Known stems that differ from `stem` only by an inflection ending (see Store.variants)."""
         return {v for v in self.store.variants(stem) if self.known(v)}
+
+
+def edit_distance(a: str, b: str, cutoff: int) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, or cutoff + 1 once it exceeds `cutoff`."""
+    if abs(len(a) - len(b)) > cutoff:
+        return cutoff + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > cutoff:
+            return cutoff + 1
+        prev2, prev = prev, cur
+    return prev[-1]
