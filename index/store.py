@@ -537,6 +537,8 @@ class Store:
         # inflection and derivation endings only: "indført" ~ "indfør", "ombygning" ~ "ombygge";
         # cutting letters blindly would turn "coronapas" into "corona"
         shorter = [stem[: -len(end)] for end in _ENDINGS if stem.endswith(end)]
+        # the shortened word is stemmed again: Snowball turns "tryghedsvagt" into "tryghedsvag"
+        shorter += [self.analyzer.stem(s) for s in shorter]
         out = {s for s in shorter if len(s) >= 4 and self.known_term(s)}
         rows = self.conn.execute(
             f"SELECT term FROM {self._vocab_table()} WHERE term > ? AND term < ? LIMIT 20", (stem, stem + "\uffff")
