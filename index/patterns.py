@@ -14,10 +14,15 @@ _INSTITUTION = (
     r"(?:Kommunes?|Byråd\w*|Udvalg\w*|Region\w*|Skole\w*|Forvaltning\w*|Afdeling\w*|Rådhus\w*|Center\w*|Centret|"
     r"Kommunalbestyrelse\w*|Magistrat\w*|Direktion\w*|Chefforum|Havn\w*|Plan\w*|Gruppe\w*|Forening\w*)\b"
 )
-NAME = re.compile(rf"\b[A-ZÆØÅ][a-zæøå]+(?:[ -](?!{_INSTITUTION})[A-ZÆØÅ][a-zæøå]+)+\b")
+_UPPER = "A-ZÆØÅÉÈÁÜÖÄ"
+_LOWER = "a-zæøåéèáüöäí"
+_WORD = rf"[{_UPPER}][{_LOWER}]+"
+# "Marie Guldborg", "André Buchalska", "Hans-Jørgen Kirstein", and first names joined: "Sidsel og Helene"
+NAME = re.compile(rf"\b{_WORD}(?:(?:[ -]|\s+og\s+)(?!{_INSTITUTION}){_WORD})+\b")
+_MONTH = r"(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
 DATE = re.compile(
-    r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\b"
-    r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\buge\s+\d{1,2}\b|\b(?:primo|medio|ultimo)\s+\w+",
+    rf"\b\d{{1,2}}\.\s*{_MONTH}\b|\b{_MONTH}\s+\d{{4}}\b"
+    r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\buge\s+\d{1,2}\b|\b(?:primo|medio|ultimo|midt|medio|inden|senest)\s+\w+",
     re.IGNORECASE,
 )
 AMOUNT = re.compile(

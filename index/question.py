@@ -34,7 +34,7 @@ _INTENTS = [
     ),
     (
         "decision",
-        r"\b(beslut\w*|vedt[ao]g\w*|godkend\w*|hvad sagde|konklu\w*|blev .* enige|aftalt|hvad (skete|sker) der)\b",
+        r"\b(beslut\w*|vedt[ao]g\w*|godkend\w*|hvad sagde|konklu\w*|blev .* enige|aftalt|hvad (skete|sker) der|hvad gjorde)\b",
     ),
     ("fact", r"^\s*(hvad|hvilke[tn]?|hvor)\b"),
 ]

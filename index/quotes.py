@@ -30,8 +30,9 @@ _QUALIFIED = re.compile(
 # "Chefforum tog orienteringen til efterretning.": a decision that only notes the item says nothing of its
 # content, so the passage of the item that matches the question goes first.
 NOTED = re.compile(
-    r"^\s*(\w+\s+){0,3}(tog|tager)\s+(orienteringen|orienteringerne|drøftelsen|sagen|punktet|status\w*)\s+til\s+"
-    r"efterretning\.?\s*$|^\s*(orienteringen|orienteringerne|sagen)\s+(blev\s+)?taget\s+til\s+efterretning\.?\s*$",
+    r"^\s*([\w.-]+\s+){0,8}(tog|tager)\s+([\w.-]+\s+){1,6}til\s+efterretning\.?\s*$"
+    r"|^\s*([\w.-]+\s+){0,6}(blev|er)\s+taget\s+til\s+efterretning\.?\s*$"
+    r"|^\s*(sagen|punktet)\s+blev\s+udsat(\s+uden\s+behandling)?\.?\s*$",
     re.IGNORECASE,
 )
 DECISIVE = re.compile(
@@ -60,7 +61,7 @@ def _window(cand: Evidence, anchor: Passage) -> Quote:
         same_paragraph = "\n" not in text[last.end : nxt.start]
         if (
             last.end - last.start < 60
-            or text[last.start : last.end].rstrip().endswith(":")
+            or text[last.start : last.end].rstrip().endswith((":", ","))
             or (same_paragraph and nxt.end - chosen[0].start <= QUOTE_CONTINUE)
         ):
             if nxt.end - chosen[0].start > MAX_QUOTE and len(span) > 40:
@@ -148,7 +149,8 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
     bare = first_decision is not None and bool(
         BARE_APPROVAL.match(first_text) or (BY_REFERENCE.search(first_text) and not _QUALIFIED.search(first_text))
     )
-    noted = bool(decision) and all(NOTED.match(secs[i].text) for i in decision)
+    # the first line carries the decision; what follows is often only who was absent ("Afbud: …")
+    noted = bool(decision) and all(NOTED.match(secs[i].text.strip().split("\n")[0]) for i in decision)
     intent = _intent(query)
     quotes: list[Quote] = []
     if intent in _EVIDENCE or intent == "why":
