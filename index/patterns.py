@@ -22,7 +22,7 @@ NAME = re.compile(rf"\b{_WORD}(?:(?:[ -]|\s+og\s+)(?!{_INSTITUTION}){_WORD})+\b"
 _MONTH = r"(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
 DATE = re.compile(
     rf"\b\d{{1,2}}\.\s*{_MONTH}\b|\b{_MONTH}\s+\d{{4}}\b"
-    r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\buge\s+\d{1,2}\b|\b(?:primo|medio|ultimo|midt|medio|inden|senest)\s+\w+",
+    r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\buge\s+\d{1,2}\b|\b(?:primo|medio|ultimo|midt)\s+\w+",
     re.IGNORECASE,
 )
 AMOUNT = re.compile(
