@@ -9,6 +9,7 @@ abstention both read this one value, so what ranks an item first is what lets it
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import OrderedDict
@@ -16,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from index.model import DECISION, Section
 from index.patterns import ANSWER_FLAGS
-from index.question import Concept, Query
+from index.question import MONTH_NAMES, Concept, Query, forum_stems
 from index.salience import analyse, load
 from index.store import Store
 
@@ -43,6 +44,7 @@ class Hit:
     title: bool
     decision: bool
     heading: bool  # a sub-heading inside a section names it
+    meta: bool = False  # found only in the meeting's forum, year or month ("Chefforum", "2012", "maj")
 
     @property
     def found(self) -> bool:
@@ -125,6 +127,13 @@ def with_text(store: Store, ev: Evidence) -> Evidence:
     return ev if ev.sections else replace(ev, sections=tuple(_public(store, ev.row)))
 
 
+def meeting_terms(store: Store, row: dict) -> frozenset[str]:
+    """What the meeting itself says that a question may name: its body, its year and its month."""
+    day = dt.date.fromisoformat(row["date"])
+    month = store.analyzer.stem(MONTH_NAMES[day.month - 1])
+    return forum_stems(store.analyzer, row["forum"]) | {str(day.year), month}
+
+
 def _heads(concept: Concept, lines: str) -> frozenset[str]:
     """The item's words that have the concept's word as their head: Danish compounds put the head last, so
     "opstart" is a kind of "start" and "adgangskontrol" of "kontrol". `lines`: the item's terms, one a line."""
@@ -156,19 +165,23 @@ def gather(store: Store, query: Query, row: dict) -> Evidence:
                 in_decision[i] = True
         passages.append(Passage(si, start, end, terms, found, flags))
     hits = []
+    meta = meeting_terms(store, row)
     for i, c in enumerate(concepts):
         in_title = bool(c.terms & title_terms)
+        by_meta = False
         if in_title or exact[i]:
             credit = 1.0
         elif counts[i] or c.terms & parts_col:
             credit = 0.8  # as the head of a compound ("opstart" for "start") or a compound part
         elif c.parts and _split_in_order(c, passages):
             credit = 0.8  # "store oprydningsdag" for "storeoprydningsdag"
+        elif c.terms & meta:
+            credit, by_meta = 1.0, True  # the question names the meeting's body, year or month
         elif c.parts and any(all(p in set(ps.terms) for p in c.parts) for ps in passages):
             credit = 0.5  # the question's compound appears split up ("svømmehal" vs "svøm ... hal")
         else:
             credit = 0.0
-        hits.append(Hit(credit, counts[i], in_title, in_decision[i], bool(c.terms & heading_terms)))
+        hits.append(Hit(credit, counts[i], in_title, in_decision[i], bool(c.terms & heading_terms), by_meta))
     share = list(query.shares)
     coverage = sum(s * h.credit for s, h in zip(share, hits, strict=True))
     about = sum(s * (math.log1p(h.passages) + h.title) for s, h in zip(share, hits, strict=True))

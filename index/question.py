@@ -12,6 +12,9 @@ from index.analyze import Analyzer, fold, normalize
 from index.vocabulary import Vocabulary
 
 MAX_QUESTION = 2000
+# A concept weighs its IDF to this power: rarer words count more, but a phrasing word that happens to be
+# rare in a small archive ("mente", "udfaldet" in 70 items) must not outweigh the topic.
+WEIGHT_POWER = 0.5
 MONTHS = {
     "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6,
     "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
@@ -49,6 +52,7 @@ _CASE = re.compile(
     r"\b(\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅa-zæøå0-9]\d{2}-\d+-\d{2}|[A-ZÆØÅa-zæøå]{2,6}-\d{4}-\d{3,8}|\d{2}/\d{3,7})\b"
 )
 _MONTHS = "|".join(MONTHS)
+MONTH_NAMES = list(MONTHS)
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,7 @@ _FORUM_VERB = re.compile(
 
 
 @functools.lru_cache(maxsize=4096)
-def _forum_stems(analyzer: Analyzer, forum: str) -> frozenset[str]:
+def forum_stems(analyzer: Analyzer, forum: str) -> frozenset[str]:
     """A forum name's stems: asked for every forum on every question, so kept."""
     return frozenset(analyzer.terms(forum))
 
@@ -211,7 +215,7 @@ def _forum_filter(
 ) -> tuple[frozenset[str] | None, str, bool]:
     """The fora the question points at, the text without their names, and whether that is a guess: a
     preposition other than "i" ("udviklingen af Chefforum") may make the name the topic instead."""
-    stems_of = {forum: _forum_stems(analyzer, forum) for forum in fora}
+    stems_of = {forum: forum_stems(analyzer, forum) for forum in fora}
     names = {t for stems in stems_of.values() for t in stems}
 
     def known_or_forum(term: str) -> bool:
@@ -286,6 +290,8 @@ def parse(
         intent = "precedent"  # a bare case number asks for every treatment of the case
     concepts = []
     for surface, stem, terms, parts in drafts:
+        if 2 <= len(stem) <= 4 and stem.isalpha() and known(stem + "s"):
+            terms = terms | {stem + "s"}  # "KL's" in the question, "KLs" in the minutes
         if len(stem) >= 5 and not stem[0].isdigit():
             terms = terms | vocab.variants(stem) | _linked(surface, analyzer, known)
             if not any(known(t) for t in terms):
@@ -303,7 +309,7 @@ def parse(
                 parts=parts,
                 df=freq,
                 own_df=df.get(stem, 0),
-                weight=vocab.idf(freq),
+                weight=vocab.idf(freq) ** WEIGHT_POWER,
                 known=is_known,
             )  # fmt: skip
         )
