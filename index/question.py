@@ -230,9 +230,9 @@ def _forum_filter(
             hits.add(forum)
     if not hits:
         return None, text, False
-    forum_stems = {t for forum in hits for t in stems_of[forum]} | {"byråd", "kommunalbestyrels"}
+    named = {t for forum in hits for t in stems_of[forum]} | {"byråd", "kommunalbestyrels"}
     tokens = list(re.finditer(r"\w+", text))
-    at = [i for i, m in enumerate(tokens) if (analyzer.terms(m.group(0), known_or_forum) or [""])[0] in forum_stems]
+    at = [i for i, m in enumerate(tokens) if (analyzer.terms(m.group(0), known_or_forum) or [""])[0] in named]
     # A forum name limits the search only when the question points at the body: "i Chefforum",
     # "hvad besluttede byrådet", "Teknisk Udvalg vedtog". "medlemmer til kommunikationsgruppen" is a topic.
     before = tokens[at[0] - 1].group(0) if at and at[0] > 0 else ""
