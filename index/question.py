@@ -67,13 +67,15 @@ class Concept:
     own_df: int = 0  # visible items holding the question's own word
     weight: float = 1.0  # IDF of `df` within the caller's scope
     known: bool = True  # do the visible minutes use this word at all?
+    name: bool = False  # written as a name or an acronym in the question ("GDPR", "Hasselager")
 
     @property
     def required(self) -> bool:
         """Words the minutes never use can only be matched through their compound parts. A long unknown word
         (a topic such as "svømmehal" or "biograf") must be found for an answer to count; a short one
-        ("gik", "luften") is more likely a paraphrase and is left out of the evidence."""
-        return not self.known and (bool(self.parts) or len(self.surface) >= 7)
+        ("gik", "luften") is more likely a paraphrase and is left out of the evidence, unless the question
+        writes it as a name or an acronym ("GDPR")."""
+        return not self.known and (bool(self.parts) or len(self.surface) >= 7 or self.name)
 
     @property
     def counted(self) -> bool:
@@ -286,6 +288,7 @@ def parse(
         int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", norm) if int(y) <= today.year and not (date_from or date_to)
     )
     drafts = _concepts(norm, analyzer, known)
+    names = _names(text)
     if case_number and not drafts:
         intent = "precedent"  # a bare case number asks for every treatment of the case
     concepts = []
