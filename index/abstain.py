@@ -56,6 +56,9 @@ def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
     known = sorted(((c, h) for c, h in counted if c.known), key=lambda p: -p[0].weight)
     if not known:
         return Verdict(False, "none of the question's words is in the minutes")
+    # A number ("2026", "uge 29") narrows the question; what the item must be about is its words.
+    words = [(c, h) for c, h in known if not c.number]
+    known = words or known
     top = known[:2]
     if not any(h.found for _, h in top):
         return Verdict(False, f"lacks the most specific words ('{top[0][0].surface}')")

@@ -314,13 +314,24 @@ def parse(
                 own_df=df.get(stem, 0),
                 weight=vocab.idf(freq) ** WEIGHT_POWER,
                 known=is_known,
-            )  # fmt: skip
+                name=surface in names,
+            )
         )
     return Query(
         question=question, intent=intent, concepts=tuple(concepts), date_from=date_from, date_to=date_to,
         fora=forum_filter, case_number=case_number, years=years, truncated=len(question) > MAX_QUESTION,
         guessed=day or weak,
     )  # fmt: skip
+
+
+def _names(text: str) -> set[str]:
+    """Words the question writes as names or acronyms: capitalised after the first word, or all capitals."""
+    words = re.findall(r"[^\W\d_]+", text)
+    return {
+        fold(normalize(w))
+        for i, w in enumerate(words)
+        if (len(w) >= 2 and w.isupper()) or (i > 0 and w[0].isupper() and not w.isupper())
+    }
 
 
 def _linked(word: str, analyzer: Analyzer, known: Callable[[str], bool]) -> set[str]:
