@@ -296,7 +296,12 @@ def parse(
         if 2 <= len(stem) <= 4 and stem.isalpha() and known(stem + "s"):
             terms = terms | {stem + "s"}  # "KL's" in the question, "KLs" in the minutes
         if len(stem) >= 5 and not stem[0].isdigit():
-            terms = terms | vocab.variants(stem) | _linked(surface, analyzer, known)
+            terms = (
+                terms
+                | vocab.variants(stem)
+                | _linked(surface, analyzer, known)
+                | _head_synonyms(surface, analyzer, known)
+            )
             if not any(known(t) for t in terms):
                 terms = terms | vocab.corrections(stem)  # a typo: "enebærhegent" for "enebærhegnet"
         df = vocab.doc_freq([*terms, *parts])
@@ -322,6 +327,22 @@ def parse(
         fora=forum_filter, case_number=case_number, years=years, truncated=len(question) > MAX_QUESTION,
         guessed=day or weak,
     )  # fmt: skip
+
+
+def _head_synonyms(word: str, analyzer: Analyzer, known: Callable[[str], bool]) -> set[str]:
+    """A compound whose head has a synonym: "tryghedsundersøgelse" finds "tryghedsmåling" when the minutes
+    use that (config/synonyms.txt lists "måling, undersøgelse")."""
+    if len(word) < 9 or not word.isalpha():
+        return set()
+    out: set[str] = set()
+    for i in range(3, len(word) - 3):
+        head = analyzer.stem(word[i:])
+        for other in analyzer.synonyms.get(head, ()):
+            if other != head and other.isalpha():
+                stem = analyzer.stem(word[:i] + other)
+                if known(stem):
+                    out.add(stem)
+    return out
 
 
 def _names(text: str) -> set[str]:
