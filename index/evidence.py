@@ -31,7 +31,6 @@ class Passage:
     start: int
     end: int
     terms: tuple[str, ...]  # analysed, in order (repeats kept, for adjacency)
-    found: frozenset[int]  # indices of the question's concepts found here in full
     flags: int = 0  # answer kinds the passage holds (index/patterns.py)
 
 
@@ -61,7 +60,8 @@ class Evidence:
     rowid: int
     row: dict
     kinds: tuple[str, ...]  # each section's kind
-    passages: tuple[Passage, ...]
+    passages: tuple[Passage, ...]  # the item's, shared between questions
+    found: dict[int, frozenset[int]]  # passage index -> the question's concepts found there in full
     hits: tuple[Hit, ...]  # one per query concept, in the question's order
     coverage: float  # share of the question's weight held anywhere (by credit)
     about: float  # sum of shares x (log(1 + passages) + title)
@@ -78,6 +78,12 @@ class Evidence:
     def closed(self) -> bool:
         return bool(self.row["closed"])
 
+    def found_at(self, i: int) -> frozenset[int]:
+        return self.found.get(i, _NONE)
+
+
+_NONE: frozenset[int] = frozenset()
+
 
 def prefetch(store: Store, rows: list[dict]) -> None:
     """Read the stored analyses of these items in one query (gather() then finds them cached)."""
@@ -90,9 +96,9 @@ def prefetch(store: Store, rows: list[dict]) -> None:
 
 def _analysed(
     store: Store, row: dict, blob: bytes | None = None
-) -> tuple[tuple[str, ...], list, frozenset[str], frozenset[str], str]:
-    """(section kinds, [(section, start, end, terms, term set, flags)], title terms, heading terms, distinct
-    terms one a line), cached per Store. Section texts are read only for quoted items (with_text())."""
+) -> tuple[tuple[str, ...], tuple[Passage, ...], dict[str, list[int]], frozenset[str], frozenset[str], str]:
+    """(section kinds, passages, term -> passage indices, title terms, heading terms, distinct terms one a
+    line), cached per Store. Section texts are read only for quoted items (with_text())."""
     cache: OrderedDict = store._cached("evidence", OrderedDict)
     key = row["rowid"]
     hit = cache.get(key)
@@ -107,10 +113,14 @@ def _analysed(
     else:  # a store written before passages were kept: analyse now
         analysis = analyse(a, row["title"], _public(store, row))
         spans, kinds, headings = analysis.spans, analysis.kinds, analysis.headings
-    table = [(s.section, s.start, s.end, s.terms, frozenset(s.terms), s.flags) for s in spans]
+    passages = tuple(Passage(s.section, s.start, s.end, s.terms, s.flags) for s in spans)
+    where: dict[str, list[int]] = {}
+    for i, s in enumerate(spans):
+        for term in set(s.terms):
+            where.setdefault(term, []).append(i)
     title = frozenset(a.terms(f"{row['title']} {row['case_number'] or ''}"))
-    lines = "\n" + "\n".join(sorted({t for s in spans for t in s.terms})) + "\n"
-    hit = (kinds, table, title, headings, lines)
+    lines = "\n" + "\n".join(sorted(where)) + "\n"
+    hit = (kinds, passages, where, title, headings, lines)
     cache[key] = hit
     if len(cache) > _CACHE_MAX:
         cache.popitem(last=False)
@@ -146,98 +156,104 @@ def _heads(concept: Concept, lines: str) -> frozenset[str]:
 
 def gather(store: Store, query: Query, row: dict) -> Evidence:
     """The evidence `row` (an items row) holds for `query`."""
-    kinds, spans, title_terms, heading_terms, lines = _analysed(store, row)
+    kinds, passages, where, title_terms, heading_terms, lines = _analysed(store, row)
     concepts = query.concepts
     parts_col = set(row["parts"].split()) if row["parts"] else set()
-    passages: list[Passage] = []
-    counts = [0] * len(concepts)
-    in_decision = [False] * len(concepts)
-    heads = [_heads(c, lines) for c in concepts]
-    wanted = [c.terms | h for c, h in zip(concepts, heads, strict=True)]
-    exact = [False] * len(concepts)
-    for si, start, end, terms, tset, flags in spans:
-        found = frozenset(i for i, w in enumerate(wanted) if not w.isdisjoint(tset))
-        for i in found:
-            exact[i] = exact[i] or not concepts[i].terms.isdisjoint(tset)
-        for i in found:
-            counts[i] += 1
-            if kinds[si] == DECISION:
-                in_decision[i] = True
-        passages.append(Passage(si, start, end, terms, found, flags))
-    hits = []
     meta = meeting_terms(store, row)
+    found: dict[int, set[int]] = {}
+    hits = []
     for i, c in enumerate(concepts):
+        exact = {p for t in c.terms for p in where.get(t, ())}
+        held = exact | {p for t in _heads(c, lines) for p in where.get(t, ())}
+        for p in held:
+            found.setdefault(p, set()).add(i)
         in_title = bool(c.terms & title_terms)
         by_meta = False
-        if in_title or exact[i]:
+        if in_title or exact:
             credit = 1.0
-        elif counts[i] or c.terms & parts_col:
+        elif held or c.terms & parts_col:
             credit = 0.8  # as the head of a compound ("opstart" for "start") or a compound part
-        elif c.parts and _split_in_order(c, passages):
+        elif c.parts and _split_in_order(c, passages, where):
             credit = 0.8  # "store oprydningsdag" for "storeoprydningsdag"
         elif c.terms & meta:
             credit, by_meta = 1.0, True  # the question names the meeting's body, year or month
-        elif c.parts and any(all(p in set(ps.terms) for p in c.parts) for ps in passages):
+        elif c.parts and _parts_together(c, where):
             credit = 0.5  # the question's compound appears split up ("svømmehal" vs "svøm ... hal")
         else:
             credit = 0.0
-        hits.append(Hit(credit, counts[i], in_title, in_decision[i], bool(c.terms & heading_terms), by_meta))
+        decided = any(kinds[passages[p].section] == DECISION for p in held)
+        hits.append(Hit(credit, len(held), in_title, decided, bool(c.terms & heading_terms), by_meta))
+    at = {p: frozenset(cs) for p, cs in found.items()}
     share = list(query.shares)
     coverage = sum(s * h.credit for s, h in zip(share, hits, strict=True))
     about = sum(s * (math.log1p(h.passages) + h.title) for s, h in zip(share, hits, strict=True))
     title = sum(s for s, h in zip(share, hits, strict=True) if h.title)
     decision = sum(s for s, h in zip(share, hits, strict=True) if h.decision)
-    window, window_at = _best_window(passages, share)
+    window, window_at = _best_window(passages, at, share)
     return Evidence(
-        rowid=row["rowid"], row=row, kinds=kinds, passages=tuple(passages), hits=tuple(hits),
+        rowid=row["rowid"], row=row, kinds=kinds, passages=passages, found=at, hits=tuple(hits),
         coverage=coverage, about=about, window=window, window_at=window_at, title=title, decision=decision,
-        proximity=_proximity(query, passages, title_terms, row["title"], store),
-        answer_type=_answer_type(query, passages, share, window),
+        proximity=_proximity(query, passages, at, row["title"], store),
+        answer_type=_answer_type(query, passages, at, share, window),
     )  # fmt: skip
 
 
-def window_share(passages: tuple[Passage, ...] | list[Passage], at: int, share: list[float]) -> float:
+def window_share(passages: tuple[Passage, ...], found: dict[int, frozenset[int]], at: int, share: list[float]) -> float:
     """Share of the question held by the window starting at passage `at`."""
     section = passages[at].section
-    found: set[int] = set()
-    for p in passages[at : at + WINDOW]:
-        if p.section != section:
+    held: set[int] = set()
+    for i in range(at, min(at + WINDOW, len(passages))):
+        if passages[i].section != section:
             break
-        found |= p.found
-    return sum(share[i] for i in found)
+        held |= found.get(i, _NONE)
+    return sum(share[i] for i in held)
 
 
-def _best_window(passages: list[Passage], share: list[float]) -> tuple[float, int]:
+def _best_window(
+    passages: tuple[Passage, ...], found: dict[int, frozenset[int]], share: list[float]
+) -> tuple[float, int]:
     best, at = 0.0, -1
-    for i, p in enumerate(passages):
-        if not p.found:
-            continue
+    starts = sorted({s for i in found for s in range(max(0, i - WINDOW + 1), i + 1)})
+    for start in starts:
         # a window is anchored on a passage holding something, and may reach back to its two predecessors
-        for start in range(max(0, i - WINDOW + 1), i + 1):
-            if passages[start].section != p.section:
-                continue
-            value = window_share(passages, start, share)
-            if value > best + 1e-9:
-                best, at = value, start
+        value = window_share(passages, found, start, share)
+        if value > best + 1e-9:
+            best, at = value, start
     return best, at
 
 
-def _split_in_order(concept: Concept, passages: list[Passage]) -> bool:
+def _split_in_order(concept: Concept, passages: tuple[Passage, ...], where: dict[str, list[int]]) -> bool:
     parts = list(concept.parts)
     n = len(parts)
-    return n > 1 and any(list(p.terms[i : i + n]) == parts for p in passages for i in range(len(p.terms) - n + 1))
+    if n < 2:
+        return False
+    for p in where.get(parts[0], ()):
+        terms = passages[p].terms
+        if any(list(terms[i : i + n]) == parts for i in range(len(terms) - n + 1)):
+            return True
+    return False
 
 
-def _proximity(query: Query, passages: list[Passage], title_terms: frozenset[str], title: str, store: Store) -> float:
+def _parts_together(concept: Concept, where: dict[str, list[int]]) -> bool:
+    """All the compound's parts in one passage."""
+    common = set(where.get(concept.parts[0], ()))
+    for part in concept.parts[1:]:
+        common &= set(where.get(part, ()))
+    return bool(common)
+
+
+def _proximity(
+    query: Query, passages: tuple[Passage, ...], found: dict[int, frozenset[int]], title: str, store: Store
+) -> float:
     """How closely the question's words stand together, in order: half the share of neighbouring pairs found
     side by side ("1. kvartal 2021"), half the longest run of them ("tager bagvagten i uge 29")."""
     pairs = [(a.terms, b.terms) for a, b in zip(query.concepts, query.concepts[1:], strict=False)]
     if not pairs:
         return 0.0
     best = _adjacent(pairs, list(store.analyzer.terms(title)))
-    for p in passages:
-        if len(p.found) >= 2:
-            best = max(best, 0.7 * _adjacent(pairs, list(p.terms)))
+    for i, held in found.items():
+        if len(held) >= 2:
+            best = max(best, 0.7 * _adjacent(pairs, list(passages[i].terms)))
     return best
 
 
@@ -259,13 +275,14 @@ def _adjacent(pairs: list[tuple[frozenset[str], frozenset[str]]], terms: list[st
     return 0.5 * hits / len(pairs) + 0.5 * run
 
 
-def _answer_type(query: Query, passages: list[Passage], share: list[float], window: float) -> bool:
+def _answer_type(
+    query: Query, passages: tuple[Passage, ...], found: dict[int, frozenset[int]], share: list[float], window: float
+) -> bool:
     """For who/when/how-much/where questions: does a passage that matches the question well hold a name, a
     date, an amount or a place? An item that only mentions the topic cannot answer them."""
     flag = ANSWER_FLAGS.get(query.intent)
     if flag is None or window <= 0:
         return False
     return any(
-        p.flags & flag and p.found and window_share(passages, max(0, i - 1), share) >= 0.5 * window
-        for i, p in enumerate(passages)
+        passages[i].flags & flag and window_share(passages, found, max(0, i - 1), share) >= 0.5 * window for i in found
     )

@@ -88,15 +88,22 @@ def _best(cand: Evidence, allowed: set[int], query: Query, *, first_bonus: float
     share = [query.share(c) for c in query.concepts]
     wanted = {t for c in query.concepts for t in c.terms}
     index = {id(p): i for i, p in enumerate(cand.passages)}
+    found = cand.found_at
     # The last decision section has the final word ("Beslutning:" after the discussion, or the latest body's
     # "Beslutning i ... den ..."); its opening sentence is the natural quote.
     last = max(pool, key=lambda p: p.section).section
     lead = next(p for p in pool if p.section == last)
 
     def matched(p: Passage) -> float:
-        own = sum(share[i] for i in p.found)
         i = index[id(p)]
-        near = set().union(*(q.found for q in cand.passages[max(0, i - 1) : i + 2] if q.section == p.section))
+        own = sum(share[c] for c in found(i))
+        near = set().union(
+            *(
+                found(j)
+                for j in range(max(0, i - 1), i + 2)
+                if j < len(cand.passages) and cand.passages[j].section == p.section
+            )
+        )
         return own + 0.3 * sum(share[j] for j in near)
 
     def value(p: Passage) -> float:
