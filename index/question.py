@@ -48,6 +48,7 @@ _INTENT_WORDS = frozenset(
     "sag sagen punkt punktet spørgsmål konkluder konklusion aftalt nyt går sker skete sket før egentlig mon lige gerne "
     "venligst helst nogensinde overhovedet fortæl vide ved find".split()
 )
+_FACT_INTENTS = frozenset({"who", "when", "amount", "where", "fact"})
 _CASE = re.compile(
     r"\b(\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅa-zæøå0-9]\d{2}-\d+-\d{2}|[A-ZÆØÅa-zæøå]{2,6}-\d{4}-\d{3,8}|\d{2}/\d{3,7})\b"
 )
@@ -279,7 +280,12 @@ def parse(
     if case:
         case_number = case.group(1)
         norm = norm.replace(case.group(1).lower(), " ")
+    before = norm
     date_from, date_to, norm, day = _date_filter(norm, today, exact=not relaxed)
+    if day and date_from and date_from != date_to and intent in _FACT_INTENTS:
+        # "hvor mange indbrud blev anmeldt i 2024": the year of the fact, reported at a meeting that year or
+        # the next; it ranks and must be in the item (or be the meeting's year), but does not filter
+        date_from, date_to, norm, day = None, None, before, False
     weak = False
     forum_filter = None
     if not relaxed:
