@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from index.analyze import Analyzer
 
-SAME_SUBJECT = 0.5  # share of the shorter title's words the other title must hold
+SAME_SUBJECT = 0.3  # share of the shorter title's words the other title must hold
 
 
 def subject(analyzer: Analyzer, title: str) -> frozenset[str]:

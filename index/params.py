@@ -48,7 +48,7 @@ class Params:
     """A year the question names without a filter phrase ("kvartal 2021"): meetings of that year or the next."""
     w_case: float = 3.0
     """The item carries the case number the question names."""
-    status_margin: float = 0.6
+    status_margin: float = 1.0
     """A later treatment of the best item's case within this score goes first (twice this for status)."""
 
     # ---- evidence and abstention (index/abstain.py) ----------------------------------------------
