@@ -8,7 +8,7 @@ from index.model import Meeting
 from index.readers.errors import ReaderError
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".html", ".htm"}
+SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".json"}
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -17,6 +17,8 @@ def sniff(data: bytes, name: str) -> str:
         return "pdf"
     if head.startswith((b"<!doctype html", b"<html")) or name.lower().endswith((".html", ".htm")):
         return "html"
+    if name.lower().endswith(".json") or head.lstrip(b"\xef\xbb\xbf").startswith((b"{", b"[")):
+        return "firstagenda"
     return "text"
 
 
@@ -31,6 +33,10 @@ def read_bytes(data: bytes, name: str = "") -> Meeting:
         from index.readers.html import read_html
 
         return read_html(data)
+    if kind == "firstagenda":
+        from index.readers.firstagenda import read_firstagenda
+
+        return read_firstagenda(data)
     from index.readers.text import read_text
 
     return read_text(data, name=name)
