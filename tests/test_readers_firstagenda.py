@@ -63,7 +63,7 @@ def test_closed_item_keeps_title_and_public_decision_line_only() -> None:
     closed = read_bytes(dump(sample()), "m.json").items[1]
     assert closed.closed and closed.title == "Salg af grund" and closed.title_raw == "Salg af grund"
     assert [(s.kind, s.text) for s in closed.sections] == [(DECISION, "1.-2. anbefales.")]
-    assert closed.attachments == []
+    assert closed.attachments == [] and closed.case_number is None
     everything = repr(closed)
     assert "Hansen" not in everything and "4,2 mio" not in everything
 
@@ -72,6 +72,14 @@ def test_closed_item_with_sections_keeps_only_the_decision_line() -> None:
     obj = meeting([item(1, "Lukket: Personalesag", PUBLIC_HTML.replace("Godkendt.", "Godkendt.<br>Navnet er Eva."))])
     closed = meeting_from_json(obj).items[0]
     assert [(s.kind, s.text) for s in closed.sections] == [(DECISION, "Godkendt.")]
+
+
+def test_a_decision_that_mentions_a_closed_item_leaves_its_item_public() -> None:
+    html = PUBLIC_HTML.replace("Godkendt.", "Godkendt med bemærkning om, at punkt 9 behandles som lukket punkt.")
+    m = meeting_from_json(meeting([item(1, "Godkendelse af dagsorden", html)]))
+    assert not m.items[0].closed and m.warnings == []
+    marked = meeting_from_json(meeting([item(1, "Personalesag", "<p>Lukket punkt</p>" + PUBLIC_HTML)]))
+    assert marked.items[0].closed and [s.text for s in marked.items[0].sections] == ["Godkendt."]
 
 
 def test_is_open_marks_closed_only_where_the_portal_uses_true() -> None:

@@ -23,12 +23,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from index.model import ATTACHMENTS, DECISION, HISTORY, INTRO, OTHER, Attachment, Item, Meeting, Section
+from index.readers.closed import FIRST_LINES, judge_item, redact, warning
 from index.readers.errors import ReaderError
 from index.readers.headings import heading_kind
 from index.readers.htmltext import Block, html_blocks
 
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
-_CLOSED = re.compile(r"^\s*Lukket\b\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 # A sub-heading never starts one of these: a decision or a list of attachments inside the case text is
 # part of that text ("Beslutning" in a recounted earlier treatment), not the item's own.
 _NO_SPLIT = {DECISION, ATTACHMENTS}
@@ -88,16 +88,6 @@ def check_shape(obj: Any) -> None:
             raise ShapeError(f"not a First Agenda meeting: {where}.Felter is not a list of fields")
         if not isinstance(item.get("Bilag") or [], list):
             raise ShapeError(f"not a First Agenda meeting: {where}.Bilag is not a list")
-
-
-def closed_title(printed: str) -> str | None:
-    """The title of a closed item ("Lukket: Salg af grund" -> "Salg af grund"), None for a public one.
-
-    The one check of this reader, so index.readers.closed can replace it."""
-    m = _CLOSED.match(printed)
-    if not m:
-        return None
-    return m.group("rest").strip() or "Lukket"
 
 
 def _when(moede: dict) -> tuple[dt.date, str | None]:
@@ -181,6 +171,17 @@ def _finish(out: list[Section], section: Section, paras: list[str]) -> None:
         out.append(section)
 
 
+def _under_title(blocks: list[Block]) -> list[str]:
+    """The lines under the title before the first heading: where a marker line ("Lukket punkt") would stand.
+    Section text is not looked at: a decision such as "punkt 9 behandles som lukket punkt" is public."""
+    lines: list[str] = []
+    for block in blocks:
+        if block.heading or len(lines) >= FIRST_LINES:
+            break
+        lines.extend(block.text.splitlines())
+    return lines
+
+
 def _closed_sections(blocks: list[Block]) -> list[Section]:
     """A closed item keeps its public decision line only: the first line of its decision, where the HTML
     holds nothing but the decision or heads one "Beslutning"."""
@@ -217,29 +218,28 @@ def meeting_from_json(obj: Any) -> Meeting:
     items: list[Item] = []
     for position, raw in enumerate(sorted(raw_items, key=lambda i: _sort_key(i)), start=1):
         printed = " ".join(str(raw.get("Navn") or raw.get("Caption") or "").split()) or f"Punkt {position}"
-        closed_as = closed_title(printed)
-        closed = closed_as is not None or (flag_means_closed and raw.get("IsOpen") is False)
         number = _number(raw, position, taken, warnings)
         taken.add(number)
         blocks = _item_blocks(raw)
-        title = closed_as if closed_as is not None else printed
+        flagged = flag_means_closed and raw.get("IsOpen") is False
+        verdict = judge_item(printed, _under_title(blocks), labels=["lukket"] if flagged else [])
+        if (note := warning(number, verdict)) is not None:
+            warnings.append(note)
         case = str(raw.get("SagsNummer") or raw.get("CaseNumber") or "").strip() or None
         bilag = sorted(
             (b for b in raw.get("Bilag") or [] if isinstance(b, dict) and str(b.get("Navn") or "").strip()),
             key=_order,
         )
-        items.append(
-            Item(
-                number=number,
-                title=title,
-                title_raw=title if closed else printed,
-                case_number=case,
-                closed=closed,
-                sections=_closed_sections(blocks) if closed else _sections(blocks, printed),
-                attachments=[] if closed else [Attachment(str(b["Navn"]).strip(), b.get("Id") or None) for b in bilag],
-                external_id=_id(raw.get("Id")),
-            )
+        entry = Item(
+            number=number,
+            title=printed,
+            title_raw=printed,
+            case_number=case,
+            sections=_closed_sections(blocks) if verdict.closed else _sections(blocks, printed),
+            attachments=[Attachment(str(b["Navn"]).strip(), b.get("Id") or None) for b in bilag],
+            external_id=_id(raw.get("Id")),
         )
+        items.append(redact(entry, verdict.title) if verdict.closed else entry)
     decided = any(s.kind == DECISION and s.text for it in items if not it.closed for s in it.sections)
     participants = [p for p in moede.get("Moededeltagere") or [] if isinstance(p, dict) and p.get("Name")]
     return Meeting(
