@@ -77,7 +77,10 @@ def discover(paths: Iterable[str | Path], errors: list[FileResult]) -> list[Path
     return found
 
 
-def ingest_file(store: Store, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
+def ingest_file(
+    store: Store, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, municipality: str | None = None
+) -> FileResult:
+    """Read and store one file; `municipality` (from config) overrides what the reader found."""
     name = str(path)
     try:
         data = read_limited(path, max_bytes)
@@ -104,11 +107,13 @@ def ingest_file(store: Store, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
         return _failed(store, name, "document structure too deeply nested", digest)
     except Exception as exc:  # a reader bug must not stop the run; the reason still names the file
         return _failed(store, name, f"could not parse ({type(exc).__name__}: {exc})", digest)
+    if municipality:
+        meeting.municipality = municipality
     result = store.ingest(meeting, source_path=name)
     store.record_source(
         name, bytes_hash=digest, size=stat.st_size, mtime=stat.st_mtime, meeting_id=result.meeting_id, status="ok"
     )
-    return FileResult(name, result.status, result.meeting_id, result.items, warnings=list(meeting.warnings))
+    return FileResult(name, result.status, result.meeting_id, result.items, warnings=[*meeting.warnings, *result.notes])
 
 
 def _failed(store: Store, name: str, reason: str, digest: str | None = None) -> FileResult:
@@ -123,11 +128,13 @@ def ingest_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: Callable[[FileResult], None] | None = None,
     files: list[Path] | None = None,
+    municipality_for: Callable[[Path], str | None] | None = None,
 ) -> IngestReport:
+    """Ingest files and folders; `municipality_for(path)` names the municipality of a file (from config)."""
     report = IngestReport()
     errors: list[FileResult] = []
     targets = files if files is not None else discover(paths, errors)
-    for result in [*errors, *_each(store, targets, max_bytes)]:
+    for result in [*errors, *_each(store, targets, max_bytes, municipality_for)]:
         report.files.append(result)
         if on_file:
             on_file(result)
@@ -136,6 +143,9 @@ def ingest_paths(
     return report
 
 
-def _each(store: Store, targets: list[Path], max_bytes: int) -> Iterator[FileResult]:
+def _each(
+    store: Store, targets: list[Path], max_bytes: int, municipality_for: Callable[[Path], str | None] | None
+) -> Iterator[FileResult]:
     for path in targets:
-        yield ingest_file(store, path, max_bytes=max_bytes)
+        town = municipality_for(path) if municipality_for else None
+        yield ingest_file(store, path, max_bytes=max_bytes, municipality=town)

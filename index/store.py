@@ -18,7 +18,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
@@ -118,6 +118,21 @@ def m003_term_df(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE term_df (term TEXT PRIMARY KEY, doc INTEGER NOT NULL) WITHOUT ROWID")
 
 
+@migrations()
+def m004_municipality(db: sqlite_utils.Database) -> None:
+    # A meeting belongs to a municipality ('' until a source or the config names it) and may come from a
+    # portal (portal_url, for links); items carry the municipality as they carry forum and date, for filters.
+    for statement in (
+        "ALTER TABLE meetings ADD COLUMN municipality TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE meetings ADD COLUMN portal_url TEXT",
+        "ALTER TABLE items ADD COLUMN municipality TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX meetings_identity ON meetings(forum, date)",
+        "CREATE INDEX meetings_external ON meetings(external_id)",
+        "CREATE INDEX sources_meeting ON sources(meeting_id)",
+    ):
+        db.execute(statement)
+
+
 _ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing")
 
 
@@ -132,15 +147,49 @@ def slug(text: str) -> str:
 
 
 def meeting_id(meeting: Meeting) -> str:
-    """Deterministic: forum and date ('chefforum-2017-11-15'), whatever file it came from."""
-    return f"{slug(meeting.forum)}-{meeting.date.isoformat()}"
+    """The id a meeting gets when no other meeting holds it: municipality, forum and date
+    ('chefforum-2017-11-15', 'greve-byraad-2022-2025-2025-09-08'), whatever file it came from. A second meeting
+    of that forum and day gets a suffix (see Store.ingest). URL-safe: ids are used in /m/<id> links."""
+    forum = slug(meeting.forum)
+    town = slug(meeting.municipality) if meeting.municipality else ""
+    prefix = f"{town}-" if town and not forum.startswith(town) else ""
+    return f"{prefix}{forum}-{meeting.date.isoformat()}"
+
+
+# A stored meeting of the same forum and day is the same meeting (corrected minutes, or the minutes of an
+# agenda) when at least this share of the item titles match; otherwise it is a second meeting that day.
+SAME_AGENDA = 0.75
+
+
+def same_agenda(titles: list[str], other: list[str]) -> float:
+    """Share of item titles the two meetings have in common (of the longer list), 0..1."""
+    if not titles and not other:
+        return 1.0
+    left = [" ".join(t.casefold().split()) for t in titles]
+    right = [" ".join(t.casefold().split()) for t in other]
+    common = 0
+    for title in left:
+        if title in right:
+            right.remove(title)
+            common += 1
+    return common / max(len(left), len(other))
 
 
 def content_hash(meeting: Meeting) -> str:
     """Hash of what the minutes say, not of the file: the same minutes re-encoded or renamed hash alike."""
     data = meeting.to_dict()
-    data.pop("source_format", None)
+    for key in ("source_format", "municipality", "portal_url"):  # where they came from, not what they say
+        data.pop(key, None)
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _compatible(row: sqlite3.Row, meeting: Meeting) -> bool:
+    """Could the stored row be the same meeting? Not when municipality, source id or start time differ."""
+    if row["municipality"] and meeting.municipality and row["municipality"] != meeting.municipality:
+        return False
+    if row["external_id"] and meeting.external_id and row["external_id"] != meeting.external_id:
+        return False
+    return not (row["start_time"] and meeting.start_time and row["start_time"] != meeting.start_time)
 
 
 def public_sections(item: Item) -> list[Section]:
@@ -161,6 +210,7 @@ class IngestResult:
     meeting_id: str
     items: int
     revision: int = 0
+    notes: list[str] = field(default_factory=list)  # how the meeting was told apart from or matched to others
 
 
 class Store:
@@ -345,18 +395,82 @@ class Store:
 
     # ---- writing meetings ---------------------------------------------------------------------
 
+    # ---- meeting identity ---------------------------------------------------------------------
+
+    def identify(self, meeting: Meeting, source_path: str = "") -> tuple[str | None, list[str]]:
+        """The stored meeting `meeting` is a version of, or None for a new one; and notes for the report.
+
+        Identity is (municipality, forum, date, start time or the source's own meeting id). The same meeting
+        is: the same source meeting id; else the meeting the same file held, if it has this forum and day;
+        else a meeting of this forum and day with the same agenda (corrected minutes, minutes of an agenda).
+        Two meetings that differ in source id or start time are never the same."""
+        notes: list[str] = []
+        if meeting.external_id:
+            row = self.conn.execute(
+                "SELECT id FROM meetings WHERE external_id = ? AND municipality IN (?, '') AND ? IN (municipality, '')"
+                " ORDER BY municipality DESC LIMIT 1",
+                (meeting.external_id, meeting.municipality, meeting.municipality),
+            ).fetchone()
+            if row:
+                return row["id"], notes
+        rows = self.conn.execute(
+            "SELECT id, municipality, external_id, start_time FROM meetings WHERE forum = ? AND date = ? ORDER BY id",
+            (meeting.forum, meeting.date.isoformat()),
+        ).fetchall()
+        candidates = [r for r in rows if _compatible(r, meeting)]
+        held = self.source(source_path) if source_path else None
+        previous = held["meeting_id"] if held is not None else None
+        if previous and any(r["id"] == previous for r in candidates):
+            return previous, notes
+        if previous and self.meeting_row(previous) is not None:
+            notes.append(f"the file held meeting {previous} before; that meeting is kept, this one stored apart")
+        titles = [it.title for it in meeting.items]
+        for r in candidates:
+            stored = [t[0] for t in self.conn.execute("SELECT title FROM items WHERE meeting_id = ?", (r["id"],))]
+            share = same_agenda(titles, stored)
+            if share >= SAME_AGENDA:
+                if share < 1:
+                    notes.append(f"stored as a new version of {r['id']}: {share:.0%} of the item titles are the same")
+                return r["id"], notes
+            notes.append(
+                f"{r['id']} has the same forum and date but another agenda ({share:.0%} of the item titles in"
+                " common): stored as a separate meeting"
+            )
+        return None, notes
+
+    def _new_id(self, meeting: Meeting) -> str:
+        """A free id: the base id, else with the start time ('-1715'), else numbered ('-2')."""
+        base = meeting_id(meeting)
+        tried = [base]
+        if meeting.start_time:
+            tried.append(f"{base}-{meeting.start_time.replace(':', '')}")
+        for mid in tried:
+            if self.meeting_row(mid) is None:
+                return mid
+        n = 2
+        while self.meeting_row(f"{tried[-1]}-{n}") is not None:
+            n += 1
+        return f"{tried[-1]}-{n}"
+
     def ingest(self, meeting: Meeting, *, source_path: str = "") -> IngestResult:
         """Store `meeting` in one transaction: added, unchanged (same content), or updated with a revision."""
-        mid = meeting_id(meeting)
+        known, notes = self.identify(meeting, source_path)
         digest = content_hash(meeting)
-        row = self.conn.execute("SELECT content_hash, revision FROM meetings WHERE id = ?", (mid,)).fetchone()
+        row = None
+        if known is not None:
+            row = self.conn.execute(
+                "SELECT content_hash, revision, municipality, portal_url FROM meetings WHERE id = ?", (known,)
+            ).fetchone()
         if row and row["content_hash"] == digest:
-            return IngestResult("unchanged", mid, len(meeting.items), row["revision"])
+            self._set_origin(known, meeting, row)
+            return IngestResult("unchanged", known or "", len(meeting.items), row["revision"], notes)
         # Compound parts are computed before the transaction: it reads the vocabulary, and that read
         # must not hold the write lock longer than needed.
         parts = [self._parts([it.title, *(s.text for s in public_sections(it))]) for it in meeting.items]
         stamp = now()
         with self.transaction():
+            # The id is chosen under the write lock, so two writers cannot take the same free id.
+            mid = known if known is not None else self._new_id(meeting)
             revision = 0
             ingested_at = stamp
             if row:
@@ -377,10 +491,14 @@ class Store:
                     ),
                 )
                 self._delete_items(mid)
+            town = meeting.municipality or (row["municipality"] if row else "")
+            if row:
+                self.conn.execute("DELETE FROM meetings WHERE id = ?", (mid,))
             self.conn.execute(
-                "INSERT OR REPLACE INTO meetings(id, forum, date, start_time, place, participants, absentees, kind,"
-                " source_format, source_path, external_id, content_hash, revision, ingested_at, changed_at, item_count)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO meetings(id, forum, date, start_time, place, participants, absentees, kind,"
+                " source_format, source_path, external_id, content_hash, revision, ingested_at, changed_at, item_count,"
+                " municipality, portal_url)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     mid,
                     meeting.forum,
@@ -398,22 +516,35 @@ class Store:
                     ingested_at,
                     stamp,
                     len(meeting.items),
+                    town,
+                    meeting.portal_url or (row["portal_url"] if row else None),
                 ),
             )
             for item, item_parts in zip(meeting.items, parts, strict=True):
-                self._insert_item(mid, meeting, item, item_parts)
+                self._insert_item(mid, meeting, item, item_parts, town)
             # term_df lags until refresh_vocab(). "pending:<this store>" lets this store refresh only the
             # terms it touched; any other store (or a crash before the refresh) sees a state that forces a
             # full copy.
             mine = f"pending:{self._token}"
             self.set_meta("term_df", mine if self.meta("term_df") in ("fresh", mine) else "stale")
-        return IngestResult("updated" if row else "added", mid, len(meeting.items), revision)
+        return IngestResult("updated" if row else "added", mid, len(meeting.items), revision, notes)
 
-    def _insert_item(self, mid: str, meeting: Meeting, item: Item, parts: str) -> None:
+    def _set_origin(self, mid: str | None, meeting: Meeting, row: sqlite3.Row) -> None:
+        """Unchanged minutes whose municipality or portal became known (a folder named in config later)."""
+        town = meeting.municipality or row["municipality"]
+        portal = meeting.portal_url or row["portal_url"]
+        if mid and (town, portal) != (row["municipality"], row["portal_url"]):
+            with self.transaction():
+                self.conn.execute(
+                    "UPDATE meetings SET municipality = ?, portal_url = ? WHERE id = ?", (town, portal, mid)
+                )
+                self.conn.execute("UPDATE items SET municipality = ? WHERE meeting_id = ?", (town, mid))
+
+    def _insert_item(self, mid: str, meeting: Meeting, item: Item, parts: str, municipality: str) -> None:
         sections = public_sections(item)
         cur = self.conn.execute(
             "INSERT INTO items(id, meeting_id, number, title, title_raw, case_number, closed, external_id, forum,"
-            " date, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " date, parts, municipality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 f"{mid}#{item.number}",
                 mid,
@@ -426,6 +557,7 @@ class Store:
                 meeting.forum,
                 meeting.date.isoformat(),
                 parts,
+                municipality,
             ),
         )
         rowid = cur.lastrowid
@@ -557,11 +689,25 @@ class Store:
             kind=row["kind"],
             source_format=row["source_format"] or "text",
             external_id=row["external_id"],
+            municipality=row["municipality"],
+            portal_url=row["portal_url"],
         )
 
     def meetings(self, fora: frozenset[str] | None = None) -> list[sqlite3.Row]:
         rows = self.conn.execute("SELECT * FROM meetings ORDER BY date, forum").fetchall()
         return [r for r in rows if fora is None or r["forum"] in fora]
+
+    def municipalities(self) -> list[str]:
+        """The municipalities named by stored meetings ('' left out), for question filters and display."""
+        return self._cached(
+            "municipalities",
+            lambda: [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT municipality FROM meetings WHERE municipality != '' ORDER BY 1"
+                )
+            ],
+        )
 
     def fora(self) -> list[str]:
         return self._cached(

@@ -112,6 +112,20 @@ def portal_base(obj: dict) -> str | None:
     return None
 
 
+def municipality_from_host(url: str | None) -> str:
+    """A guess at the municipality from a portal address (dagsordener.greve.dk -> "Greve",
+    dagsordener.egedalkommune.dk -> "Egedal"); "" when the address says nothing. Config overrides it: the
+    host is spelt in ASCII (dagsordener.koege.dk is Køge)."""
+    host = urlsplit(url or "").hostname or ""
+    labels = [x for x in host.split(".") if x and x not in ("www", "dk")]
+    while labels and labels[0].startswith(("dagsorden", "dagsordner", "udvalg", "politik", "referat")):
+        labels.pop(0)
+    if len(labels) != 1:
+        return ""
+    stem = labels[0].removesuffix("kommune").removesuffix("-") or ""
+    return "-".join(part.capitalize() for part in stem.split("-")) if stem.replace("-", "").isalpha() else ""
+
+
 def _item_blocks(item: dict) -> list[Block]:
     blocks: list[Block] = []
     for field in item.get("Felter") or []:
@@ -241,6 +255,7 @@ def meeting_from_json(obj: Any) -> Meeting:
         )
         items.append(redact(entry, verdict.title) if verdict.closed else entry)
     decided = any(s.kind == DECISION and s.text for it in items if not it.closed for s in it.sections)
+    portal = portal_base(obj)
     participants = [p for p in moede.get("Moededeltagere") or [] if isinstance(p, dict) and p.get("Name")]
     return Meeting(
         forum=obj["Udvalg"]["Navn"].strip().lstrip(".").strip() or "Udvalg",
@@ -253,6 +268,8 @@ def meeting_from_json(obj: Any) -> Meeting:
         kind="referat" if moede.get("Afsluttet") is True or decided else "dagsorden",
         source_format="firstagenda",
         external_id=_id(obj.get("Id")),
+        municipality=municipality_from_host(portal),
+        portal_url=portal,
         warnings=warnings,
     )
 
