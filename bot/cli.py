@@ -34,12 +34,13 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def ingest(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
     """Read minutes (PDF, text, Markdown, web pages) from files and folders into the database."""
-    from index.ingest import discover, ingest_paths
+    from index.ingest import discover, ingest_paths, skipped_files
 
     cfg = load_config()
     store = _store(db)
     errors: list = []
     files = discover(paths, errors)
+    errors.extend(skipped_files(paths))
     err = _console(stderr=True)
     if sys.stderr.isatty() and not as_json:
         from rich.progress import Progress
@@ -60,10 +61,13 @@ def ingest(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
         out = _console()
         out.print(
             f"Meetings: {summary['added']} added, {summary['updated']} updated, {summary['unchanged']} unchanged; "
-            f"{summary['items_stored']} items stored; {summary['failed']} failed."
+            f"{summary['items_stored']} items stored ({summary['items_without_text']} without text); "
+            f"{summary['failed']} failed; {summary['skipped']} skipped."
         )
         for f in report.failed:
             out.print(f"  [red]failed[/red] {f.path}: {f.reason}")
+        for f in report.skipped:
+            out.print(f"  [dim]skipped[/dim] {f.path}: {f.reason}")
         for f in report.warned:
             for warning in f.warnings:
                 out.print(f"  [yellow]warning[/yellow] {f.path}: {warning}")

@@ -58,7 +58,8 @@ def sync_line(report: IngestReport) -> str:
     s = report.summary()
     return (
         f"Sync: {s['added']} added, {s['updated']} updated, {s['unchanged']} unchanged; "
-        f"{s['items_stored']} items stored; {s['failed']} failed."
+        f"{s['items_stored']} items stored ({s['items_without_text']} without text); {s['failed']} failed; "
+        f"{s['skipped']} skipped."
     )
 
 
@@ -72,6 +73,9 @@ def scheduled_run(cfg: Config, db_path: str, *, now: dt.datetime | None = None) 
                 log.info("%s", sync_line(report))
                 for failed in report.failed:
                     log.warning("sync: %s: %s", failed.path, failed.reason)
+                for warned in report.warned:
+                    for warning in warned.warnings:
+                        log.warning("sync: %s: %s", warned.path, warning)
             except Exception:  # the digest of what is already stored still goes out
                 log.exception("sync failed")
         return run_configured(store, cfg, now=now)

@@ -29,11 +29,13 @@ def _count(store: Store, table: str) -> int:
 
 
 def test_two_meetings_of_one_forum_and_day_are_kept_apart(tmp_path: Path, store: Store) -> None:
+    src = tmp_path / "minutes"
+    src.mkdir()
     morning = minutes("Chefforum", "15-11-2017", [ADGANG, VAGT])
     afternoon = minutes("Chefforum", "15-11-2017", [OTHER]).replace("kl. 09:00", "kl. 14:00")
-    (tmp_path / "a.txt").write_text(morning, encoding="utf-8")
-    (tmp_path / "b.txt").write_text(afternoon, encoding="utf-8")
-    report = ingest_paths(store, [tmp_path])
+    (src / "a.txt").write_text(morning, encoding="utf-8")
+    (src / "b.txt").write_text(afternoon, encoding="utf-8")
+    report = ingest_paths(store, [src])
     assert [f.status for f in report.files] == ["added", "added"]
     ids = [r["id"] for r in store.meetings()]
     assert ids == ["chefforum-2017-11-15", "chefforum-2017-11-15-1400"]
@@ -41,9 +43,11 @@ def test_two_meetings_of_one_forum_and_day_are_kept_apart(tmp_path: Path, store:
 
 
 def test_same_time_but_another_agenda_is_a_second_meeting_with_a_note(tmp_path: Path, store: Store) -> None:
-    (tmp_path / "a.txt").write_text(minutes("Chefforum", "15-11-2017", [ADGANG, VAGT]), encoding="utf-8")
-    (tmp_path / "b.txt").write_text(minutes("Chefforum", "15-11-2017", [OTHER]), encoding="utf-8")
-    report = ingest_paths(store, [tmp_path])
+    src = tmp_path / "minutes"
+    src.mkdir()
+    (src / "a.txt").write_text(minutes("Chefforum", "15-11-2017", [ADGANG, VAGT]), encoding="utf-8")
+    (src / "b.txt").write_text(minutes("Chefforum", "15-11-2017", [OTHER]), encoding="utf-8")
+    report = ingest_paths(store, [src])
     assert [f.status for f in report.files] == ["added", "added"]
     assert "another agenda" in report.files[1].warnings[0]
     assert [r["id"] for r in store.meetings()] == ["chefforum-2017-11-15", "chefforum-2017-11-15-0900"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.model import Meeting
-from index.readers.errors import ReaderError
+from index.readers.errors import NotMinutes, ReaderError
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".json"}
@@ -66,4 +66,4 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Meetin
         raise ReaderError("document structure too deeply nested", str(path)) from None
 
 
-__all__ = ["ReaderError", "read_bytes", "read_file", "read_limited", "SUFFIXES", "DEFAULT_MAX_BYTES"]
+__all__ = ["NotMinutes", "ReaderError", "read_bytes", "read_file", "read_limited", "SUFFIXES", "DEFAULT_MAX_BYTES"]

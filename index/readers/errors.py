@@ -11,3 +11,8 @@ class ReaderError(Exception):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}" if self.path else self.reason
+
+
+class NotMinutes(ReaderError):
+    """A readable file that is not minutes at all (a README, a note, JSON of something else): the ingest lists
+    it as skipped, not failed. Minutes that are broken (truncated, scanned, malformed) stay ReaderError."""

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from index.model import ATTACHMENTS, DECISION, HISTORY, INTRO, OTHER, Attachment, Item, Meeting, Section
 from index.readers.closed import FIRST_LINES, judge_item, redact, warning
-from index.readers.errors import ReaderError
+from index.readers.errors import NotMinutes, ReaderError
 from index.readers.headings import heading_kind
 from index.readers.htmltext import Block, html_blocks
 
@@ -70,7 +70,9 @@ def _need(obj: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
 def check_shape(obj: Any) -> None:
     """Raise ShapeError naming the first field the meeting JSON lacks or holds in an unexpected type."""
     if not isinstance(obj, dict):
-        raise ShapeError(f"not a First Agenda meeting: the JSON is a {type(obj).__name__}, not an object")
+        raise NotMinutes(f"not a First Agenda meeting: the JSON is a {type(obj).__name__}, not an object")
+    if "Dagsordenpunkter" not in obj and "Moede" not in obj:
+        raise NotMinutes("not a First Agenda meeting: the JSON has no 'Dagsordenpunkter'")
     items = _need(obj, "Dagsordenpunkter", list, "the response")
     _need(_need(obj, "Udvalg", dict, "the response"), "Navn", str, "Udvalg")
     moede = _need(obj, "Moede", dict, "the response")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from index.model import ATTACHMENTS, DECISION, INTRO, OTHER, Attachment, Item, Meeting, Section
-from index.readers.errors import ReaderError
+from index.readers.errors import NotMinutes, ReaderError
 from index.readers.headings import heading_kind
 from index.readers.structure import clean_title
 from index.readers.text import decode
@@ -339,7 +339,7 @@ def read_html(data: bytes) -> Meeting:
     when = header.get("mødedato", "") or page.h1
     date = _date(when) or _date(page.h1)
     if not page.items:
-        raise ReaderError("not a First Agenda meeting page: no agenda items (tr.punktrow)")
+        raise NotMinutes("not a First Agenda meeting page: no agenda items (tr.punktrow)")
     if date is None:
         raise ReaderError("not a First Agenda meeting page: no meeting date")
     time = _TIME.search(when) or _TIME.search(page.h1)

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from index.model import ATTACHMENTS, DECISION, INTRO, OTHER, Attachment, Item, Meeting, Section
-from index.readers.errors import ReaderError
+from index.readers.errors import NotMinutes, ReaderError
 from index.readers.headings import heading_kind, is_caps_heading
 
 _TITLE = re.compile(
@@ -172,7 +172,7 @@ def parse_lines(lines: list[str], *, source_format: str = "text", wrapped_titles
         if idx > 60:
             break
     if start is None:
-        raise ReaderError("not minutes: no title line 'REFERAT <forum> d. DD-MM-YYYY' at the top")
+        raise NotMinutes("not minutes: no title line 'REFERAT <forum> d. DD-MM-YYYY' at the top")
     assert m is not None  # set together with start
     kind = "referat" if m.group(1).upper() == "REFERAT" else "dagsorden"
     try:
