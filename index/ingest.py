@@ -170,7 +170,7 @@ def ingest_file(
     store.record_source(
         name, bytes_hash=digest, size=stat.st_size, mtime=stat.st_mtime, meeting_id=result.meeting_id, status="ok"
     )
-    notes = [*meeting.warnings, *empty_notes, *result.notes]
+    notes = [*meeting.warnings, *empty_notes, *result.warnings]
     return FileResult(name, result.status, result.meeting_id, result.items, warnings=notes, items_without_text=empty)
 
 

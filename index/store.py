@@ -9,6 +9,7 @@ so a changed stopword list triggers a full rebuild instead of a silent mismatch.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -18,7 +19,8 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import sqlite_utils
@@ -26,6 +28,7 @@ from sqlite_utils import Migrations
 
 from index.analyze import Analyzer, get_analyzer
 from index.model import DECISION, Attachment, Item, Meeting, Section
+from index.readers import closed as closed_rule
 
 migrations = Migrations("referent")
 FTS_TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '-./,'"
@@ -119,6 +122,47 @@ def m003_term_df(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m004_closed_items_public_only(db: sqlite_utils.Database) -> None:
+    """Databases written before index.readers.closed kept a closed item's case number and attachments,
+    and revisions kept bodies of items later made closed. Cut every closed item, and every closed item
+    inside a revision, down to what is public now; Store.__init__ then rebuilds the search index and
+    checkpoints the WAL (the "purge" flag), so the removed text leaves the file too."""
+    conn = db.conn
+    changed = False
+    for row in conn.execute("SELECT rowid, title, case_number FROM items WHERE closed = 1").fetchall():
+        rowid = row[0]
+        sections = [
+            Section(heading=r[0], kind=r[1], text=r[2])
+            for r in conn.execute(
+                "SELECT heading, kind, text FROM sections WHERE item_rowid = ? ORDER BY ord", (rowid,)
+            )
+        ]
+        public = closed_rule.public_sections(sections)
+        has_attachments = conn.execute("SELECT 1 FROM attachments WHERE item_rowid = ?", (rowid,)).fetchone()
+        if public == sections and row[2] is None and not has_attachments:
+            continue
+        changed = True
+        conn.execute("DELETE FROM sections WHERE item_rowid = ?", (rowid,))
+        conn.executemany(
+            "INSERT INTO sections(item_rowid, ord, heading, kind, text) VALUES (?, ?, ?, ?, ?)",
+            [(rowid, i, s.heading, s.kind, s.text) for i, s in enumerate(public)],
+        )
+        conn.execute("DELETE FROM attachments WHERE item_rowid = ?", (rowid,))
+        conn.execute("UPDATE items SET case_number = NULL, title_raw = title WHERE rowid = ?", (rowid,))
+    for rid, content in conn.execute("SELECT id, old_content FROM revisions").fetchall():
+        old = json.loads(content or "{}")
+        new = _public_revision(old)
+        if new != old:
+            changed = True
+            conn.execute(
+                "UPDATE revisions SET old_content = ? WHERE id = ?", (json.dumps(new, ensure_ascii=False), rid)
+            )
+    if changed:
+        # The analysed values that went into the contentless index are gone with the text: rebuild it.
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('purge', 'reindex')")
+
+
+@migrations()
 def m004_municipality(db: sqlite_utils.Database) -> None:
     # A meeting belongs to a municipality ('' until a source or the config names it) and may come from a
     # portal (portal_url, for links); items carry the municipality as they carry forum and date, for filters.
@@ -161,18 +205,33 @@ def meeting_id(meeting: Meeting) -> str:
 SAME_AGENDA = 0.75
 
 
-def same_agenda(titles: list[str], other: list[str]) -> float:
-    """Share of item titles the two meetings have in common (of the longer list), 0..1."""
-    if not titles and not other:
+def same_agenda(items: list[tuple[int, str, bool]], other: list[tuple[int, str, bool]]) -> float:
+    """Share (0..1, of the longer agenda) of items two meetings have in common, as (number, title, closed).
+
+    An item matches the item of the same number when the titles are alike (a corrected typo) or either one
+    is closed (a correction that closes an item replaces its title); titles also match by themselves when
+    the items were renumbered."""
+    if not items and not other:
         return 1.0
-    left = [" ".join(t.casefold().split()) for t in titles]
-    right = [" ".join(t.casefold().split()) for t in other]
-    common = 0
-    for title in left:
-        if title in right:
-            right.remove(title)
-            common += 1
-    return common / max(len(left), len(other))
+    by_number = {n: (_norm_title(t), c) for n, t, c in other}
+    numbered = 0
+    for n, title, closed in items:
+        if n in by_number:
+            theirs, their_closed = by_number[n]
+            key = _norm_title(title)
+            if closed or their_closed or key == theirs or SequenceMatcher(None, key, theirs).ratio() >= 0.8:
+                numbered += 1
+    right = [_norm_title(t) for _, t, _ in other]
+    titled = 0
+    for _, title, _ in items:
+        if (key := _norm_title(title)) in right:
+            right.remove(key)
+            titled += 1
+    return max(numbered, titled) / max(len(items), len(other))
+
+
+def _norm_title(title: str) -> str:
+    return " ".join(title.casefold().split())
 
 
 def content_hash(meeting: Meeting) -> str:
@@ -193,15 +252,76 @@ def _compatible(row: sqlite3.Row, meeting: Meeting) -> bool:
 
 
 def public_sections(item: Item) -> list[Section]:
-    """Closed items keep only their public decision line (the first line of the decision): their
+    """Closed items keep only their public decision line (see index.readers.closed.public_sections): their
     discussion, and anything more the decision says, is never stored, indexed or shown."""
-    if not item.closed:
-        return list(item.sections)
-    for section in item.sections:
-        lines = [line.strip() for line in section.text.splitlines() if line.strip()]
-        if section.kind == DECISION and lines:
-            return [Section(heading=section.heading, kind=DECISION, text=lines[0])]
-    return []
+    return closed_rule.public_sections(item.sections) if item.closed else list(item.sections)
+
+
+def _public_item_dict(item: dict) -> dict:
+    """A closed item of a stored revision (Meeting.to_dict form) cut down to what is public."""
+    sections = [Section(**s) for s in item.get("sections", [])]
+    public = [dataclasses.asdict(s) for s in closed_rule.public_sections(sections)]
+    return {**item, "title_raw": item.get("title", ""), "case_number": None, "sections": public, "attachments": []}
+
+
+def _public_revision(old: dict) -> dict:
+    items = old.get("items")
+    if not isinstance(items, list):
+        return old
+    return {**old, "items": [_public_item_dict(i) if i.get("closed") else i for i in items]}
+
+
+def _title_key(title: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", title.lower()).split())
+
+
+def withhold(old: dict, new: Meeting) -> tuple[dict, bool]:
+    """The old content of a meeting (Meeting.to_dict form) as a revision may keep it, given the new version.
+
+    An item that the new version makes closed (same number, same title or same external id) keeps only
+    what is public now: the new title and decision line, no case number, no body. When the new version
+    has a closed item the old one did not have as such, text of that item may sit in any old item that
+    changed (an older reader merged "Punkt 2. Lukket" into the item before it), so every old item whose
+    text differs from the new version loses its sections and attachments too. Returns the content and
+    whether anything was withheld.
+    """
+    items = old.get("items")
+    if not isinstance(items, list):
+        return old, False
+    new_items = {i.number: i for i in new.items}
+    closed_new = [i for i in new.items if i.closed]
+    closed_titles = {_title_key(i.title) for i in closed_new}
+    closed_ids = {i.external_id for i in closed_new if i.external_id}
+    old_closed = {(i.get("number"), _title_key(i.get("title", ""))) for i in items if i.get("closed")}
+    appeared = any((i.number, _title_key(i.title)) not in old_closed for i in closed_new)
+    out, changed = [], False
+    for item in items:
+        counterpart = new_items.get(item.get("number"))
+        closed_now = (
+            (counterpart is not None and counterpart.closed)
+            or _title_key(item.get("title", "")) in closed_titles
+            or (item.get("external_id") in closed_ids and item.get("external_id"))
+        )
+        if closed_now:
+            public = closed_rule.redact(counterpart) if counterpart is not None and counterpart.closed else None
+            kept = {
+                **_public_item_dict(item),
+                "closed": True,
+                "title": public.title if public else item.get("title", ""),
+                "title_raw": public.title if public else item.get("title", ""),
+                "sections": [dataclasses.asdict(s) for s in public.sections] if public else [],
+            }
+        elif appeared and (counterpart is None or _item_text(item) != _item_text(dataclasses.asdict(counterpart))):
+            kept = {**item, "sections": [], "attachments": [], "withheld": True}
+        else:
+            kept = item
+        changed = changed or kept != item
+        out.append(kept)
+    return {**old, "items": out}, changed
+
+
+def _item_text(item: dict) -> list:
+    return [item.get("sections", []), item.get("attachments", [])]
 
 
 @dataclass
@@ -210,7 +330,7 @@ class IngestResult:
     meeting_id: str
     items: int
     revision: int = 0
-    notes: list[str] = field(default_factory=list)  # how the meeting was told apart from or matched to others
+    warnings: list[str] = dataclasses.field(default_factory=list)  # for the ingest report
 
 
 class Store:
@@ -237,10 +357,15 @@ class Store:
         if not readonly:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten with zeros, free pages included: text that a correction makes
+            # closed must not stay readable in the file (see purge()).
+            self.conn.execute("PRAGMA secure_delete=ON")
             migrations.apply(self.db)
-            if self.meta("analyzer") not in (None, self.analyzer.fingerprint):
+            if self.meta("analyzer") not in (None, self.analyzer.fingerprint) or self.meta("purge") == "reindex":
                 self.reindex()
             self.set_meta("analyzer", self.analyzer.fingerprint)
+            if self.meta("purge"):  # a purge that a crash or the migration left to do
+                self.purge()
 
     def close(self) -> None:
         self.conn.close()
@@ -424,10 +549,13 @@ class Store:
             return previous, notes
         if previous and self.meeting_row(previous) is not None:
             notes.append(f"the file held meeting {previous} before; that meeting is kept, this one stored apart")
-        titles = [it.title for it in meeting.items]
+        agenda = [(it.number, it.title, it.closed) for it in meeting.items]
         for r in candidates:
-            stored = [t[0] for t in self.conn.execute("SELECT title FROM items WHERE meeting_id = ?", (r["id"],))]
-            share = same_agenda(titles, stored)
+            stored = [
+                (t[0], t[1], bool(t[2]))
+                for t in self.conn.execute("SELECT number, title, closed FROM items WHERE meeting_id = ?", (r["id"],))
+            ]
+            share = same_agenda(agenda, stored)
             if share >= SAME_AGENDA:
                 if share < 1:
                     notes.append(f"stored as a new version of {r['id']}: {share:.0%} of the item titles are the same")
@@ -453,7 +581,16 @@ class Store:
         return f"{tried[-1]}-{n}"
 
     def ingest(self, meeting: Meeting, *, source_path: str = "") -> IngestResult:
-        """Store `meeting` in one transaction: added, unchanged (same content), or updated with a revision."""
+        """Store `meeting` in one transaction: added, unchanged (same content), or updated with a revision.
+
+        A closed item is stored as index.readers.closed.redact leaves it, whatever the reader handed over.
+        A correction that makes text closed also removes it from the meeting's revisions and then purges
+        the file (purge()): the rare path that pays for an index merge and a WAL checkpoint.
+        """
+        if any(it.closed for it in meeting.items):
+            meeting = dataclasses.replace(
+                meeting, items=[closed_rule.redact(it) if it.closed else it for it in meeting.items]
+            )
         known, notes = self.identify(meeting, source_path)
         digest = content_hash(meeting)
         row = None
@@ -468,6 +605,7 @@ class Store:
         # must not hold the write lock longer than needed.
         parts = [self._parts([it.title, *(s.text for s in public_sections(it))]) for it in meeting.items]
         stamp = now()
+        purge = False
         with self.transaction():
             # The id is chosen under the write lock, so two writers cannot take the same free id.
             mid = known if known is not None else self._new_id(meeting)
@@ -475,6 +613,15 @@ class Store:
             ingested_at = stamp
             if row:
                 old = self.load_meeting(mid)
+                old_content, purge = withhold(old.to_dict() if old else {}, meeting)
+                if purge:
+                    for earlier in self.revisions(mid):
+                        content, changed = withhold(json.loads(earlier["old_content"] or "{}"), meeting)
+                        if changed:
+                            self.conn.execute(
+                                "UPDATE revisions SET old_content = ? WHERE id = ?",
+                                (json.dumps(content, ensure_ascii=False), earlier["id"]),
+                            )
                 revision = row["revision"] + 1
                 ingested_at = self.conn.execute("SELECT ingested_at FROM meetings WHERE id = ?", (mid,)).fetchone()[0]
                 self.conn.execute(
@@ -487,7 +634,7 @@ class Store:
                         row["content_hash"],
                         digest,
                         source_path,
-                        json.dumps(old.to_dict() if old else {}, ensure_ascii=False),
+                        json.dumps(old_content, ensure_ascii=False),
                     ),
                 )
                 self._delete_items(mid)
@@ -527,7 +674,37 @@ class Store:
             # full copy.
             mine = f"pending:{self._token}"
             self.set_meta("term_df", mine if self.meta("term_df") in ("fresh", mine) else "stale")
-        return IngestResult("updated" if row else "added", mid, len(meeting.items), revision, notes)
+            if purge:
+                self.set_meta("purge", "pending")  # done below; a crash in between leaves it to the next open
+        warnings = list(notes)
+        if purge:
+            note = self.purge()
+            warnings.append(
+                "a correction made text closed: it was removed from the meeting's revisions and the database"
+                + (f" ({note})" if note else "")
+            )
+        return IngestResult("updated" if row else "added", mid, len(meeting.items), revision, warnings)
+
+    def purge(self) -> str | None:
+        """Make text that was deleted unreadable in the database file and its WAL.
+
+        secure_delete (on for every write) zeroes deleted rows and free pages; a contentless FTS5 index
+        keeps a deleted row's terms in older segments until they are merged, so the index is merged into
+        one segment ('optimize'), term_df drops the terms no item holds any more, and the WAL, which still
+        holds old page images, is checkpointed and truncated. Returns a note when a reader kept the WAL
+        from being truncated (it is retried at the next purge or open), else None.
+        """
+        with self.transaction():
+            self.conn.execute("INSERT INTO items_fts(items_fts) VALUES('optimize')")
+        self.refresh_vocab()
+        busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy:
+            return "another connection was reading, so the WAL is truncated later"
+        self.conn.execute("DELETE FROM meta WHERE key = 'purge'")
+        # The delete itself went to the WAL: checkpoint once more so the file ends empty.
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._memo = {}
+        return None
 
     def _set_origin(self, mid: str | None, meeting: Meeting, row: sqlite3.Row) -> None:
         """Unchanged minutes whose municipality or portal became known (a folder named in config later)."""
@@ -551,7 +728,7 @@ class Store:
                 item.number,
                 item.title,
                 item.title if item.closed else item.title_raw,
-                item.case_number,
+                None if item.closed else item.case_number,
                 int(item.closed),
                 item.external_id,
                 meeting.forum,
@@ -571,7 +748,8 @@ class Store:
             "INSERT INTO attachments(item_rowid, ord, title, external_id) VALUES (?, ?, ?, ?)",
             [(rowid, i, a.title, a.external_id) for i, a in enumerate(attachments)],
         )
-        self._index_item(rowid, item.title, item.case_number, sections, [a.title for a in attachments], parts)
+        case = None if item.closed else item.case_number
+        self._index_item(rowid, item.title, case, sections, [a.title for a in attachments], parts)
 
     def _delete_items(self, mid: str) -> None:
         for row in self.conn.execute("SELECT rowid, title, case_number, parts FROM items WHERE meeting_id = ?", (mid,)):
@@ -607,6 +785,9 @@ class Store:
                 self.conn.execute("UPDATE items SET parts = ? WHERE rowid = ?", (parts, row["rowid"]))
                 self._index_item(row["rowid"], row["title"], row["case_number"], sections, attachments, parts)
             self.set_meta("analyzer", self.analyzer.fingerprint)
+            self.set_meta("term_df", "stale")  # the terms changed wholesale: the next refresh copies them all
+            if self.meta("purge") == "reindex":
+                self.set_meta("purge", "pending")
         return len(rows)
 
     # ---- sources ---------------------------------------------------------------------------

@@ -155,3 +155,15 @@ def test_greve_archive_every_meeting_kept_apart(tmp_path: Path) -> None:
         ("greve-byraad-2022-2025-2025-09-08-1715", "17:15", 3),
     ]
     store.close()
+
+
+def test_same_agenda_share() -> None:
+    from index.store import same_agenda
+
+    old = [(1, "Budget 2026", False), (2, "Personaleforhold", False), (3, "Eventuelt", False)]
+    assert same_agenda([(1, "Budget 2026", False), (2, "Lukket", True), (3, "Eventuelt", False)], old) == 1.0
+    assert (
+        same_agenda([(1, "Budgett 2026", False), (2, "Personaleforhold", False), (3, "Eventuelt", False)], old) == 1.0
+    )
+    assert same_agenda([(3, "Budget 2026", False), (1, "Personaleforhold", False)], old) == 2 / 3  # renumbered
+    assert same_agenda([(1, "Skolevej", False), (2, "Cykelsti", False), (3, "Eventuelt", False)], old) == 1 / 3

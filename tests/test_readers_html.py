@@ -201,3 +201,19 @@ def test_aarhus_items(aarhus) -> None:
     assert eventuelt.title == "Eventuelt" and eventuelt.case_number is None
     assert all(item.decision for item in aarhus.items)
     assert not any(item.closed for item in aarhus.items)
+
+
+def test_a_public_item_that_begins_with_lukket_stays_public() -> None:
+    row = (
+        '<tr class="punktrow" id="punktrow_1"><td><span class="label label-default">1</span></td>'
+        '<td class="d-block"><h2 class="overskrift" aria-label="Lukket afdeling på Egely Plejecenter">'
+        'Lukket afdeling på Egely Plejecenter</h2><div class="details"><span class="sagsnummer">24-001</span>'
+        '<div class="punkt"><h3>Sagsfremstilling</h3><span class="resume"><div>Afdelingen er lukket for nye '
+        'beboere.</div></span><h3>Beslutning</h3><span class="resume"><div>Genåbnes 1. marts.</div></span>'
+        "</div></div></td></tr>"
+    )
+    page = PAGE.replace('<table class="dagsorden"><tbody>', f'<table class="dagsorden"><tbody>{row}', 1)
+    item = read_html(page.encode("utf-8")).items[0]
+    assert (item.title, item.closed, item.case_number, item.decision) == (
+        "Lukket afdeling på Egely Plejecenter", False, "24-001", "Genåbnes 1. marts."
+    )  # fmt: skip

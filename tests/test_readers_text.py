@@ -133,3 +133,96 @@ def test_seed_minutes() -> None:
     md = read_text_file(SEEDS / "chefforum-2021-05-27.txt")
     assert md.source_format == "markdown" and md.items[3].closed
     assert "Delplaner" in md.items[1].sections[1].text  # a bold sub-heading stays inside Sagsfremstilling
+
+
+# ---- item boundaries ------------------------------------------------------------------------------
+
+
+def _doc(*blocks: str, toc: list[str] | None = None) -> bytes:
+    head = ["REFERAT Chefforum d. 15-11-2017", ""]
+    if toc is not None:
+        head += ["Indholdsfortegnelse", "", *(f"{t}.....\t{i + 3}" for i, t in enumerate(toc)), ""]
+    return ("\n".join(head) + "\n" + "\n\n".join(blocks) + "\n").encode()
+
+
+def _item(heading: str, decision: str) -> str:
+    return f"{heading}\n\nBeslutning\n\n{decision}"
+
+
+@pytest.mark.parametrize(
+    "heading", ["Punkt 2: Budget", "Punkt 2. Budget", "Punkt 2 - Budget", "Pkt. 2: Budget", "PUNKT 2: Budget",
+                "*Punkt 2: Budget*", "**Punkt 2: Budget**", "## Punkt 2: Budget"],
+)  # fmt: skip
+def test_every_heading_form_starts_an_item(heading: str) -> None:
+    m = read_bytes(_doc(_item("Punkt 1: Dagsorden", "Godkendt."), _item(heading, "Budgettet blev vedtaget.")), "x.txt")
+    assert [(i.number, i.title, i.decision) for i in m.items] == [
+        (1, "Dagsorden", "Godkendt."),
+        (2, "Budget", "Budgettet blev vedtaget."),
+    ]
+
+
+def test_numbered_items_where_the_document_numbers_them_so() -> None:
+    items = [
+        _item("1. Godkendelse af dagsorden", "Godkendt."),
+        "2. Budget 2026\n\nIndstilling\n\nDirektøren indstiller,\n\n1. At budgettet vedtages\n\n"
+        "2. At anlægsrammen fastholdes\n\nBeslutning\n\nVedtaget.",
+        _item("3. Eventuelt", "Intet."),
+    ]
+    m = read_bytes(_doc(*items), "x.txt")
+    assert [(i.number, i.title, i.decision) for i in m.items] == [
+        (1, "Godkendelse af dagsorden", "Godkendt."),
+        (2, "Budget 2026", "Vedtaget."),
+        (3, "Eventuelt", "Intet."),
+    ]
+    # "N." lines in a document with "Punkt N" headings are list items, never items
+    m = read_bytes(_doc(_item("Punkt 1: Budget", "1. Vedtaget.\n\n2. Anlæg fastholdes.")), "x.txt")
+    assert len(m.items) == 1 and m.items[0].decision == "1. Vedtaget.\n\n2. Anlæg fastholdes."
+
+
+def test_a_punkt_line_in_an_items_text_starts_an_item_only_where_the_structure_says_so() -> None:
+    body = _item("Punkt 2: Budget", "Se Punkt 9: det gamle budget.\n\nPunkt 9: Tidligere behandlet\n\nVedtaget.")
+    m = read_bytes(_doc(_item("Punkt 1: Dagsorden", "Godkendt."), body, _item("Punkt 3: Evt.", "Intet.")), "x.txt")
+    assert [i.number for i in m.items] == [1, 2, 3]  # 9 comes before 3: it is text of item 2
+    assert "Punkt 9: Tidligere behandlet" in m.items[1].decision
+    # a number skipped for good (a withdrawn item) is still an item
+    m = read_bytes(_doc(_item("Punkt 1: A", "Ja."), _item("Punkt 2: B", "Ja."), _item("Punkt 4: D", "Ja.")), "x.txt")
+    assert [i.number for i in m.items] == [1, 2, 4]
+
+
+def test_inside_a_closed_item_the_table_of_contents_decides() -> None:
+    closed = _item("Punkt 2: Lukket", "Godkendt.\n\nPunkt 3: Medarbejderen zqsecret klagede\n\nMere zqsecret.")
+    blocks = (_item("Punkt 1: Dagsorden", "Godkendt."), closed, _item("Punkt 3: Eventuelt", "Intet."))
+    m = read_bytes(_doc(*blocks, toc=["Dagsorden", "Lukket", "Eventuelt"]), "x.txt")
+    assert [(i.number, i.title, i.closed) for i in m.items] == [(1, "Dagsorden", False), (2, "Lukket", True),
+                                                              (3, "Eventuelt", False)]  # fmt: skip
+    assert m.items[2].decision == "Intet." and "zqsecret" not in repr(m)
+    assert any("inside it was kept as closed text" in w for w in m.warnings)
+
+
+def test_a_closed_heading_with_a_lower_number_is_an_item_and_a_taken_number_is_refused() -> None:
+    blocks = (_item("Punkt 5: Budget", "Vedtaget."), _item("Punkt 2: Lukket: Personalesag", "Godkendt.\n\nzqsecret"))
+    m = read_bytes(_doc(*blocks), "x.txt")
+    assert [(i.number, i.closed) for i in m.items] == [(5, False), (2, True)] and "zqsecret" not in repr(m)
+    blocks = (_item("Punkt 2: Budget", "Vedtaget."), _item("Punkt 2: Lukket: Personalesag", "zqsecret"))
+    with pytest.raises(ReaderError, match="item number 2 appears twice"):
+        read_bytes(_doc(*blocks), "x.txt")
+
+
+def test_doubt_closes_the_item_and_the_report_says_why() -> None:
+    blocks = (_item("Punkt 1: Personalesag", "Sagen behandles som lukket punkt.\n\nzqsecret"),)
+    m = read_bytes(_doc(*blocks), "x.txt")
+    assert m.items[0].closed and [s.text for s in m.items[0].sections] == ["Sagen behandles som lukket punkt."]
+    assert "zqsecret" not in repr(m)
+    assert m.warnings == ["item 1 treated as closed: 'lukket punkt' in the item's first lines"]
+
+
+def test_a_line_that_repeats_the_next_items_heading_is_text() -> None:
+    """Without a table of contents, "Punkt 3: …" inside an item is text when a later heading has number 3,
+    in an open item and, above all, in a closed one (else the rest of the closed text would be public)."""
+    for first in ("Punkt 2: Budget", "Punkt 2: Lukket"):
+        body = _item(first, "Godkendt.\n\nPunkt 3: Medarbejderen zqsecret klagede\n\nMere zqsecret.")
+        m = read_bytes(_doc(_item("Punkt 1: Dagsorden", "Ja."), body, _item("Punkt 3: Eventuelt", "Intet.")), "x.txt")
+        assert [(i.number, i.title) for i in m.items][2] == (3, "Eventuelt"), first
+        assert m.items[2].decision == "Intet."
+        assert ("zqsecret" in repr(m)) == (first == "Punkt 2: Budget")
+        assert any("'Punkt 3' line inside it was kept as" in w for w in m.warnings)

@@ -44,7 +44,7 @@ _DECISION_IN = re.compile(rf"^beslutning(?:er)?\s+(?:i\s+)?\S.*\s+den\s+(?:{_DAT
 
 def heading_kind(line: str) -> str | None:
     """The section kind if `line` (stripped of Markdown) is a section heading, else None."""
-    text = line.strip()
+    text = line.strip().strip("*_").strip()  # emphasis a reader left: "*Beslutning*"
     if not text or len(text) > 120:
         return None
     key = text.rstrip(":").strip().lower()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from index.model import ATTACHMENTS, DECISION, INTRO, OTHER, Attachment, Item, Meeting, Section
+from index.readers.closed import FIRST_LINES, judge_item, redact, warning
 from index.readers.errors import NotMinutes, ReaderError
 from index.readers.headings import heading_kind
 from index.readers.structure import clean_title
@@ -39,7 +40,8 @@ _DATE_WORDS = re.compile(r"(\d{1,2})\.?\s+([a-zæøå]{3,})\.?\s+(\d{4})", re.IG
 _DATE_DIGITS = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
 _TIME = re.compile(r"\bkl\.?\s*(\d{1,2})[.:](\d{2})")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
-_CLOSED = re.compile(r"^Lukket\b\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+# Elements whose text is a badge: the item number ("label label-default") and marks such as "Lukket punkt".
+_BADGES = {"label", "badge", "tag", "lukket", "closed"}
 _ABSENT = re.compile(r"\s*\(?\b(fravær|afbud)\b\)?\s*", re.IGNORECASE)
 
 
@@ -53,7 +55,8 @@ class _Draft:
     number: int | None = None
     title: str = ""
     case_number: str | None = None
-    closed_marker: bool = False
+    labels: list[str] = field(default_factory=list)  # badge/label texts and title/aria-label attributes
+    classes: set[str] = field(default_factory=set)  # class names of the row's elements
     sections: list[tuple[str, list[str]]] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     bilag_id: str | None = None  # data-id seen in the current <li>, for the link that follows
@@ -183,16 +186,15 @@ class _Page(HTMLParser):
             if tag == "span" and classes & {"udvalg", "sted"}:
                 return "udvalg" if "udvalg" in classes else "sted"
             return None
-        # A closed item is marked by a class (lock icon, "lukket") or a "Lukket punkt" label; the
-        # aria-labels elsewhere repeat the item title, so free text there proves nothing.
-        marks = {a.get("title", "").strip().lower(), a.get("aria-label", "").strip().lower()}
-        if any(m in c.lower() for c in classes for m in ("lukket", "closed", "lock")) or "lukket punkt" in marks:
-            item.closed_marker = True
+        # A closed item may be marked by a class (lock icon, "lukket"), a badge or an attribute ("Lukket
+        # punkt"); index.readers.closed judges them, and the aria-labels that repeat the title prove nothing.
+        item.classes |= classes
+        item.labels.extend(v.strip() for v in (a.get("title", ""), a.get("aria-label", "")) if v.strip())
         if tag == "li":
             item.bilag_id = None
         if a.get("data-id") and a.get("data-type") == "bilag":
             item.bilag_id = a["data-id"]
-        if tag == "span" and "label" in classes and item.number is None and "pdf-label" not in classes:
+        if tag in ("span", "div") and classes & _BADGES and "pdf-label" not in classes:
             return "label"
         if tag == "h2" and not item.title:
             return "title"
@@ -246,8 +248,11 @@ class _Page(HTMLParser):
             self.item = None
         elif item is None:
             return
-        elif el.role == "label" and text.rstrip(".").isdigit():
-            item.number = int(text.rstrip("."))
+        elif el.role == "label":
+            if item.number is None and text.rstrip(".").isdigit():
+                item.number = int(text.rstrip("."))
+            elif text:
+                item.labels.append(text)
         elif el.role == "title":
             item.title = text
         elif el.role == "case":
@@ -299,11 +304,24 @@ def _participants(segments: list[str]) -> tuple[list[str], list[str]]:
     return names, list(dict.fromkeys(absent))
 
 
-def _item(draft: _Draft, position: int) -> Item:
+def _first_lines(draft: _Draft) -> list[str]:
+    """The item's text under its title in reading order: headings and paragraphs."""
+    out = [draft.case_number or ""]
+    for heading, paras in draft.sections:
+        out += [heading, *paras]
+        if len([line for line in out if line]) > FIRST_LINES:
+            break
+    return [line for line in out if line]
+
+
+def _item(draft: _Draft, position: int, warnings: list[str]) -> Item:
     printed = draft.title or f"Punkt {position}"
-    m = _CLOSED.match(printed)
-    closed = bool(m) or draft.closed_marker
-    title = (m.group("rest").strip() or "Lukket") if m else clean_title(printed)
+    number = draft.number if draft.number is not None else position
+    verdict = judge_item(printed, _first_lines(draft), labels=draft.labels, classes=draft.classes)
+    note = warning(number, verdict)
+    if note:
+        warnings.append(note)
+    title = clean_title(verdict.title if verdict.closed else printed)
     sections = []
     for heading, paras in draft.sections:
         kind = heading_kind(heading) or (INTRO if not heading else OTHER)
@@ -311,16 +329,17 @@ def _item(draft: _Draft, position: int) -> Item:
         # An empty <h3></h3> with nothing after it is layout; an empty decision heading is content.
         if kind != ATTACHMENTS and (text or (kind == DECISION and heading)):
             sections.append(Section(heading=heading, kind=kind, text=text))
-    return Item(
-        number=draft.number if draft.number is not None else position,
+    item = Item(
+        number=number,
         title=title,
         title_raw=printed,
         case_number=draft.case_number,
-        closed=closed,
+        closed=verdict.closed,
         sections=sections,
         attachments=draft.attachments,
         external_id=draft.external_id,
     )
+    return redact(item) if verdict.closed else item
 
 
 def read_html(data: bytes) -> Meeting:
@@ -347,14 +366,17 @@ def read_html(data: bytes) -> Meeting:
     if not forum:
         raise ReaderError("not a First Agenda meeting page: no committee (Udvalg)")
     names, absent = _participants(page.header.get("mødedeltagere", []))
+    warnings: list[str] = []
+    items = [_item(d, i, warnings) for i, d in enumerate(page.items, start=1)]
     return Meeting(
         forum=forum,
         date=date,
-        items=[_item(d, i) for i, d in enumerate(page.items, start=1)],
+        items=items,
         start_time=f"{int(time.group(1)):02d}:{time.group(2)}" if time else None,
         place=header.get("mødested") or page.fallback.get("sted") or None,
         participants=names,
         absentees=absent,
         kind="referat" if page.h1.lower().startswith("referat") else "dagsorden",
         source_format="html",
+        warnings=warnings,
     )

@@ -14,7 +14,7 @@ from collections import Counter
 from index.model import ATTACHMENTS, Meeting
 from index.readers.errors import ReaderError
 from index.readers.headings import heading_kind, is_caps_heading
-from index.readers.structure import is_case_number, parse_lines
+from index.readers.structure import is_case_number, item_heading, numbered_heading, parse_lines
 
 _CHARS = str.maketrans(
     {
@@ -35,7 +35,6 @@ _CHARS = str.maketrans(
 )
 _SOFT = "\u00ad"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_PUNKT = re.compile(r"^Punkt\s+(?P<n>\d{1,3})\s*:")
 _TITLE = re.compile(r"^(REFERAT|DAGSORDEN)\s", re.IGNORECASE)
 _PAGE_NO = re.compile(
     r"^(?:[-–]\s*)?(?:side|page)?\s*(?P<n>\d{1,4})(?:\s*(?:af|of|/)\s*\d{1,4})?(?:\s*[-–])?$", re.IGNORECASE
@@ -56,8 +55,12 @@ def _normalise(line: str) -> str:
     return line + _SOFT if trailing and line else line
 
 
+def _punkt(line: str) -> bool:
+    return item_heading(line) is not None
+
+
 def _structural(line: str) -> bool:
-    return bool(_PUNKT.match(line) or heading_kind(line) or is_caps_heading(line) or _TITLE.match(line))
+    return bool(_punkt(line) or heading_kind(line) or is_caps_heading(line) or _TITLE.match(line))
 
 
 def _edges(page: list[str]) -> list[int]:
@@ -94,7 +97,7 @@ def drop_furniture(pages: list[list[str]]) -> list[list[str]]:
                 # The title line may double as a running header: keep its first occurrence only.
                 if _TITLE.match(line) and not kept_title:
                     kept_title = True
-                elif not (_PUNKT.match(line) or heading_kind(line) or is_case_number(line) or _under_heading(page, i)):
+                elif not (_punkt(line) or heading_kind(line) or is_case_number(line) or _under_heading(page, i)):
                     drop.add(i)
             if _TITLE.match(line):
                 kept_title = True
@@ -128,7 +131,7 @@ def _continues(prev: str, nxt: str, width: float, in_bilag: bool) -> bool:
         return False
     if _structural(prev):
         # Only a hyphenated item title is certainly wrapped; other title wraps are parse_lines' job.
-        return bool(_PUNKT.match(prev)) and (prev.endswith(_SOFT) or bool(_HYPHENATED.search(prev)))
+        return _punkt(prev) and (prev.endswith(_SOFT) or bool(_HYPHENATED.search(prev)))
     starts_lower = nxt[0].islower()
     if in_bilag:
         return starts_lower  # attachment titles stand one a line; only a lower-case start continues one
@@ -154,10 +157,12 @@ def _typical_width(lines: list[str]) -> float:
 def reflow(lines: list[str]) -> list[str]:
     """Join wrapped lines into paragraphs; returns paragraphs separated by blank lines.
 
-    Lines before the first `Punkt N:` (title, header, table of contents) are kept as they are:
+    Lines before the first item heading (title, header, table of contents) are kept as they are:
     the table of contents has page numbers at the end of full-width lines and must not be joined.
     """
-    first = next((i for i, line in enumerate(lines) if _PUNKT.match(line)), len(lines))
+    # Minutes without a "Punkt N" line number their items "N. Title" (parse_lines decides which are items).
+    is_item = _punkt if any(_punkt(line) for line in lines) else (lambda line: numbered_heading(line) is not None)
+    first = next((i for i, line in enumerate(lines) if is_item(line)), len(lines))
     out = [line for line in lines[:first] if line]
     body = lines[first:]
     width = _typical_width(body)
@@ -170,7 +175,7 @@ def reflow(lines: list[str]) -> list[str]:
         if current:
             paragraphs.append(current)
             # Bilag is the last block of an item and its titles may read like headings ("Indstilling").
-            if _PUNKT.match(current):
+            if is_item(current):
                 in_bilag = False
             elif heading_kind(current) == ATTACHMENTS:
                 in_bilag = True
@@ -178,7 +183,7 @@ def reflow(lines: list[str]) -> list[str]:
     for p in paragraphs:
         out.append(p.replace(_SOFT, ""))
         # parse_lines reads a wrapped title from the line right after `Punkt N:`; no blank in between.
-        if not _PUNKT.match(p):
+        if not is_item(p):
             out.append("")
     return out
 
