@@ -32,12 +32,14 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--db", help="SQLite database (default: REFERENT_DB, then config).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def ingest(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
-    """Read minutes (PDF, text, Markdown, web pages) from files and folders into the database."""
+@click.option("--municipality", help="The municipality these minutes belong to (default: the folder's [[sources]]).")
+def ingest(paths: tuple[str, ...], db: str | None, as_json: bool, municipality: str | None) -> None:
+    """Read minutes (PDF, text, Markdown, web pages, First Agenda JSON) from files and folders into the database."""
     from index.ingest import discover, ingest_paths, skipped_files
 
-    cfg = load_config()
+    cfg = _config()
     store = _store(db)
+    town = (lambda _p: municipality) if municipality else cfg.municipality_for
     errors: list = []
     files = discover(paths, errors)
     errors.extend(skipped_files(paths))
@@ -49,10 +51,10 @@ def ingest(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
             task = progress.add_task("Indlæser", total=len(files))
             report = ingest_paths(
                 store, paths, files=files, max_bytes=cfg.max_file_mb * 1024 * 1024,
-                on_file=lambda _r: progress.advance(task),
+                on_file=lambda _r: progress.advance(task), municipality_for=town,
             )  # fmt: skip
     else:
-        report = ingest_paths(store, paths, files=files, max_bytes=cfg.max_file_mb * 1024 * 1024)
+        report = ingest_paths(store, paths, files=files, max_bytes=cfg.max_file_mb * 1024 * 1024, municipality_for=town)
     report.files[:0] = errors
     summary = report.summary()
     if as_json:
@@ -155,6 +157,7 @@ def ask(question: str, db: str | None, as_json: bool, limit: int) -> None:
     questions = [line.strip() for line in sys.stdin if line.strip()] if question == "-" else [question]
     out = _console()
     for q in questions:
+        cfg.see_public_sources(store.public_fora)
         ans = answer(store, q, fora=cfg.fora_for("cli"), limit=limit, cfg=cfg)
         if as_json:
             click.echo(json.dumps(ans.to_dict(), ensure_ascii=False))
@@ -250,6 +253,7 @@ def digest(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     store = _store(db)
+    cfg.see_public_sources(store.public_fora)
     results = []
     for target in targets:
         # Notes go to stderr, so stdout carries nothing but the digest itself.
@@ -270,15 +274,90 @@ def digest(
     sys.exit(0 if all(r.ok for r in results) else 1)
 
 
+def _config():
+    from index.config import ConfigError
+
+    try:
+        return load_config()
+    except ConfigError as exc:
+        raise click.UsageError(f"config: {exc}") from exc
+
+
+@main.command()
+@click.argument("source", required=False)
+@click.option("--db", help="SQLite database (default: REFERENT_DB, then config).")
+@click.option("--json", "as_json", is_flag=True, help="Print each source's report as JSON.")
+def fetch(source: str | None, db: str | None, as_json: bool) -> None:
+    """Fetch new or changed meetings from the portals in [[sources]] (or only SOURCE, by name).
+
+    Exit 0 when every source was read, 1 when a source or a meeting failed (each with its reason), 2 on
+    usage errors (no such source, none configured)."""
+    from index.config import ConfigError
+    from index.sources.fetch import FetchReport
+
+    cfg = _config()
+    try:
+        feeds = [cfg.source(source)] if source else [f for f in cfg.feeds if f.type == "firstagenda"]
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if not feeds:
+        raise click.UsageError('no portal configured: add [[sources]] with type = "firstagenda" and url = "https://…"')
+    store = _store(db)
+    reports = [_run_feed(store, cfg, feed, progress=sys.stderr.isatty() and not as_json) for feed in feeds]
+    out = _console()
+    if as_json:
+        click.echo(json.dumps([r.summary() for r in reports], ensure_ascii=False, indent=2))
+    for feed, report in zip(feeds, reports, strict=True):
+        if as_json:
+            continue
+        if isinstance(report, FetchReport):
+            out.print(report.line())
+            failures = [(f.path, f.reason) for f in report.failed]
+        else:
+            from bot.schedule import sync_line
+
+            out.print(f"{feed.name}: {sync_line(report)}")
+            failures = [(f.path, f.reason) for f in report.failed]
+        for path, reason in failures:
+            out.print(f"  [red]failed[/red] {path}: {reason}")
+        for f in report.results if isinstance(report, FetchReport) else report.warned:
+            for warning in f.warnings:
+                out.print(f"  [yellow]warning[/yellow] {f.path}: {warning}")
+    ok = all(r.ok if isinstance(r, FetchReport) else not r.failed for r in reports)
+    sys.exit(0 if ok else 1)
+
+
+def _run_feed(store, cfg, feed, *, progress: bool):
+    """One [[sources]] entry: a portal is fetched (with a progress bar on a terminal), a folder ingested."""
+    from index.ingest import ingest_paths
+    from index.sources.fetch import fetch_source
+
+    if feed.type == "folder":
+        town = feed.municipality or None
+        return ingest_paths(
+            store, [feed.path], max_bytes=cfg.max_file_mb * 1024 * 1024, municipality_for=lambda _p: town
+        )
+    if not progress:
+        return fetch_source(store, feed)
+    from rich.progress import Progress
+
+    with Progress(console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"Henter {feed.name}", total=None)
+        return fetch_source(
+            store, feed, on_listed=lambda n: bar.update(task, total=n), on_meeting=lambda _r: bar.advance(task)
+        )
+
+
 @main.command("sync")
 @click.option("--db", help="SQLite database.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def sync_cmd(db: str | None, as_json: bool) -> None:
-    """Ingest the folders in [ingest] sources (relative to the working directory); new or changed files only."""
+    """Ingest the folders in [ingest] sources and folder [[sources]] (relative to the working directory), new or
+    changed files only; portals are fetched with `referent fetch`."""
     from bot.schedule import sync, sync_line
 
-    cfg = load_config()
-    if not cfg.sources:
+    cfg = _config()
+    if not cfg.sources and not any(f.type == "folder" for f in cfg.feeds):
         raise click.ClickException("no source folders configured: set [ingest] sources in referent.toml")
     report = sync(_store(db), cfg)
     if as_json:

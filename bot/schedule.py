@@ -18,12 +18,15 @@ from bot.digest import RunResult, configured_targets, run_configured
 from index.config import Config
 from index.digest import TIMEZONE
 from index.ingest import IngestReport, ingest_paths
+from index.sources.fetch import FetchReport, fetch_all
 from index.store import Store
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SCHEDULE = "mon 08:00"
+DEFAULT_SYNC_SCHEDULE = "daily 06:00"  # portals publish minutes any weekday
 JOB_ID = "referent-digest"
+SYNC_JOB_ID = "referent-sync"
 MISFIRE_GRACE = 3600  # a server asleep at 08:00 still sends the digest if it wakes within the hour
 
 _SHORT = re.compile(r"^(?P<days>[a-z*,\-]+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
@@ -49,9 +52,19 @@ def parse_schedule(spec: str, tz: str = TIMEZONE) -> CronTrigger:
 
 
 def sync(store: Store, cfg: Config, *, base: Path | None = None) -> IngestReport:
-    """Ingest cfg.sources (relative to `base`, default the working directory); unchanged files are skipped."""
-    paths = [Path(s) if Path(s).is_absolute() or base is None else base / s for s in cfg.sources]
-    return ingest_paths(store, paths, max_bytes=cfg.max_file_mb * 1024 * 1024)
+    """Ingest cfg.sources and the folder [[sources]] (relative to `base`, default the working directory);
+    unchanged files are skipped. Each folder source names its municipality."""
+    folders = [*cfg.sources, *(f.path for f in cfg.feeds if f.type == "folder")]
+    paths = [Path(s) if Path(s).is_absolute() or base is None else base / s for s in folders]
+    return ingest_paths(
+        store, paths, max_bytes=cfg.max_file_mb * 1024 * 1024,
+        municipality_for=lambda path: cfg.municipality_for(path, base),
+    )  # fmt: skip
+
+
+def fetch(store: Store, cfg: Config) -> list[FetchReport]:
+    """Fetch every First Agenda [[sources]] portal (new or changed meetings only)."""
+    return fetch_all(store, cfg.feeds)
 
 
 def sync_line(report: IngestReport) -> str:
@@ -63,41 +76,66 @@ def sync_line(report: IngestReport) -> str:
     )
 
 
-def scheduled_run(cfg: Config, db_path: str, *, now: dt.datetime | None = None) -> list[RunResult]:
+def scheduled_sync(store: Store, cfg: Config) -> None:
+    """Fetch the portals, then ingest the folders; logged, never raised (the digest still goes out)."""
+    if any(f.type == "firstagenda" for f in cfg.feeds):
+        try:
+            for fetched in fetch(store, cfg):
+                log.info("fetch %s", fetched.line())
+                for failed in fetched.failed:
+                    log.warning("fetch %s: %s: %s", fetched.source, failed.path, failed.reason)
+        except Exception:
+            log.exception("fetch failed")
+    if cfg.sources or any(f.type == "folder" for f in cfg.feeds):
+        try:
+            report = sync(store, cfg)
+            log.info("%s", sync_line(report))
+            for failed in report.failed:
+                log.warning("sync: %s: %s", failed.path, failed.reason)
+            for warned in report.warned:
+                for warning in warned.warnings:
+                    log.warning("sync: %s: %s", warned.path, warning)
+        except Exception:  # the digest of what is already stored still goes out
+            log.exception("sync failed")
+
+
+def scheduled_run(cfg: Config, db_path: str, *, now: dt.datetime | None = None, digest: bool = True) -> list[RunResult]:
     """One tick: sync, then every configured channel's digest. Its own Store: it runs on a worker thread."""
     store = Store(db_path)
     try:
-        if cfg.sources:
-            try:
-                report = sync(store, cfg)
-                log.info("%s", sync_line(report))
-                for failed in report.failed:
-                    log.warning("sync: %s: %s", failed.path, failed.reason)
-                for warned in report.warned:
-                    for warning in warned.warnings:
-                        log.warning("sync: %s: %s", warned.path, warning)
-            except Exception:  # the digest of what is already stored still goes out
-                log.exception("sync failed")
-        return run_configured(store, cfg, now=now)
+        scheduled_sync(store, cfg)
+        return run_configured(store, cfg, now=now) if digest else []
     finally:
         store.close()
 
 
 def start_scheduler(cfg: Config, db_path: str) -> BackgroundScheduler | None:
-    """Start the weekly sync + digest job; None (and nothing started) without digest channels.
+    """Start the weekly sync + digest job, and the daily fetch of [[sources]] ([sync] schedule); None (and
+    nothing started) when there is neither a digest channel nor a source.
 
     The caller shuts it down with `scheduler.shutdown(wait=False)` when the server stops.
     """
-    if not configured_targets(cfg):
+    targets = configured_targets(cfg)
+    if not targets and not cfg.feeds:
         return None
     tz = cfg.digest.get("timezone", TIMEZONE)
-    trigger = parse_schedule(str(cfg.digest.get("schedule", DEFAULT_SCHEDULE)), tz)
     scheduler = BackgroundScheduler(timezone=tz)
-    scheduler.add_job(
-        scheduled_run, trigger, args=(cfg, db_path), id=JOB_ID, name="sync and digest",
-        coalesce=True, max_instances=1, misfire_grace_time=MISFIRE_GRACE,
-    )  # fmt: skip
+    if targets:
+        trigger = parse_schedule(str(cfg.digest.get("schedule", DEFAULT_SCHEDULE)), tz)
+        scheduler.add_job(
+            scheduled_run, trigger, args=(cfg, db_path), id=JOB_ID, name="sync and digest",
+            coalesce=True, max_instances=1, misfire_grace_time=MISFIRE_GRACE,
+        )  # fmt: skip
+    if cfg.feeds:
+        spec = str(cfg.sync.get("schedule", DEFAULT_SYNC_SCHEDULE))
+        scheduler.add_job(
+            scheduled_run, parse_schedule(spec, tz), args=(cfg, db_path), kwargs={"digest": False}, id=SYNC_JOB_ID,
+            name="sync", coalesce=True, max_instances=1, misfire_grace_time=MISFIRE_GRACE,
+        )  # fmt: skip
+        log.info("sync of %d source(s) scheduled (%s, %s)", len(cfg.feeds), spec, tz)
     scheduler.start()
+    if not targets:
+        return scheduler
     log.info("digest scheduled (%s, %s) for %d channel(s)", cfg.digest.get("schedule", DEFAULT_SCHEDULE), tz,
              len(configured_targets(cfg)))  # fmt: skip
     return scheduler

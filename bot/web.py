@@ -256,6 +256,7 @@ def serve(cfg: Config, db_path: str, host: str, port: int, *, public: bool = Fal
     if cfg.public_url == DEFAULT_PUBLIC_URL and not os.environ.get("REFERENT_PUBLIC_URL"):
         cfg.public_url = url
     store = Store(db_path)
+    cfg.see_public_sources(store.public_fora)
     app = create_app(store, cfg, token=token)
     for name in mount_bots(app, store, cfg):
         print(f"Mounted {name}", flush=True)

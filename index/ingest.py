@@ -141,18 +141,32 @@ def ingest_file(
         return _failed(store, name, exc.reason)
     except OSError as exc:
         return _failed(store, name, f"cannot read file: {exc.strerror or exc}")
+    return ingest_bytes(store, name, data, size=stat.st_size, mtime=stat.st_mtime, municipality=municipality)
+
+
+def ingest_bytes(
+    store: Store,
+    name: str,
+    data: bytes,
+    *,
+    size: int | None = None,
+    mtime: float | None = None,
+    municipality: str | None = None,
+    public: bool = False,
+) -> FileResult:
+    """Store one document read from anywhere (a file, a portal response) under the source name `name`;
+    `public`: a public portal published it (see index.config.Source)."""
+    size = len(data) if size is None else size
     digest = hashlib.sha256(data).hexdigest()
     known = store.source(name)
     if known is not None and known["bytes_hash"] == digest and known["status"] == "ok":
         return FileResult(name, "unchanged", known["meeting_id"])
     same = store.meeting_for_bytes(digest)
     if same is not None:
-        store.record_source(
-            name, bytes_hash=digest, size=stat.st_size, mtime=stat.st_mtime, meeting_id=same, status="ok"
-        )
+        store.record_source(name, bytes_hash=digest, size=size, mtime=mtime, meeting_id=same, status="ok")
         return FileResult(name, "duplicate", same, reason=f"same file as an ingested copy of {same}")
     try:
-        meeting = read_bytes(data, path.name)
+        meeting = read_bytes(data, Path(name).name)
     except NotMinutes as exc:  # a README or a note beside the minutes: listed, not an error
         store.record_source(name, bytes_hash=digest, size=None, mtime=None, meeting_id=None, status="skipped",
                             error=exc.reason)  # fmt: skip
@@ -166,10 +180,8 @@ def ingest_file(
     if municipality:
         meeting.municipality = municipality
     empty, empty_notes = text_warnings(meeting)
-    result = store.ingest(meeting, source_path=name)
-    store.record_source(
-        name, bytes_hash=digest, size=stat.st_size, mtime=stat.st_mtime, meeting_id=result.meeting_id, status="ok"
-    )
+    result = store.ingest(meeting, source_path=name, public=public)
+    store.record_source(name, bytes_hash=digest, size=size, mtime=mtime, meeting_id=result.meeting_id, status="ok")
     notes = [*meeting.warnings, *empty_notes, *result.warnings]
     return FileResult(name, result.status, result.meeting_id, result.items, warnings=notes, items_without_text=empty)
 

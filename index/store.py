@@ -177,6 +177,22 @@ def m004_municipality(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m005_sources(db: sqlite_utils.Database) -> None:
+    # visibility: 'public' for minutes a public portal published (every place may see them), 'access' for
+    # minutes from a folder ([access] decides). fetch_state: what a connector last saw of each portal
+    # meeting, so a fetch asks only for the listing when nothing changed and resumes after a crash.
+    for statement in (
+        "ALTER TABLE meetings ADD COLUMN visibility TEXT NOT NULL DEFAULT 'access'",
+        """CREATE TABLE fetch_state (
+            source TEXT NOT NULL, external_id TEXT NOT NULL, fingerprint TEXT NOT NULL, payload_hash TEXT,
+            meeting_id TEXT, status TEXT NOT NULL, error TEXT, fetched_at TEXT NOT NULL,
+            PRIMARY KEY (source, external_id)
+        ) WITHOUT ROWID""",
+    ):
+        db.execute(statement)
+
+
 _ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing")
 
 
@@ -580,7 +596,7 @@ class Store:
             n += 1
         return f"{tried[-1]}-{n}"
 
-    def ingest(self, meeting: Meeting, *, source_path: str = "") -> IngestResult:
+    def ingest(self, meeting: Meeting, *, source_path: str = "", public: bool = False) -> IngestResult:
         """Store `meeting` in one transaction: added, unchanged (same content), or updated with a revision.
 
         A closed item is stored as index.readers.closed.redact leaves it, whatever the reader handed over.
@@ -596,10 +612,11 @@ class Store:
         row = None
         if known is not None:
             row = self.conn.execute(
-                "SELECT content_hash, revision, municipality, portal_url FROM meetings WHERE id = ?", (known,)
+                "SELECT content_hash, revision, municipality, portal_url, visibility FROM meetings WHERE id = ?",
+                (known,),
             ).fetchone()
         if row and row["content_hash"] == digest:
-            self._set_origin(known, meeting, row)
+            self._set_origin(known, meeting, row, public)
             return IngestResult("unchanged", known or "", len(meeting.items), row["revision"], notes)
         # Compound parts are computed before the transaction: it reads the vocabulary, and that read
         # must not hold the write lock longer than needed.
@@ -644,8 +661,8 @@ class Store:
             self.conn.execute(
                 "INSERT INTO meetings(id, forum, date, start_time, place, participants, absentees, kind,"
                 " source_format, source_path, external_id, content_hash, revision, ingested_at, changed_at, item_count,"
-                " municipality, portal_url)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " municipality, portal_url, visibility)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     mid,
                     meeting.forum,
@@ -665,6 +682,7 @@ class Store:
                     len(meeting.items),
                     town,
                     meeting.portal_url or (row["portal_url"] if row else None),
+                    "public" if public else "access",  # the latest source decides; a folder copy restricts
                 ),
             )
             for item, item_parts in zip(meeting.items, parts, strict=True):
@@ -706,14 +724,17 @@ class Store:
         self._memo = {}
         return None
 
-    def _set_origin(self, mid: str | None, meeting: Meeting, row: sqlite3.Row) -> None:
-        """Unchanged minutes whose municipality or portal became known (a folder named in config later)."""
+    def _set_origin(self, mid: str | None, meeting: Meeting, row: sqlite3.Row, public: bool) -> None:
+        """Unchanged minutes whose municipality or portal became known (a folder named in config later), or
+        that a public portal turns out to publish."""
         town = meeting.municipality or row["municipality"]
         portal = meeting.portal_url or row["portal_url"]
-        if mid and (town, portal) != (row["municipality"], row["portal_url"]):
+        visibility = "public" if public else row["visibility"]
+        if mid and (town, portal, visibility) != (row["municipality"], row["portal_url"], row["visibility"]):
             with self.transaction():
                 self.conn.execute(
-                    "UPDATE meetings SET municipality = ?, portal_url = ? WHERE id = ?", (town, portal, mid)
+                    "UPDATE meetings SET municipality = ?, portal_url = ?, visibility = ? WHERE id = ?",
+                    (town, portal, visibility, mid),
                 )
                 self.conn.execute("UPDATE items SET municipality = ? WHERE meeting_id = ?", (town, mid))
 
@@ -877,6 +898,42 @@ class Store:
     def meetings(self, fora: frozenset[str] | None = None) -> list[sqlite3.Row]:
         rows = self.conn.execute("SELECT * FROM meetings ORDER BY date, forum").fetchall()
         return [r for r in rows if fora is None or r["forum"] in fora]
+
+    def public_fora(self) -> frozenset[str]:
+        """Fora every meeting of which a public portal published: every place may see them. A forum name
+        that folder minutes use too is left out, so a name two sources share never opens the folder's."""
+        return self._cached(
+            "public_fora",
+            lambda: frozenset(
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT forum FROM meetings GROUP BY forum HAVING min(visibility = 'public') = 1"
+                )
+            ),
+        )
+
+    # ---- fetch state (index.sources) ------------------------------------------------------------
+
+    def fetch_state(self, source: str) -> dict[str, sqlite3.Row]:
+        rows = self.conn.execute("SELECT * FROM fetch_state WHERE source = ?", (source,)).fetchall()
+        return {r["external_id"]: r for r in rows}
+
+    def record_fetch(
+        self,
+        source: str,
+        external_id: str,
+        *,
+        fingerprint: str,
+        status: str,
+        payload_hash: str | None = None,
+        meeting_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO fetch_state(source, external_id, fingerprint, payload_hash, meeting_id, status,"
+            " error, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (source, external_id, fingerprint, payload_hash, meeting_id, status, error, now()),
+        )
 
     def municipalities(self) -> list[str]:
         """The municipalities named by stored meetings ('' left out), for question filters and display."""
