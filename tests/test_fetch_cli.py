@@ -80,3 +80,22 @@ def test_fetch_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("REFERENT_CONFIG", str(bad))
     wrong = runner.invoke(main, ["fetch"])
     assert wrong.exit_code == 2 and "write the portal's address" in " ".join(wrong.output.split())
+
+
+def test_scheduled_sync_fetches_the_portals(tmp_path: Path, no_waiting: list[float]) -> None:
+    from bot.schedule import SYNC_JOB_ID, scheduled_run, start_scheduler
+    from index.config import load_config
+
+    files = corpus_files("greve-other-bodies")[:2]
+    with FakePortal(files) as fake:
+        cfg = load_config(_config(tmp_path, fake.url))
+        assert scheduled_run(cfg, str(tmp_path / "r.db"), digest=False) == []
+        scheduler = start_scheduler(cfg, str(tmp_path / "r.db"))
+        try:
+            assert scheduler is not None and scheduler.get_job(SYNC_JOB_ID) is not None
+        finally:
+            assert scheduler is not None
+            scheduler.shutdown(wait=False)
+    store = Store(tmp_path / "r.db")
+    assert store.conn.execute("SELECT count(*) FROM meetings WHERE visibility = 'public'").fetchone()[0] == 2
+    store.close()
