@@ -1,16 +1,24 @@
 # Each target bootstraps .venv on its own, so a fresh clone needs only python3 (3.11+) and make.
+# Everything is installed from the hashed lock files (requirements*.txt); `make lock` refreshes them.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= referent-demo.db
+PIP := $(BIN)/python -m pip install --quiet --require-hashes
+# pip-tools resolves the locks in a throwaway venv of its own, so the project's venv never holds it.
+LOCK_TOOL := pip-tools==7.6.2
+LOCK_VENV := .venv-lock
+COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-find-links --no-emit-index-url --all-build-deps $(if $(UPGRADE),--upgrade)
+CHECK_DIR ?= $(or $(TMPDIR),/tmp)/referent-lock-check
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(PIP) -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-.PHONY: install demo test lint bench bench-quick clean
+.PHONY: install demo test lint bench bench-quick lock lock-check clean
 install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
@@ -26,12 +34,34 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy bot index
 
 bench: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(PIP) -r requirements-bench.txt
 	$(BIN)/python -m bench --items 100000
 
 bench-quick: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(PIP) -r requirements-bench.txt
 	$(BIN)/python -m bench --quick
 
+# Re-resolve the locks after changing pyproject.toml: existing pins are kept unless UPGRADE=1
+# (`make lock UPGRADE=1` moves every package to its newest allowed version). Dev and bench are
+# constrained by the runtime lock, so the image and the test venv run the same versions.
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet $(LOCK_TOOL)
+	$(COMPILE) -o requirements.txt pyproject.toml
+	$(COMPILE) --extra dev -c requirements.txt -o requirements-dev.txt pyproject.toml
+	$(COMPILE) --extra dev --extra bench -c requirements-dev.txt -o requirements-bench.txt pyproject.toml
+	rm -rf $(LOCK_VENV)
+
+# What `docker build` does, without a Docker daemon: the image's own install script into a clean
+# venv, then the commands the image runs, from outside the source tree.
+lock-check:
+	rm -rf $(CHECK_DIR)
+	sh docker/install.sh $(CHECK_DIR)/venv $(CURDIR)
+	rm -rf build
+	cd $(CHECK_DIR) && REFERENT_CONFIG_DIR=$(CURDIR)/config REFERENT_DB=$(CHECK_DIR)/check.db \
+		sh $(CURDIR)/docker/smoke.sh $(CHECK_DIR)/venv/bin $(CURDIR)/demo/minutes
+	rm -rf $(CHECK_DIR)
+
 clean:
-	rm -rf $(VENV) $(DB) *.egg-info
+	rm -rf $(VENV) $(LOCK_VENV) $(DB) *.egg-info build

@@ -1,4 +1,4 @@
-"""`python -m bench.load [--clients 50] [--seconds 30] [--db FILE]`: concurrent clients on /api/ask.
+"""`python -m bench.load [--clients 50] [--seconds 30] [--workers 1] [--db FILE]`: concurrent clients on /api/ask.
 
 Starts `referent serve` on 127.0.0.1 (a free port; never another address) over the demo minutes in a
 temporary database (or --db), lets N client threads ask the demo questions in turn for the given
@@ -89,7 +89,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
+def start_server(db: Path, port: int, log: Path, workers: int = 1) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     # Loopback needs no token; a token in the environment would only make every request a 401.
     env.pop("REFERENT_WEB_TOKEN", None)
@@ -98,7 +98,7 @@ def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-c", "from bot.cli import main; main()", "serve", "--db", str(db),
-             "--host", HOST, "--port", str(port)],
+             "--host", HOST, "--port", str(port), "--workers", str(workers)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     deadline = time.monotonic() + START_TIMEOUT
@@ -181,11 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
     p.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
     p.add_argument("--seconds", type=float, default=30.0, help="how long the clients ask (default 30)")
+    p.add_argument("--workers", type=int, default=1, help="server processes (`referent serve --workers`)")
     p.add_argument("--db", type=Path, help="database to serve (default: the demo minutes in a temporary one)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     a = p.parse_args(argv)
-    if a.clients < 1 or a.seconds <= 0:
-        p.error("--clients and --seconds must be positive")
+    if a.clients < 1 or a.seconds <= 0 or a.workers < 1:
+        p.error("--clients, --seconds and --workers must be positive")
     if a.db is not None and not a.db.is_file():
         p.error(f"no database at {a.db}")
     questions = demo_questions()
@@ -193,20 +194,23 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         db = a.db or demo_database(folder)
         port = free_port()
-        server = start_server(db, port, folder / "server.log")
+        server = start_server(db, port, folder / "server.log", a.workers)
         try:
             base = f"http://{HOST}:{port}"
             warm_up(base, questions)
+            if a.workers > 1:  # one connection warms one worker; a short burst reaches them all
+                run_clients(base, questions, max(a.clients, 2 * a.workers), 2.0)
             result = run_clients(base, questions, a.clients, a.seconds)
         finally:
             stop_server(server)
-    summary = summary_with_context(result.summary(), db=a.db, questions=len(questions))
+    summary = {**summary_with_context(result.summary(), db=a.db, questions=len(questions)), "workers": a.workers}
     if a.json:
         print(json.dumps(summary, indent=2))
     else:
         s = summary
         print(
-            f"{s['clients']} clients for {s['seconds']} s on /api/ask ({s['questions']} demo questions, {s['db']}):\n"
+            f"{s['clients']} clients for {s['seconds']} s on /api/ask, {s['workers']} server process(es) "
+            f"({s['questions']} demo questions, {s['db']}):\n"
             f"  requests {s['requests']}, errors {s['errors']} {s['error_kinds'] or ''}\n"
             f"  throughput {s['throughput_rps']} req/s\n"
             f"  latency p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, p99 {s['p99_ms']} ms, max {s['max_ms']} ms"

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 
 import click
 
 from index.config import db_path, load_config
+
+log = logging.getLogger("referent.digest")
+SERVICES = frozenset({"serve", "slack", "sync", "digest", "fetch", "migrate"})
 
 
 def _store(db: str | None):
@@ -16,16 +20,66 @@ def _store(db: str | None):
     return Store(db_path(db))
 
 
+def _record(kind: str, store, sources, summary: dict, started: str) -> None:
+    """The run goes to the log (one INFO line, a WARNING per failed file) and to the status page's history."""
+    import logging
+
+    from bot.logs import ingest_outcome
+    from index.runs import record_sources
+
+    ingest_outcome(logging.getLogger(f"referent.{kind}"), kind, summary)
+    record_sources(store, kind, [str(s) for s in sources], summary, started_at=started)
+
+
 def _console(stderr: bool = False):
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False)
 
 
-@click.group()
+class _Referent(click.Group):
+    """Database errors (a full disk, a read-only or damaged file) end a command with one line, not a trace."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        import sqlite3
+
+        from index.store import StoreError, error_line
+
+        args = [*ctx.protected_args, *ctx.args]  # click empties these on the way to the subcommand
+        try:
+            return super().invoke(ctx)
+        except (sqlite3.Error, StoreError) as exc:
+            raise click.ClickException(error_line(exc, _db_of(args))) from None
+
+
+def _db_of(args: list[str]) -> str:
+    """The database the subcommand was given (--db), else the configured one, for the error line."""
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--db="):
+            return arg.split("=", 1)[1]
+    return db_path(None)
+
+
+@click.group(cls=_Referent)
 @click.version_option(package_name="referent")
-def main() -> None:
+@click.option(
+    "--log-level", type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    help="Log level for this command (default: REFERENT_LOG_LEVEL, then info). Logs go to stderr.",
+)  # fmt: skip
+@click.pass_context
+def main(ctx: click.Context, log_level: str | None) -> None:
     """Referent: answers questions about municipal minutes (referater)."""
+    from bot import logs
+
+    # The services log their outcomes at INFO; commands whose stdout is the report stay quiet below WARNING
+    # unless asked (their INFO lines would repeat what they print).
+    default = "info" if ctx.invoked_subcommand in SERVICES else "warning"
+    try:
+        logs.setup(log_level, default=default)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 @main.command()
@@ -36,10 +90,12 @@ def main() -> None:
 def ingest(paths: tuple[str, ...], db: str | None, as_json: bool, municipality: str | None) -> None:
     """Read minutes (PDF, text, Markdown, web pages, First Agenda JSON) from files and folders into the database."""
     from index.ingest import discover, ingest_paths, skipped_files
+    from index.store import now
 
     cfg = _config()
     store = _store(db)
     town = (lambda _p: municipality) if municipality else cfg.municipality_for
+    started = now()
     errors: list = []
     files = discover(paths, errors)
     errors.extend(skipped_files(paths))
@@ -57,6 +113,7 @@ def ingest(paths: tuple[str, ...], db: str | None, as_json: bool, municipality: 
         report = ingest_paths(store, paths, files=files, max_bytes=cfg.max_file_mb * 1024 * 1024, municipality_for=town)
     report.files[:0] = errors
     summary = report.summary()
+    _record("ingest", store, paths, summary, started)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -135,12 +192,16 @@ def reindex(db: str | None) -> None:
     "--public", is_flag=True, help="Allow listening beyond loopback without REFERENT_WEB_TOKEN (public minutes)."
 )
 @click.option("--sample", is_flag=True, help="Print a sample question for the demo.")
-def serve(db: str | None, host: str | None, port: int | None, public: bool, sample: bool) -> None:
-    """Web chat, meeting pages, /api/ask, /healthz, and the Slack/Teams endpoints when configured."""
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True, envvar="REFERENT_WORKERS",
+    help="Server processes over the one database (REFERENT_WORKERS); the scheduler runs in one of them.",
+)  # fmt: skip
+def serve(db: str | None, host: str | None, port: int | None, public: bool, sample: bool, workers: int) -> None:
+    """Web chat, meeting pages, /api/ask, /admin, /metrics, /healthz, and the Slack/Teams endpoints when configured."""
     from bot.web import serve as run
 
     cfg = load_config()
-    run(cfg, db_path(db, cfg), host or cfg.host, port or cfg.port, public=public, sample=sample)
+    run(cfg, db_path(db, cfg), host or cfg.host, port or cfg.port, public=public, sample=sample, workers=workers)
 
 
 @main.command()
@@ -207,7 +268,11 @@ def slack(db: str | None) -> None:
     if missing:
         raise click.UsageError(f"set {' and '.join(missing)} in the environment (see README, Slack)")
     cfg = load_config()
-    service = Service(db_path(db, cfg), cfg)
+    from bot.metrics import Flusher
+
+    path = db_path(db, cfg)
+    service = Service(path, cfg, channel="slack")
+    Flusher(path).start()  # its answers show in the web server's /metrics (the counts are in the database)
     app = create_slack_app(
         service.answer, slack_client_from_env(), feedback_fn=service.feedback,
         fora_for=lambda channel, direct: cfg.fora_for("slack", channel, direct=direct),
@@ -268,8 +333,11 @@ def digest(
         if not as_json:
             if res.status == "dry-run" and res.digest is not None:
                 click.echo(text(res.digest))
-            click.echo(("(dry run) " if dry_run else "") + res.note, err=True)
+            # The outcome is a log line (stderr, timestamped), so cron mail and log shippers get it alike.
+            (log.info if res.ok else log.warning)("%s%s", "(dry run) " if dry_run else "", res.note)
     if as_json:
+        for res in results:
+            (log.info if res.ok else log.warning)("%s", res.note)
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     sys.exit(0 if all(r.ok for r in results) else 1)
 
@@ -328,24 +396,33 @@ def fetch(source: str | None, db: str | None, as_json: bool) -> None:
 
 
 def _run_feed(store, cfg, feed, *, progress: bool):
-    """One [[sources]] entry: a portal is fetched (with a progress bar on a terminal), a folder ingested."""
+    """One [[sources]] entry: a portal is fetched (with a progress bar on a terminal), a folder ingested; the
+    run is logged and recorded for the status page like an ingest."""
     from index.ingest import ingest_paths
+    from index.runs import record_run
     from index.sources.fetch import fetch_source
+    from index.store import now
 
+    started = now()
     if feed.type == "folder":
         town = feed.municipality or None
-        return ingest_paths(
+        folder = ingest_paths(
             store, [feed.path], max_bytes=cfg.max_file_mb * 1024 * 1024, municipality_for=lambda _p: town
         )
+        _record("sync", store, [feed.path], folder.summary(), started)
+        return folder
     if not progress:
-        return fetch_source(store, feed)
-    from rich.progress import Progress
+        report = fetch_source(store, feed)
+    else:
+        from rich.progress import Progress
 
-    with Progress(console=_console(stderr=True), transient=True) as bar:
-        task = bar.add_task(f"Henter {feed.name}", total=None)
-        return fetch_source(
-            store, feed, on_listed=lambda n: bar.update(task, total=n), on_meeting=lambda _r: bar.advance(task)
-        )
+        with Progress(console=_console(stderr=True), transient=True) as bar:
+            task = bar.add_task(f"Henter {feed.name}", total=None)
+            report = fetch_source(
+                store, feed, on_listed=lambda n: bar.update(task, total=n), on_meeting=lambda _r: bar.advance(task)
+            )
+    record_run(store, "fetch", feed.name, report.summary(), started_at=started, error=report.error)
+    return report
 
 
 @main.command("sync")
@@ -359,7 +436,13 @@ def sync_cmd(db: str | None, as_json: bool) -> None:
     cfg = _config()
     if not cfg.sources and not any(f.type == "folder" for f in cfg.feeds):
         raise click.ClickException("no source folders configured: set [ingest] sources in referent.toml")
-    report = sync(_store(db), cfg)
+    from index.store import now
+
+    store, started = _store(db), now()
+    report = sync(store, cfg)
+    _record(
+        "sync", store, [*cfg.sources, *(f.path for f in cfg.feeds if f.type == "folder")], report.summary(), started
+    )
     if as_json:
         click.echo(json.dumps(report.summary(), ensure_ascii=False, indent=2))
     else:
@@ -367,6 +450,34 @@ def sync_cmd(db: str | None, as_json: bool) -> None:
         for f in report.failed:
             click.echo(f"  failed {f.path}: {f.reason}")
     sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.option("--db", help="SQLite database (default: REFERENT_DB, then config).")
+@click.option("--status", "show", is_flag=True, help="Only show applied and pending migrations; change nothing.")
+@click.option("--json", "as_json", is_flag=True)
+def migrate(db: str | None, show: bool, as_json: bool) -> None:
+    """Apply pending schema migrations (every start does this too), or show them with --status."""
+    from index import migrate as schema
+
+    path = db_path(db)
+    try:
+        if not show:
+            schema.apply(path)  # index.store logs what it applied
+        report = schema.status(path)
+    except FileNotFoundError as exc:
+        raise click.ClickException(f"{exc} (check --db or REFERENT_DB)") from exc
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Database {report['path']}:")
+    for m in report["applied"]:
+        click.echo(f"  applied  {m['name']}  {m['applied_at']}")
+    for name in report["pending"]:
+        click.echo(f"  pending  {name}  (applied when Referent next opens the database, or by `referent migrate`)")
+    if not report["pending"]:
+        click.echo("  up to date")
+    sys.exit(0)
 
 
 @main.command()

@@ -15,11 +15,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.digest import RunResult, configured_targets, run_configured
+from bot.logs import ingest_outcome
 from index.config import Config
 from index.digest import TIMEZONE
 from index.ingest import IngestReport, ingest_paths
+from index.runs import record_run, record_sources
 from index.sources.fetch import FetchReport, fetch_all
 from index.store import Store
+from index.store import now as stamp
 
 log = logging.getLogger(__name__)
 
@@ -77,26 +80,33 @@ def sync_line(report: IngestReport) -> str:
 
 
 def scheduled_sync(store: Store, cfg: Config) -> None:
-    """Fetch the portals, then ingest the folders; logged, never raised (the digest still goes out)."""
-    if any(f.type == "firstagenda" for f in cfg.feeds):
+    """Fetch the portals, then ingest the folders; logged and recorded (index.runs), never raised: the
+    digest of what is already stored still goes out."""
+    for feed in cfg.feeds:
+        if feed.type != "firstagenda":
+            continue
+        started = stamp()
         try:
-            for fetched in fetch(store, cfg):
-                log.info("fetch %s", fetched.line())
-                for failed in fetched.failed:
-                    log.warning("fetch %s: %s: %s", fetched.source, failed.path, failed.reason)
-        except Exception:
-            log.exception("fetch failed")
-    if cfg.sources or any(f.type == "folder" for f in cfg.feeds):
+            fetched = fetch_all(store, [feed])[0]
+        except Exception as exc:
+            log.exception("fetch %s failed", feed.name)
+            record_run(store, "fetch", feed.name, {}, started_at=started, error=f"{type(exc).__name__}: {exc}")
+            continue
+        summary = fetched.summary()
+        ingest_outcome(log, f"fetch {feed.name}", {**summary, "files": summary["meetings"]})
+        if fetched.error:
+            log.warning("fetch %s: %s", feed.name, fetched.error)
+        record_run(store, "fetch", feed.name, summary, started_at=started, error=fetched.error)
+    folders = [*cfg.sources, *(f.path for f in cfg.feeds if f.type == "folder")]
+    if folders:
+        started = stamp()
         try:
-            report = sync(store, cfg)
-            log.info("%s", sync_line(report))
-            for failed in report.failed:
-                log.warning("sync: %s: %s", failed.path, failed.reason)
-            for warned in report.warned:
-                for warning in warned.warnings:
-                    log.warning("sync: %s: %s", warned.path, warning)
-        except Exception:  # the digest of what is already stored still goes out
+            summary = sync(store, cfg).summary()
+            ingest_outcome(log, "sync", summary)
+            record_sources(store, "sync", folders, summary, started_at=started)
+        except Exception as exc:  # the digest of what is already stored still goes out
             log.exception("sync failed")
+            record_sources(store, "sync", folders, {}, started_at=started, error=f"{type(exc).__name__}: {exc}")
 
 
 def scheduled_run(cfg: Config, db_path: str, *, now: dt.datetime | None = None, digest: bool = True) -> list[RunResult]:
@@ -107,6 +117,16 @@ def scheduled_run(cfg: Config, db_path: str, *, now: dt.datetime | None = None, 
         return run_configured(store, cfg, now=now) if digest else []
     finally:
         store.close()
+
+
+def next_run(cfg: Config, *, now: dt.datetime | None = None) -> str | None:
+    """When the sync + digest job fires next (ISO time in the digest's zone); None without channels."""
+    if not configured_targets(cfg):
+        return None
+    tz = cfg.digest.get("timezone", TIMEZONE)
+    trigger = parse_schedule(str(cfg.digest.get("schedule", DEFAULT_SCHEDULE)), tz)
+    when = trigger.get_next_fire_time(None, now or dt.datetime.now(dt.UTC))
+    return when.isoformat(timespec="minutes") if when else None
 
 
 def start_scheduler(cfg: Config, db_path: str) -> BackgroundScheduler | None:

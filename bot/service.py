@@ -4,7 +4,9 @@ over one database file, with a connection per thread (SQLite in WAL mode lets re
 from __future__ import annotations
 
 import threading
+import time
 
+from bot.metrics import observe_answer
 from index.answer import answer
 from index.config import Config
 from index.model import Answer
@@ -12,9 +14,10 @@ from index.store import Store
 
 
 class Service:
-    def __init__(self, db_path: str, cfg: Config):
+    def __init__(self, db_path: str, cfg: Config, *, channel: str = "chat"):
         self.db_path = db_path
         self.cfg = cfg
+        self.channel = channel  # the label its answers are counted under in /metrics
         self._local = threading.local()
         self._write = threading.Lock()
         Store(db_path).close()  # create and migrate once, up front
@@ -27,13 +30,20 @@ class Service:
         return store
 
     def answer(self, question: str, fora: frozenset[str] | None) -> Answer:
-        return answer(self.store(), question, fora=fora, cfg=self.cfg)
+        start = time.perf_counter()
+        try:
+            result = answer(self.store(), question, fora=fora, cfg=self.cfg)
+        except Exception:
+            observe_answer(None, time.perf_counter() - start, channel=self.channel)
+            raise
+        observe_answer(result, time.perf_counter() - start, channel=self.channel)
+        return result
 
     def feedback(self, record: dict) -> None:
         with self._write:
             self.store().add_feedback(
                 record["platform"], record["question"], list(record["item_ids"]), int(record["vote"]),
-                record["user_hash"], record.get("created_at"),
+                record["user_id"], record.get("created_at"),
             )  # fmt: skip
 
     def conversation(self, record: dict) -> None:

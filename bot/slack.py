@@ -7,7 +7,6 @@ function and a `WebClient`, so tests hand it a fake answerer and a client aimed 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import os
 import re
@@ -22,6 +21,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.limits import RateLimiter, read_body
+from bot.metrics import observe_rate_limited
 from bot.render import slack as render
 from bot.render.common import EMPTY, TOO_LONG, restrict
 from index.model import AnswerFn
@@ -33,6 +34,7 @@ COMMAND = "/referat"
 MAX_QUESTION = 2000
 QUESTIONS_PER_MINUTE = 10
 REMEMBERED = 2000  # threads and event ids kept in memory; old ones are forgotten first
+MAX_BODY = 1024 * 1024  # Slack's events and commands are a few KB; nothing larger is read at all
 
 Fora = frozenset[str] | None
 ForaFn = Callable[[str, bool], Fora]
@@ -70,7 +72,12 @@ def mount_slack(fastapi_app: Any, bolt_app: App, path: str = "/slack/events") ->
         raise ValueError("HTTP mode needs a signing secret (SLACK_SIGNING_SECRET)")
 
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
+        body = await read_body(request, MAX_BODY)
+        if body is None:
+            # Refused before bolt sees it: an unsigned megabyte must not cost a signature check, and
+            # neither the body nor its headers are logged.
+            log.warning("refused a Slack request body over %d bytes", MAX_BODY)
+            return Response(status_code=413)
         # dispatch is blocking (its first call runs auth.test), so keep it off the event loop.
         bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
         return to_starlette_response(bolt_response)
@@ -129,25 +136,6 @@ class _Recent:
             self._data.popitem(last=False)
 
 
-class _RateLimiter:
-    """A token bucket per user: `per_minute` questions at once, refilled evenly over a minute."""
-
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self._per_minute = per_minute
-        self._clock = clock
-        self._buckets = _Recent(10_000)
-
-    def allow(self, user: str | None) -> bool:
-        now = self._clock()
-
-        def take(state: tuple[float, float] | None) -> tuple[tuple[float, float], bool]:
-            tokens, last = state or (float(self._per_minute), now)
-            tokens = min(float(self._per_minute), tokens + (now - last) * self._per_minute / 60)
-            return ((tokens - 1, now), True) if tokens >= 1 else ((tokens, now), False)
-
-        return self._buckets.update(user, take)
-
-
 # ---- question text -------------------------------------------------------------------------
 
 _USER_MENTION = re.compile(r"<[@!][^<>]*>")
@@ -180,10 +168,6 @@ def split_share(text: str) -> tuple[bool, str]:
     return stripped != text.strip(), stripped
 
 
-def user_hash(user_id: str) -> str:
-    return hashlib.sha256(user_id.encode("utf-8")).hexdigest()
-
-
 def create_slack_app(
     answer_fn: AnswerFn,
     client: WebClient,
@@ -203,7 +187,7 @@ def create_slack_app(
     )
     seen = _Recent()
     threads = _Recent()  # (channel, thread ts) -> the thread's first question
-    limiter = _RateLimiter(questions_per_minute, clock)
+    limiter = RateLimiter(questions_per_minute, clock=clock)
 
     def reply(text: str, user: str | None, fora: Fora, prior: str | None) -> tuple[str, list[dict], str | None]:
         """(fallback, blocks, question asked or None when no question was asked)."""
@@ -212,6 +196,7 @@ def create_slack_app(
         if len(text) > MAX_QUESTION:
             return (*render.message(TOO_LONG), None)
         if not limiter.allow(user):
+            observe_rate_limited("slack")
             return (*render.message(render.RATE_LIMITED), None)
         question = f"{prior} {text}" if prior else text
         try:
@@ -280,7 +265,7 @@ def create_slack_app(
             "question": question,
             "item_ids": item_ids,
             "vote": 1 if action.get("action_id") == render.VOTE_UP else -1,
-            "user_hash": user_hash(user),
+            "user_id": user,  # hashed by the store with the installation's secret; never stored as is
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         thanks = render.THANKS

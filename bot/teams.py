@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import html
 import json
 import logging
 import os
 import re
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +41,8 @@ from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.apps.http.adapter import HttpRequest, HttpResponse, HttpRouteHandler
 from microsoft_teams.common import ClientOptions
 
+from bot.limits import RateLimiter, read_body
+from bot.metrics import observe_rate_limited
 from bot.render.common import EMPTY, TOO_LONG, restrict
 from bot.render.teams import VOTE_VERB, answer_card
 from index.model import AnswerFn
@@ -120,27 +120,9 @@ def polite_reply(text: str) -> str | None:
     return None
 
 
-class RateLimiter:
-    """At most `limit` questions per key in any `window` seconds, kept in memory."""
-
-    def __init__(self, limit: int = RATE_LIMIT, window: float = 60.0, clock: Callable[[], float] = time.monotonic):
-        self.limit, self.window, self.clock = limit, window, clock
-        self._hits: dict[str, deque[float]] = {}
-
-    def allow(self, key: str) -> bool:
-        now = self.clock()
-        hits = self._hits.setdefault(key, deque())
-        while hits and now - hits[0] >= self.window:
-            hits.popleft()
-        if len(hits) >= self.limit:
-            return False
-        hits.append(now)
-        return True
-
-
-def user_hash(account: Account) -> str:
-    """Feedback is tied to a person without storing who: sha256 of the Entra object id (or Teams id)."""
-    return hashlib.sha256((account.aad_object_id or account.id).encode()).hexdigest()
+def user_id(account: Account) -> str:
+    """The person behind a Teams account: the Entra object id, else the Teams id."""
+    return account.aad_object_id or account.id
 
 
 def _is_personal(activity: Any) -> bool:
@@ -285,7 +267,8 @@ class TeamsBot:
         polite = polite_reply(text)
         if polite:
             return polite
-        if not self._limiter.allow(user_hash(activity.from_)):
+        if not self._limiter.allow(user_id(activity.from_)):
+            observe_rate_limited("teams")
             return RATE_LIMITED
         personal = _is_personal(activity)
         fora = self._fora_for(None if personal else place_id(activity), personal)
@@ -304,7 +287,7 @@ class TeamsBot:
             "question": str(data.get("question", ""))[:MAX_QUESTION],
             "item_ids": [i[:200] for i in raw_ids if isinstance(i, str)][:10] if isinstance(raw_ids, list) else [],
             "vote": int(vote),
-            "user_hash": user_hash(ctx.activity.from_),
+            "user_id": user_id(ctx.activity.from_),  # hashed by the store; never stored as is
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         try:
@@ -350,7 +333,9 @@ def create_teams_bot(
     """The Teams bot. `credentials` are required; only tests may pass `_unauthenticated_for_tests`."""
     routes = _RouteCapture()
     app = _new_app(credentials, routes, test_token="test-token" if _unauthenticated_for_tests else None)
-    return TeamsBot(app, routes, answer_fn, feedback_fn, conversation_fn, fora_for, rate_limiter or RateLimiter())
+    return TeamsBot(
+        app, routes, answer_fn, feedback_fn, conversation_fn, fora_for, rate_limiter or RateLimiter(RATE_LIMIT)
+    )
 
 
 def mount_teams(fastapi_app: FastAPI, bot: TeamsBot, path: str = "/api/messages") -> None:
@@ -368,14 +353,9 @@ def mount_teams(fastapi_app: FastAPI, bot: TeamsBot, path: str = "/api/messages"
 
 
 async def _read_json(request: Request) -> dict | None:
-    length = request.headers.get("content-length") or "0"
-    if not length.isdigit() or int(length) > MAX_BODY:
+    raw = await read_body(request, MAX_BODY)
+    if raw is None:
         return None
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY:
-            return None
     try:
         body = json.loads(raw)
     except ValueError:

@@ -20,6 +20,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot import metrics
+from bot.admin import add_admin_routes
+from bot.head import HeadAsGet
+from bot.limits import RateLimiter
 from bot.render.html import TEMPLATES, environment
 from bot.web_pages import Site, add_routes, sample_question
 from index.config import Config
@@ -38,8 +42,11 @@ TEAMS_PATH = "/api/messages"
 # which Slack and Microsoft sign themselves and which could never send our token.
 OPEN_PATHS = frozenset({"/healthz", "/login", SLACK_PATH, TEAMS_PATH})
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+MIN_TOKEN = 32  # characters; a token is the only thing between the internet and the minutes
+LOGINS_PER_MINUTE = 5  # per client address; enough for typing errors, far too few for guessing
 
 LOGIN_FAILED = "Forkert adgangskode. Prøv igen."
+LOGIN_THROTTLED = "Der har været for mange forsøg på at logge ind. Vent et minut, og prøv så igen."
 NEED_LOGIN = "Log ind for at bruge Referent."
 STATUS_TEXT = {
     404: "Siden findes ikke.",
@@ -79,6 +86,16 @@ def check_listen(host: str, *, public: bool, token: str | None) -> str | None:
         f"Refusing to listen on {host!r}: beyond loopback the minutes would be open to anyone who can reach it.\n"
         f"Set {TOKEN_ENV} to require a token (Authorization: Bearer <token> or the /login form), "
         "or pass --public if every forum this server shows is public."
+    )
+
+
+def check_token(token: str | None) -> str | None:
+    """Why `token` is refused as REFERENT_WEB_TOKEN, or None when it is absent or long enough."""
+    if token is None or len(token) >= MIN_TOKEN:
+        return None
+    return (
+        f"{TOKEN_ENV} is {len(token)} characters; it must be at least {MIN_TOKEN}, since it guards the minutes "
+        "from everyone who can reach the server. Make one with: openssl rand -hex 24"
     )
 
 
@@ -126,6 +143,9 @@ def create_app(
     """The web app. `token` defaults to REFERENT_WEB_TOKEN; `slack`/`teams` are built bots to mount."""
     if token is _UNSET:
         token = os.environ.get(TOKEN_ENV) or None
+    problem = check_token(token)
+    if problem:
+        raise ValueError(problem)
     env = environment(cfg.public_url)
     site = Site(
         store=store,
@@ -137,12 +157,15 @@ def create_app(
     app = FastAPI(title="Referent", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.site = site
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    logins = RateLimiter(LOGINS_PER_MINUTE)
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
         path = request.url.path
-        if token and path not in OPEN_PATHS and not path.startswith("/static/") and not authorized(request, token):
-            if path.startswith("/api/"):
+        # Open paths still learn whether the caller showed the token: /healthz tells details only then.
+        request.state.authorized = not token or authorized(request, token)
+        if path not in OPEN_PATHS and not path.startswith("/static/") and not request.state.authorized:
+            if path.startswith("/api/") or path == "/metrics":  # machines get a 401, not the login form
                 response: Response = JSONResponse(
                     {"detail": NEED_LOGIN}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
                 )
@@ -173,6 +196,15 @@ def create_app(
     def login(request: Request, password: str = Form(""), next: str = Form("/")) -> Response:
         if not token:
             return RedirectResponse("/", status_code=303)
+        # Per client address, before the password is even compared; behind a reverse proxy uvicorn
+        # takes the address from X-Forwarded-For when the proxy is in FORWARDED_ALLOW_IPS.
+        client = request.client.host if request.client else ""
+        if not logins.allow(client):
+            refused = site.page(
+                "login.html", status=429, next=_safe_next(next), error=LOGIN_THROTTLED, message=NEED_LOGIN
+            )
+            refused.headers["Retry-After"] = str(logins.retry_after(client))
+            return refused
         if not hmac.compare_digest(password.encode(), token.encode()):
             return site.page("login.html", status=401, next=_safe_next(next), error=LOGIN_FAILED, message=NEED_LOGIN)
         response = RedirectResponse(_safe_next(next), status_code=303)
@@ -183,6 +215,8 @@ def create_app(
         return response
 
     add_routes(app, site)
+    add_admin_routes(app, site, token=token)
+    app.add_middleware(HeadAsGet)
     if slack is not None:
         from bot.slack import mount_slack
 
@@ -200,6 +234,7 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
     logged and left out, so the web keeps working."""
     site: Site = app.state.site
     answer_fn = site.locked(site.answer_fn)
+    slack_answer, teams_answer = metrics.timed(answer_fn, "slack"), metrics.timed(answer_fn, "teams")
 
     def feedback(record: dict) -> None:
         with site.lock:
@@ -211,7 +246,7 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
             from bot.slack import create_slack_app, mount_slack, slack_client_from_env
 
             bolt = create_slack_app(
-                answer_fn, slack_client_from_env(), feedback_fn=feedback,
+                slack_answer, slack_client_from_env(), feedback_fn=feedback,
                 fora_for=lambda channel, direct: cfg.fora_for("slack", channel, direct=direct),
                 signing_secret=os.environ["SLACK_SIGNING_SECRET"],
             )  # fmt: skip
@@ -228,7 +263,7 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
                     store.save_conversation("teams", payload["channel_id"], payload)
 
             bot = create_teams_bot(
-                answer_fn, feedback_fn=feedback, conversation_fn=remember,
+                teams_answer, feedback_fn=feedback, conversation_fn=remember,
                 fora_for=lambda place, personal: cfg.fora_for("teams", place, direct=personal),
                 credentials=teams_credentials_from_env(),
             )  # fmt: skip
@@ -244,10 +279,12 @@ def _display_url(host: str, port: int) -> str:
     return f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
 
 
-def serve(cfg: Config, db_path: str, host: str, port: int, *, public: bool = False, sample: bool = False) -> None:
-    """Run the web server with uvicorn until interrupted; exits 2 when `host` is not allowed."""
+def serve(
+    cfg: Config, db_path: str, host: str, port: int, *, public: bool = False, sample: bool = False, workers: int = 1
+) -> None:
+    """Run the web server (bot.server: `workers` processes) until interrupted; exits 2 when `host` is not allowed."""
     token = os.environ.get(TOKEN_ENV) or None
-    problem = check_listen(host, public=public, token=token)
+    problem = check_token(token) or check_listen(host, public=public, token=token)
     if problem:
         print(problem, file=sys.stderr)
         sys.exit(2)
@@ -255,24 +292,11 @@ def serve(cfg: Config, db_path: str, host: str, port: int, *, public: bool = Fal
     # Answers carry absolute links; without a configured address they should point where we listen.
     if cfg.public_url == DEFAULT_PUBLIC_URL and not os.environ.get("REFERENT_PUBLIC_URL"):
         cfg.public_url = url
-    store = Store(db_path)
-    cfg.see_public_sources(store.public_fora)
-    app = create_app(store, cfg, token=token)
-    for name in mount_bots(app, store, cfg):
-        print(f"Mounted {name}", flush=True)
-    print(f"Referent kører på {url}/", flush=True)
+    print(f"Referent kører på {url}/" + (f" ({workers} processer)" if workers > 1 else ""), flush=True)
     if sample:
         question = sample_question()
         print(f"Prøv fx at spørge: {question}\n  {url}/?q={quote(question)}", flush=True)
-    import uvicorn
+    from bot.server import run
 
-    from bot.schedule import start_scheduler
-
-    # sync + weekly digest on the configured schedule; None when no digest channels are configured
-    scheduler = start_scheduler(cfg, db_path)
-    try:
-        # No access log: its request lines carry the question (/?q=...), which must not reach the logs.
-        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, access_log=False)
-    finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+    # The workers mount the bots, and one of them runs the weekly sync + digest (see bot.server).
+    run(cfg, db_path, host, port, workers=workers)

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from bot.metrics import observe_answer
 from bot.render.common import EMPTY, NO_ANSWER_HINT, TOO_LONG, restrict
 from bot.render.html import public_only
 from index.config import PROJECT_ROOT, Config
@@ -82,12 +83,15 @@ class Site:
         if len(question) > MAX_QUESTION:
             return Answer(question=question[:200], no_answer=True, message=TOO_LONG)
         fn = self.search_fn if search else self.answer_fn
+        start = time.perf_counter()
         try:
             with self.lock:
                 ans = fn(question, self.fora)
         except Exception:
             log.exception("answering a question of %d characters failed", len(question))
+            observe_answer(None, time.perf_counter() - start, channel="web")
             return Answer(question=question, no_answer=True, message=ERROR)
+        observe_answer(ans, time.perf_counter() - start, channel="web")
         return public_only(restrict(ans, self.fora))
 
     def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -159,13 +163,23 @@ def add_routes(app: FastAPI, site: Site) -> None:
         return site.page("meeting.html", meeting=loaded, meeting_id=meeting_id, revisions=revisions)
 
     @app.get("/healthz")
-    def healthz() -> JSONResponse:
+    def healthz(request: Request) -> JSONResponse:
+        # Without the web token a caller (a load balancer, anyone) learns only ok or not ok.
+        detailed = getattr(request.state, "authorized", True)
         try:
             with site.lock:
-                meetings = site.store.conn.execute("SELECT count(*) FROM meetings").fetchone()[0]
-                items = site.store.item_count()
-                fora = len(site.store.fora())
+                problem = site.store.file_problem()
+                if problem is None:
+                    meetings = site.store.conn.execute("SELECT count(*) FROM meetings").fetchone()[0]
+                    items = site.store.item_count()
+                    fora = len(site.store.fora())
         except sqlite3.Error as err:
             log.warning("health check: database unreachable: %s", err)
-            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+            problem = "unreachable"
+        if problem is not None:
+            if problem != "unreachable":
+                log.warning("health check: the database file was %s under the running server; restart it", problem)
+            return JSONResponse({"status": "error", **({"database": problem} if detailed else {})}, status_code=503)
+        if not detailed:
+            return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "ok", "database": "ok", "meetings": meetings, "items": items, "fora": fora})

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.model import Meeting
-from index.readers import DEFAULT_MAX_BYTES, SUFFIXES, NotMinutes, ReaderError, read_bytes, read_limited
+from index.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReaderError, read_bytes, read_limited
 from index.store import Store
 
 
@@ -110,18 +110,39 @@ def text_warnings(meeting: Meeting) -> tuple[int, list[str]]:
 
 
 def discover(paths: Iterable[str | Path], errors: list[FileResult]) -> list[Path]:
-    """Files named directly, and files with a minutes suffix found recursively in folders (sorted)."""
+    """Files named directly, and files with a minutes suffix found recursively in folders (sorted).
+
+    Inside a folder a symbolic link is followed only to a file within that folder (a second name for
+    minutes already there, stored once as a duplicate); a link leading out of it, or to a folder, is
+    reported and skipped, so a folder ingest reads nothing but that folder. A path named directly is
+    the caller's choice and is followed. Either way only regular files are read (read_limited).
+    """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            top = path.resolve()
 
             def onerror(exc: OSError) -> None:
                 errors.append(FileResult(str(exc.filename), "failed", reason=f"cannot read folder: {exc.strerror}"))
 
             for root, dirs, files in os.walk(path, onerror=onerror):
-                dirs.sort()
-                found.extend(Path(root) / f for f in sorted(files) if Path(f).suffix.lower() in SUFFIXES)
+                links = [d for d in dirs if (Path(root) / d).is_symlink()]
+                errors.extend(
+                    FileResult(str(Path(root) / d), "failed", reason="symbolic link to a folder; not followed")
+                    for d in sorted(links)
+                )
+                dirs[:] = sorted(d for d in dirs if d not in links)
+                for name in sorted(files):
+                    file = Path(root) / name
+                    if file.suffix.lower() not in SUFFIXES:
+                        continue
+                    outside = file.is_symlink() and not file.resolve().is_relative_to(top)
+                    if outside:
+                        reason = f"symbolic link to {file.resolve()}, outside the folder; skipped"
+                        errors.append(FileResult(str(file), "failed", reason=reason))
+                    else:
+                        found.append(file)
         elif path.exists():
             found.append(path)
         else:
@@ -167,10 +188,6 @@ def ingest_bytes(
         return FileResult(name, "duplicate", same, reason=f"same file as an ingested copy of {same}")
     try:
         meeting = read_bytes(data, Path(name).name)
-    except NotMinutes as exc:  # a README or a note beside the minutes: listed, not an error
-        store.record_source(name, bytes_hash=digest, size=None, mtime=None, meeting_id=None, status="skipped",
-                            error=exc.reason)  # fmt: skip
-        return FileResult(name, "skipped", reason=exc.reason)
     except ReaderError as exc:
         return _failed(store, name, exc.reason, digest)
     except RecursionError:

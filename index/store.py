@@ -12,8 +12,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import hmac
 import json
+import logging
+import os
 import re
+import secrets
 import sqlite3
 import unicodedata
 import uuid
@@ -22,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
 from sqlite_utils import Migrations
@@ -30,9 +35,15 @@ from index.analyze import Analyzer, get_analyzer
 from index.model import DECISION, Attachment, Item, Meeting, Section
 from index.readers import closed as closed_rule
 
+log = logging.getLogger(__name__)
 migrations = Migrations("referent")
 FTS_TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '-./,'"
 FTS_WEIGHTS = (8.0, 3.0, 1.0, 0.4)  # title, decision, body, compound parts
+USER_SECRET_ENV = "REFERENT_USER_SECRET"  # key for hashing user ids; else one generated into `meta`
+
+
+class StoreError(Exception):
+    """A database Referent cannot use as it is; the message says why in one line."""
 
 
 @migrations()
@@ -163,7 +174,28 @@ def m004_closed_items_public_only(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m004_municipality(db: sqlite_utils.Database) -> None:
+def m005_ops(db: sqlite_utils.Database) -> None:
+    for statement in (
+        # One row per ingest, sync or fetch run and source: the status page's history and /metrics' counts.
+        """CREATE TABLE ingest_runs (
+            id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL, added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0,
+            items INTEGER NOT NULL DEFAULT 0, error TEXT
+        )""",
+        "CREATE INDEX ingest_runs_source ON ingest_runs(kind, source, finished_at)",
+        # Who runs what among several server processes (the scheduler): a lease with an expiry, so a
+        # dead holder's lease is taken over.
+        "CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at REAL NOT NULL, acquired_at TEXT NOT NULL)",
+        # /metrics counters summed over every server process: each adds its deltas every few seconds.
+        "CREATE TABLE metric_counters (name TEXT NOT NULL, labels TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (name, labels)) WITHOUT ROWID",
+    ):
+        db.execute(statement)
+
+
+@migrations()
+def m006_municipality(db: sqlite_utils.Database) -> None:
     # A meeting belongs to a municipality ('' until a source or the config names it) and may come from a
     # portal (portal_url, for links); items carry the municipality as they carry forum and date, for filters.
     for statement in (
@@ -178,7 +210,7 @@ def m004_municipality(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m005_sources(db: sqlite_utils.Database) -> None:
+def m007_sources(db: sqlite_utils.Database) -> None:
     # visibility: 'public' for minutes a public portal published (every place may see them), 'access' for
     # minutes from a folder ([access] decides). fetch_state: what a connector last saw of each portal
     # meeting, so a fetch asks only for the listing when nothing changed and resumes after a crash.
@@ -349,6 +381,31 @@ class IngestResult:
     warnings: list[str] = dataclasses.field(default_factory=list)  # for the ingest report
 
 
+def _is_readonly(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY
+
+
+def error_line(exc: sqlite3.Error | StoreError, path: str) -> str:
+    """One line for an operator about a database error: what happened and what to do."""
+    if isinstance(exc, StoreError):
+        return str(exc)
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return (
+            f"database {path}: the disk (or the database's size limit) is full ({exc}); what was being "
+            "written was rolled back; free space and run the command again"
+        )
+    if code == sqlite3.SQLITE_READONLY:
+        return f"database {path} is read-only ({exc}); this command writes, so it needs write access to the file and its folder"
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return f"cannot open database {path} ({exc}); check that the folder exists and may be read"
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return f"database {path} is damaged or not a Referent database ({exc}); restore a backup (README, Backup and restore)"
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return f"database {path} is locked by another process ({exc}); try again when it has finished"
+    return f"database {path}: {exc}"
+
+
 class Store:
     """One SQLite database. Writers take one transaction per meeting; readers never see half a meeting."""
 
@@ -361,27 +418,112 @@ class Store:
         self._token = uuid.uuid4().hex
         self._memo: dict[str, object] = {}
         self._memo_version = -1
+        self.readonly = readonly
         if readonly:
-            uri = f"file:{Path(self.path).resolve()}?mode=ro"
-            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.conn = self._connect_readonly()
         else:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        self.conn.row_factory = sqlite3.Row
-        self.db = sqlite_utils.Database(self.conn)
-        if not readonly:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            # Deleted rows are overwritten with zeros, free pages included: text that a correction makes
-            # closed must not stay readable in the file (see purge()).
-            self.conn.execute("PRAGMA secure_delete=ON")
-            migrations.apply(self.db)
-            if self.meta("analyzer") not in (None, self.analyzer.fingerprint) or self.meta("purge") == "reindex":
-                self.reindex()
+            self.conn = self._connect(self.path)
+            try:
+                self._prepare()
+            except sqlite3.OperationalError as exc:
+                if not _is_readonly(exc) and exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_CANTOPEN:
+                    raise
+                # A file (or folder) we may not write (CANTOPEN: no -shm can be made beside a -wal):
+                # serve reads from it instead of failing; _connect_readonly says why when it cannot.
+                self.conn.close()
+                self.readonly = True
+                self.conn = self._connect_readonly()
+        if self.readonly:
+            self._check_readable()
+        self._file = self._file_id()
+
+    def _connect(self, target: str, *, uri: bool = False) -> sqlite3.Connection:
+        conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.row_factory = sqlite3.Row
+        self.db = sqlite_utils.Database(conn)
+        return conn
+
+    def _prepare(self) -> None:
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, free pages included: text that a correction makes
+        # closed must not stay readable in the file (see purge()).
+        self.conn.execute("PRAGMA secure_delete=ON")
+        pending = [m.name for m in migrations.pending(self.db)]
+        migrations.apply(self.db)
+        if pending:
+            log.info("database %s: applied migration(s) %s", self.path, ", ".join(pending))
+        if self.meta("analyzer") not in (None, self.analyzer.fingerprint) or self.meta("purge") == "reindex":
+            self.reindex()
+        if self.meta("analyzer") != self.analyzer.fingerprint:
             self.set_meta("analyzer", self.analyzer.fingerprint)
-            if self.meta("purge"):  # a purge that a crash or the migration left to do
-                self.purge()
+        if self.meta("purge"):  # a purge that a crash or the migration left to do
+            self.purge()
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        target = Path(self.path).resolve()
+        if not target.is_file():
+            raise StoreError(f"database {self.path} does not exist")
+        conn = self._connect(f"file:{quote(str(target))}?mode=ro", uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            # WAL readers need a -shm file beside the database; in a read-only folder without one,
+            # SQLite can still read the file as immutable, which is right only when no writer has
+            # left a -wal behind (its pages would be ignored).
+            if not _is_readonly(exc) and exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_CANTOPEN:
+                raise
+            conn.close()
+            if Path(f"{target}-wal").exists():
+                raise StoreError(
+                    f"database {self.path} is read-only and has unfinished writes in {target.name}-wal; "
+                    "open it once with write access, or stop the process writing it"
+                ) from None
+            return self._connect(f"file:{quote(str(target))}?mode=ro&immutable=1", uri=True)
+
+    def _check_readable(self) -> None:
+        """A read-only database must not need what only a writer can do: migrations or a reindex."""
+        if not migrations.applied(self.db):
+            raise StoreError(f"database {self.path} is read-only and holds no Referent data")
+        if migrations.pending(self.db):
+            raise StoreError(
+                f"database {self.path} is read-only and was made by an older Referent; "
+                "open it once with write access to upgrade it"
+            )
+        if self.meta("analyzer") not in (None, self.analyzer.fingerprint):
+            raise StoreError(
+                f"database {self.path} is read-only and was indexed with other word lists; "
+                "run `referent reindex` on a writable copy"
+            )
+        if self.meta("purge"):
+            # closed text a correction removed may still be readable in the file until the purge runs
+            raise StoreError(
+                f"database {self.path} is read-only and has a purge of closed text left to do; "
+                "open it once with write access"
+            )
+
+    def _file_id(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def file_problem(self) -> str | None:
+        """'missing' or 'replaced' when the database file is no longer the one this Store opened.
+
+        An open connection keeps reading a deleted or replaced file without any error, so a server
+        would go on answering from data that no longer exists on disk.
+        """
+        if self.path == ":memory:" or self._file is None:
+            return None
+        now_id = self._file_id()
+        if now_id is None:
+            return "missing"
+        return None if now_id == self._file else "replaced"
 
     def close(self) -> None:
         self.conn.close()
@@ -394,7 +536,10 @@ class Store:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (SQLITE_FULL, SQLITE_IOERR); a second
+            # ROLLBACK would fail and hide the error that matters.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         else:
             self.conn.execute("COMMIT")
@@ -963,13 +1108,35 @@ class Store:
         question: str,
         item_ids: list[str],
         vote: int,
-        user_hash: str,
+        user_id: str,
         created_at: str | None = None,
     ) -> None:
+        """Store a vote; the user id is kept only as `user_hash(user_id)`."""
         self.conn.execute(
             "INSERT INTO feedback(platform, question, item_ids, vote, user_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (platform, question, json.dumps(item_ids), int(vote), user_hash, created_at or now()),
+            (platform, question, json.dumps(item_ids), int(vote), self.user_hash(user_id), created_at or now()),
         )
+
+    def user_hash(self, user_id: str) -> str:
+        """HMAC-SHA256 of a chat user id under this installation's secret.
+
+        A bare hash of a Slack or Teams id can be reversed by hashing every id of the workspace; with
+        a key the stored hashes mean nothing without it. The key is REFERENT_USER_SECRET when set
+        (then a copy of the database alone cannot be matched), else one generated into `meta` once.
+        """
+        key = os.environ.get(USER_SECRET_ENV) or self._user_secret()
+        return hmac.new(key.encode("utf-8"), user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def _user_secret(self) -> str:
+        secret = self.meta("user_secret")
+        if secret is None:
+            # OR IGNORE: two connections generating at once both end up with the first one's key.
+            self.conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('user_secret', ?)", (secrets.token_hex(32),)
+            )
+            secret = self.meta("user_secret")
+        assert secret is not None
+        return secret
 
     def save_conversation(self, platform: str, channel_id: str, reference: dict) -> None:
         self.conn.execute(

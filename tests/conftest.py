@@ -16,6 +16,22 @@ DEV = SHARED / "eval" / "dev.jsonl"
 needs_shared = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared corpus not present")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_logging():
+    """A `referent` command run in a test installs bot.logs' handler; the next test starts without it."""
+    import logging
+
+    from bot import logs
+
+    yield
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_referent", False)]:
+        root.removeHandler(handler)
+    for name in logs.QUIET:
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    logging.captureWarnings(False)
+
+
 def minutes(forum: str, date: str, items: list[str], *, header: str = "", toc: bool = True) -> str:
     """First Agenda text minutes: `date` as DD-MM-YYYY, each item a block starting 'Punkt N: ...'."""
     d, m, y = date.split("-")

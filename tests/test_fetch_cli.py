@@ -51,7 +51,7 @@ def test_fetch_stores_the_finished_meetings_as_minutes_and_the_open_one_as_agend
         assert "29 meetings listed, 29 fetched: 29 added" in " ".join(result.output.split())
         again = runner.invoke(main, ["fetch", "greve", "--json"])
         assert again.exit_code == 0
-        [summary] = json.loads(again.output)
+        [summary] = json.loads(again.stdout)
         assert (summary["source"], summary["listed"], summary["fetched"], summary["error"]) == ("greve", 29, 0, None)
         fake.faults[f"/api/agenda/dagsorden/{next(iter(fake.bodies))}"] = [(500, {}, b"")] * 5
         fake.listing_override[next(iter(fake.bodies))]["ReleasedDate"] = "2026-01-01T08:00:00+01:00"

@@ -128,7 +128,7 @@ def test_municipality_named_later_keeps_the_id(tmp_path: Path, store: Store, tin
 def test_migration_keeps_existing_meetings(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    migrations.apply(sqlite_utils.Database(conn), stop_before="m004_municipality")
+    migrations.apply(sqlite_utils.Database(conn), stop_before="m006_municipality")
     conn.execute(
         "INSERT INTO meetings(id, forum, date, kind, content_hash, ingested_at, changed_at, item_count)"
         " VALUES ('chefforum-2017-11-15', 'Chefforum', '2017-11-15', 'referat', 'x', 'now', 'now', 0)"

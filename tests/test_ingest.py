@@ -33,12 +33,12 @@ def test_folder_with_bad_files_stores_the_good_ones(tmp_path: Path, store: Store
     assert (status["copy-of-good.txt"], status["good.txt"]) == ("added", "duplicate")
     reasons = {Path(f.path).name: f.reason for f in report.failed}
     assert reasons["empty.txt"] == "empty file"
-    assert "notes.txt" not in reasons  # readable, but not minutes: skipped (below), not failed
+    assert reasons["notes.txt"].startswith("not minutes")
     assert "PDF" in reasons["broken.pdf"]
     assert reasons["dangling.txt"].startswith("cannot read file")
-    # a file in no minutes format, or one that is not minutes, is listed as skipped with its reason
+    # a file in no minutes format is listed as skipped with its reason: not read, and not an error
     skipped = {Path(f.path).name: f.reason for f in report.skipped}
-    assert skipped["notes.txt"].startswith("not minutes: no title line")
+    assert skipped == {"ignored.docx": skipped["ignored.docx"]}
     assert skipped["ignored.docx"].startswith("not a minutes format ('.docx'")
     assert all(f.status != "skipped" for f in report.failed)
     assert store.conn.execute("SELECT count(*) FROM meetings").fetchone()[0] == 3
@@ -57,13 +57,9 @@ def test_cli_ingest_meetings_show_and_exit_codes(tmp_path: Path, tiny_minutes: s
     assert json.loads(ok.output)["added"] == 1
     bad = tmp_path / "bad.txt"
     bad.write_text("ikke et referat", encoding="utf-8")
-    skipped = runner.invoke(main, ["ingest", str(good), str(bad), "--db", db])
-    assert skipped.exit_code == 0 and "skipped" in skipped.output and "bad.txt" in skipped.output
-    assert "not minutes" in " ".join(skipped.output.split())  # rich wraps long lines
-    broken = tmp_path / "broken.pdf"
-    broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage")
-    partial = runner.invoke(main, ["ingest", str(good), str(bad), str(broken), "--db", db])
-    assert partial.exit_code == 1 and "failed" in partial.output and "broken.pdf" in partial.output
+    partial = runner.invoke(main, ["ingest", str(good), str(bad), "--db", db])
+    assert partial.exit_code == 1 and "bad.txt" in partial.output
+    assert "not minutes" in " ".join(partial.output.split())  # rich wraps long lines
     assert runner.invoke(main, ["ingest", str(tmp_path / "nope"), "--db", db]).exit_code == 2
     listed = json.loads(runner.invoke(main, ["meetings", "--db", db, "--json"]).output)
     assert listed == [{"id": "chefforum-2017-11-15", "forum": "Chefforum", "date": "2017-11-15", "items": 4,
@@ -107,7 +103,7 @@ def test_report_lists_skipped_files_and_items_without_text(tmp_path: Path) -> No
     db = str(tmp_path / "r.db")
     result = runner.invoke(main, ["ingest", str(src), "--db", db, "--json"])
     assert result.exit_code == 0, result.output  # a skipped file is no failure
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)
     assert (summary["added"], summary["skipped"], summary["items_without_text"]) == (1, 1, 2)
     files = {Path(f["path"]).name: f for f in summary["files"]}
     assert files["notat.docx"]["status"] == "skipped" and "'.docx'" in files["notat.docx"]["reason"]

@@ -43,7 +43,8 @@ SECRETS = {
     "CLIENT_ID": "PRIVACY-client-id-7777",
     "CLIENT_SECRET": "PRIVACY-client-secret-4711",
     "TENANT_ID": "PRIVACY-tenant-0042",
-    "REFERENT_WEB_TOKEN": "PRIVACY-web-token-9999",
+    "REFERENT_WEB_TOKEN": "PRIVACY-web-token-9999-at-least-32-chars",
+    "REFERENT_USER_SECRET": "PRIVACY-user-secret-6161",
 }
 PASTED = "xoxp-4711-PRIVACY-pasted-0815"  # a token a user pasted into a question by mistake
 QUESTION = f"hvad blev besluttet om adgangskontrol i chefforum, mit kodeord er {PASTED}"
@@ -122,6 +123,11 @@ def feedback_rows(db: Path) -> list[dict]:
         store.close()
 
 
+def keyed_hash(user_id: str) -> str:
+    """What the feedback table must hold for a user: HMAC-SHA256 under REFERENT_USER_SECRET."""
+    return hmac.new(SECRETS["REFERENT_USER_SECRET"].encode(), user_id.encode(), hashlib.sha256).hexdigest()
+
+
 def database_text(db: Path) -> str:
     store = Store(db)
     try:
@@ -192,8 +198,9 @@ def test_slack_logs_no_secret_and_no_question(
     out, err = capfd.readouterr()
     assert leaks(out + err) == []
     (row,) = feedback_rows(db)
-    assert row["platform"] == "slack" and row["user_hash"] == hashlib.sha256(SLACK_USER.encode()).hexdigest()
-    assert SLACK_USER not in database_text(db)
+    assert row["platform"] == "slack" and row["user_hash"] == keyed_hash(SLACK_USER)
+    dump = database_text(db)
+    assert SLACK_USER not in dump and SECRETS["REFERENT_USER_SECRET"] not in dump
 
 
 # ---- Teams, with the real answerer and store behind it -----------------------------------------
@@ -250,9 +257,9 @@ def test_teams_logs_no_secret_and_no_question(
     out, err = capfd.readouterr()
     assert leaks(out + err) == []
     (row,) = feedback_rows(db)
-    assert row["platform"] == "teams" and row["user_hash"] == hashlib.sha256(TEAMS_AAD.encode()).hexdigest()
+    assert row["platform"] == "teams" and row["user_hash"] == keyed_hash(TEAMS_AAD)
     dump = database_text(db)
-    assert TEAMS_AAD not in dump and TEAMS_USER not in dump
+    assert TEAMS_AAD not in dump and TEAMS_USER not in dump and SECRETS["REFERENT_USER_SECRET"] not in dump
 
 
 # ---- the web app -------------------------------------------------------------------------------

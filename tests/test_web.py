@@ -49,6 +49,9 @@ Beslutning
 Chefforum besluttede at kantineordningen <script>alert('beslutning')</script> fortsætter."""
 
 
+TOKEN = "hemmelig-token-af-mindst-32-tegn-ok"
+
+
 def cfg(**kw) -> Config:
     return Config(public_url=CFG_URL, **kw)
 
@@ -365,7 +368,7 @@ def test_serve_refuses_with_exit_code_2(tmp_path: Path, monkeypatch: pytest.Monk
 
 @pytest.fixture
 def guarded(store: Store, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    monkeypatch.setenv("REFERENT_WEB_TOKEN", "hemmelig-token")
+    monkeypatch.setenv("REFERENT_WEB_TOKEN", TOKEN)
     return TestClient(create_app(store, cfg(), answer_fn=FakeAnswerer()), follow_redirects=False)
 
 
@@ -376,7 +379,7 @@ def test_token_required_for_pages_and_api(guarded: TestClient) -> None:
     assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
     assert guarded.get(f"/m/{CF_ID}").status_code == 303
     assert guarded.get("/api/ask", headers={"Authorization": "Bearer forkert"}).status_code == 401
-    r = guarded.get("/api/ask", params={"q": "adgang"}, headers={"Authorization": "Bearer hemmelig-token"})
+    r = guarded.get("/api/ask", params={"q": "adgang"}, headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 200 and r.json()["answers"]
     assert guarded.get("/healthz").status_code == 200
     assert guarded.get("/static/style.css").status_code == 200
@@ -387,7 +390,7 @@ def test_login_form_sets_cookie(guarded: TestClient) -> None:
     assert form.status_code == 200 and "Adgangskode" in form.text and 'value="/?q=adgang"' in form.text
     r = guarded.post("/login", data={"password": "forkert", "next": "/"})
     assert r.status_code == 401 and "Forkert adgangskode" in r.text
-    r = guarded.post("/login", data={"password": "hemmelig-token", "next": "/?q=adgang"})
+    r = guarded.post("/login", data={"password": TOKEN, "next": "/?q=adgang"})
     assert r.status_code == 303 and r.headers["location"] == "/?q=adgang"
     assert COOKIE in r.cookies and "hemmelig" not in r.cookies[COOKIE]
     assert "httponly" in r.headers["set-cookie"].lower()
@@ -397,7 +400,7 @@ def test_login_form_sets_cookie(guarded: TestClient) -> None:
 
 def test_login_never_redirects_off_site(guarded: TestClient) -> None:
     for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
-        r = guarded.post("/login", data={"password": "hemmelig-token", "next": target})
+        r = guarded.post("/login", data={"password": TOKEN, "next": target})
         assert r.headers["location"] == "/"
 
 
@@ -418,7 +421,7 @@ def test_mount_bots_mounts_slack_outside_the_token(store: Store, monkeypatch: py
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/")  # never reached: the request is unsigned
     for name in ("CLIENT_ID", "CLIENT_SECRET", "TENANT_ID"):
         monkeypatch.delenv(name, raising=False)
-    app = create_app(store, cfg(), answer_fn=FakeAnswerer(), token="hemmelig-token")
+    app = create_app(store, cfg(), answer_fn=FakeAnswerer(), token=TOKEN)
     assert mount_bots(app, store, cfg()) == ["Slack /slack/events"]
     r = TestClient(app, follow_redirects=False).post("/slack/events", content=b"{}")
     assert r.status_code == 401  # bolt's signature check, not our login redirect
@@ -430,7 +433,7 @@ def test_mount_bots_mounts_teams_outside_the_token(store: Store, monkeypatch: py
         monkeypatch.delenv(name, raising=False)
     for name, value in (("CLIENT_ID", "id"), ("CLIENT_SECRET", "secret"), ("TENANT_ID", "tenant")):
         monkeypatch.setenv(name, value)
-    app = create_app(store, cfg(), answer_fn=FakeAnswerer(), token="hemmelig-token")
+    app = create_app(store, cfg(), answer_fn=FakeAnswerer(), token=TOKEN)
     assert mount_bots(app, store, cfg()) == ["Teams /api/messages"]
     r = TestClient(app, follow_redirects=False).post("/api/messages", content=b"not json")
     assert r.status_code == 400  # the Teams endpoint's own check, not our login

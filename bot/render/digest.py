@@ -11,7 +11,7 @@ from typing import Any
 from bot.render.common import cut, danish_date
 from bot.render.slack import MAX_BLOCKS, SECTION_LIMIT, escape
 from bot.render.slack import link as slack_link
-from bot.render.teams import CARD_BYTES, adaptive_card, card_bytes, link, text_block
+from bot.render.teams import CARD_BYTES, adaptive_card, card_bytes, link_block, plain_block, text_block
 from index.digest import Digest, DigestItem, DigestMeeting
 
 TITLE = "Nye beslutninger fra referaterne"
@@ -133,20 +133,21 @@ def slack_messages(digest: Digest) -> list[Message]:
 
 def _card_meeting(meeting: DigestMeeting, continued: bool = False) -> dict:
     marks = _marks(False, meeting.corrected) + (["fortsat"] if continued else [])
-    label = link(meeting_label(meeting), meeting.url) + (f" ({', '.join(marks)})" if marks else "")
-    return text_block(label, weight="Bolder", size="Medium", spacing="Large", separator=True)
+    tail = f" ({', '.join(marks)})" if marks else ""
+    return link_block(meeting_label(meeting), meeting.url, tail, weight="Bolder", size="Medium", spacing="Large",
+                      separator=True)  # fmt: skip
 
 
 def _card_item(item: DigestItem) -> list[dict]:
     marks = _marks(item.closed, item.corrected)
-    label = link(item_label(item), item.url) + (f" · {', '.join(marks)}" if marks else "")
+    tail = f" · {', '.join(marks)}" if marks else ""
     return [
-        text_block(label, weight="Bolder", spacing="Medium"),
+        link_block(item_label(item), item.url, tail, weight="Bolder", spacing="Medium"),
         {
             "type": "Container",
             "style": "emphasis",
             "spacing": "Small",
-            "items": [text_block(cut(item.decision.strip(), CARD_QUOTE_LIMIT))],
+            "items": [plain_block(cut(item.decision.strip(), CARD_QUOTE_LIMIT))],
         },
     ]
 

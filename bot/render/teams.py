@@ -1,14 +1,18 @@
 """Adaptive Cards (schema 1.5) for Microsoft Teams.
 
-The building blocks (`adaptive_card`, `text_block`, `link`, `hit_heading`, `fit`) are public so the
-digest can compose its own card with the same look and the same size guard.
+Teams reads a TextBlock's text as Markdown, so a title written `[Klik her](https://…)` would become a
+link Referent never made. Text from the minutes (and from questions) therefore goes only into
+RichTextBlocks, which Teams never reads as Markdown; TextBlocks carry Referent's own wording only,
+and a link is a block made clickable with Action.OpenUrl, never Markdown.
+
+The building blocks (`adaptive_card`, `text_block`, `plain_block`, `link_block`, `hit_heading`, `fit`)
+are public so the digest can compose its own card with the same look and the same size guard.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from urllib.parse import quote as url_quote
 
 from bot.render.common import NO_ANSWER_HINT, cut, danish_date, item_label
 from index.model import Answer, CaseRef, Hit, Quote
@@ -41,16 +45,31 @@ def adaptive_card(body: list[dict], actions: list[dict] | None = None) -> dict:
 
 
 def text_block(text: str, **style: object) -> dict:
+    """Referent's own fixed wording; never text from the minutes (Teams reads this as Markdown)."""
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
-def link(label: str, url: str) -> str:
-    """A Markdown link Teams renders; brackets and spaces would otherwise end it early."""
-    if not url.startswith(("http://", "https://")):
-        return label
-    safe_label = label.replace("[", "(").replace("]", ")")
-    safe_url = url_quote(url, safe=":/?#&=%+;@!$',*~-._")
-    return f"[{safe_label}]({safe_url})"
+_RUN_STYLE = frozenset({"weight", "size", "isSubtle", "color", "italic"})
+
+
+def plain_block(text: str, **style: object) -> dict:
+    """Text from the minutes or a question, shown as the characters it is: no Markdown, no links."""
+    run = {"type": "TextRun", "text": text, **{k: v for k, v in style.items() if k in _RUN_STYLE}}
+    return {"type": "RichTextBlock", "inlines": [run], **{k: v for k, v in style.items() if k not in _RUN_STYLE}}
+
+
+def link_block(label: str, url: str, tail: str = "", **style: object) -> dict:
+    """`label` (then `tail`) as plain text; the whole block opens `url` when it is a web address."""
+    run_style = {k: v for k, v in style.items() if k in _RUN_STYLE}
+    block_style = {k: v for k, v in style.items() if k not in _RUN_STYLE}
+    linked = url.startswith(("http://", "https://"))
+    inlines: list[dict] = [{"type": "TextRun", "text": label, **run_style, **({"color": "Accent"} if linked else {})}]
+    if tail:
+        inlines.append({"type": "TextRun", "text": tail, **run_style})
+    rich: dict = {"type": "RichTextBlock", "inlines": inlines}
+    if not linked:
+        return {**rich, **block_style}
+    return {"type": "Container", "items": [rich], "selectAction": {"type": "Action.OpenUrl", "url": url}, **block_style}
 
 
 def item_id(hit: Hit) -> str:
@@ -66,8 +85,8 @@ def hit_heading(hit: Hit) -> list[dict]:
     if hit.item.closed:
         meta.append("lukket punkt")
     return [
-        text_block(" · ".join(meta), isSubtle=True, size="Small", spacing="Medium"),
-        text_block(link(hit.item.title, hit.item.url), weight="Bolder", size="Medium", spacing="None"),
+        plain_block(" · ".join(meta), isSubtle=True, size="Small", spacing="Medium"),
+        link_block(hit.item.title, hit.item.url, weight="Bolder", size="Medium", spacing="None"),
     ]
 
 
@@ -77,8 +96,8 @@ def quote_block(quote: Quote, limit: int) -> dict:
         "type": "Container",
         "style": "emphasis",
         "items": [
-            text_block(quote.section or "Uddrag", weight="Bolder", size="Small"),
-            text_block(cut(quote.text.strip(), limit)),
+            plain_block(quote.section or "Uddrag", weight="Bolder", size="Small"),
+            plain_block(cut(quote.text.strip(), limit)),
         ],
     }
 
@@ -113,10 +132,9 @@ def fit(build: Callable[[int, bool], dict]) -> dict:
 def _history(entries: list[CaseRef]) -> list[dict]:
     blocks = [text_block("Sagens forløb", weight="Bolder", spacing="Large", separator=True)]
     for ref in entries[:HISTORY_ENTRIES]:
-        line = link(item_label(ref.forum, ref.date, ref.item_number, ref.title), ref.url)
-        if ref.decision:
-            line += f": {cut(ref.decision, 200)}"
-        blocks.append(text_block(line, size="Small", spacing="Small"))
+        label = item_label(ref.forum, ref.date, ref.item_number, ref.title)
+        tail = f": {cut(ref.decision, 200)}" if ref.decision else ""
+        blocks.append(link_block(label, ref.url, tail, size="Small", spacing="Small"))
     return blocks
 
 
@@ -124,7 +142,7 @@ def _more(hits: list[Hit], heading: str) -> list[dict]:
     blocks = [text_block(heading, weight="Bolder", spacing="Large", separator=True)]
     for hit in hits[:MORE_RESULTS]:
         label = item_label(hit.meeting.forum, hit.meeting.date, hit.item.number, hit.item.title)
-        blocks.append(text_block(link(label, hit.item.url), size="Small", spacing="Small"))
+        blocks.append(link_block(label, hit.item.url, size="Small", spacing="Small"))
     return blocks
 
 
@@ -138,7 +156,7 @@ def answer_card(answer: Answer, *, question: str) -> dict:
     def build(limit: int, full: bool) -> dict:
         body: list[dict] = []
         if answer.message:
-            body.append(text_block(answer.message))
+            body.append(plain_block(answer.message))  # may repeat words of the question
         body += hit_heading(top)
         body += [quote_block(q, limit) for q in top.quotes]
         if full and top.case_history:
@@ -158,7 +176,7 @@ def no_answer_card(answer: Answer | None = None) -> dict:
     message = (answer.message if answer and answer.message else NO_ANSWER).strip()
 
     def build(limit: int, full: bool) -> dict:
-        body = [text_block(message), text_block(NO_ANSWER_HINT, isSubtle=True)]
+        body = [plain_block(message), text_block(NO_ANSWER_HINT, isSubtle=True)]
         if full and answer and answer.suggestions:
             body += _more(answer.suggestions, "Måske et af disse punkter")
         return adaptive_card(body)

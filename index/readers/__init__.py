@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from index.model import Meeting
@@ -43,15 +45,42 @@ def read_bytes(data: bytes, name: str = "") -> Meeting:
 
 
 def read_limited(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of `path`, refusing files above the size limit before reading them."""
+    """The bytes of `path` if it is a regular file of at most `max_bytes`; ReaderError otherwise.
+
+    Devices and FIFOs are refused before they are opened (opening a FIFO waits for a writer, a device
+    may never end); what the open file turns out to be is checked again, in case it was swapped. The
+    limit holds for what is read, at most max_bytes + 1 bytes, whatever st_size claimed.
+    """
+    mb = 1024 * 1024  # the limit is configured in MB of 2**20 bytes (config max_file_mb)
+    too_big = f"above the limit of {max_bytes / mb:.0f} MB"
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            mb = 1024 * 1024  # the limit is configured in MB of 2**20 bytes (config max_file_mb)
-            raise ReaderError(f"file is {size / mb:.1f} MB, above the limit of {max_bytes / mb:.0f} MB", str(path))
-        return path.read_bytes()
+        kind = _not_regular(os.stat(path).st_mode)
+        if kind:
+            raise ReaderError(f"not a regular file ({kind}); skipped", str(path))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            kind = _not_regular(st.st_mode)
+            if kind:
+                raise ReaderError(f"not a regular file ({kind}); skipped", str(path))
+            if st.st_size > max_bytes:  # no need to read a file that says it is too big
+                raise ReaderError(f"file is {st.st_size / mb:.1f} MB, {too_big}", str(path))
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise ReaderError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
+    if len(data) > max_bytes:  # st_size was wrong (a growing file, a special file system)
+        raise ReaderError(f"file holds more than {max_bytes} bytes, {too_big}", str(path))
+    return data
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):  # fmt: skip
+        if test(mode):
+            return name
+    return "an unknown kind of file"
 
 
 def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Meeting, bytes]:

@@ -14,5 +14,6 @@ class ReaderError(Exception):
 
 
 class NotMinutes(ReaderError):
-    """A readable file that is not minutes at all (a README, a note, JSON of something else): the ingest lists
-    it as skipped, not failed. Minutes that are broken (truncated, scanned, malformed) stay ReaderError."""
+    """A readable file that is not minutes at all (a README, a note, JSON of something else), as opposed to
+    minutes that are broken (truncated, scanned, malformed). The ingest reports both as failed (exit 1); a
+    connector reads NotMinutes from a portal as a changed payload."""
