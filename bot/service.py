@@ -21,6 +21,7 @@ class Service:
         self._local = threading.local()
         self._write = threading.Lock()
         Store(db_path).close()  # create and migrate once, up front
+        cfg.see_public_sources(lambda: self.store().public_fora())
 
     def store(self) -> Store:
         store = getattr(self._local, "store", None)

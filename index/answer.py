@@ -163,12 +163,14 @@ def _hit(
     title = f"Referat {row['forum']} {dt.date.fromisoformat(row['date']):%d-%m-%Y}"
     meeting = MeetingRef(
         id=row["meeting_id"], forum=row["forum"], date=row["date"], title=title,
-        url=meeting_url(cfg, row["meeting_id"], row["forum"], row["date"], mrow["external_id"] if mrow else None),
+        url=meeting_url(cfg, row["meeting_id"], row["forum"], row["date"], mrow["external_id"] if mrow else None,
+                        portal_url=mrow["portal_url"] if mrow else None),
     )  # fmt: skip
     item = ItemRef(
         number=row["number"], title=row["title"], case_number=row["case_number"], closed=bool(row["closed"]),
         url=item_url(cfg, row["meeting_id"], row["forum"], row["date"], row["number"],
-                     meeting_external_id=mrow["external_id"] if mrow else None, item_external_id=row["external_id"]),
+                     meeting_external_id=mrow["external_id"] if mrow else None, item_external_id=row["external_id"],
+                     portal_url=mrow["portal_url"] if mrow else None),
     )  # fmt: skip
     return Hit(
         meeting=meeting,
