@@ -18,20 +18,14 @@ from dataclasses import dataclass, replace
 from index.model import DECISION, Section
 from index.patterns import ANSWER_FLAGS
 from index.question import MONTH_NAMES, Concept, Query, forum_stems
-from index.salience import analyse, load
+from index.salience import Span, analyse, load
 from index.store import Store
 
 WINDOW = 3  # passages of one section that count as one window (an answer rarely spans more)
 _CACHE_MAX = 2000
 
 
-@dataclass(frozen=True)
-class Passage:
-    section: int
-    start: int
-    end: int
-    terms: tuple[str, ...]  # analysed, in order (repeats kept, for adjacency)
-    flags: int = 0  # answer kinds the passage holds (index/patterns.py)
+Passage = Span  # a sentence or list line of an item (index/salience.py)
 
 
 @dataclass(frozen=True)
@@ -109,15 +103,10 @@ def _analysed(
     if blob is None:
         blob = store.passages_of([key]).get(key)
     if blob is not None:
-        spans, kinds, headings = load(blob)
+        passages, kinds, headings, where = load(blob)
     else:  # a store written before passages were kept: analyse now
         analysis = analyse(a, row["title"], _public(store, row))
-        spans, kinds, headings = analysis.spans, analysis.kinds, analysis.headings
-    passages = tuple(Passage(s.section, s.start, s.end, s.terms, s.flags) for s in spans)
-    where: dict[str, list[int]] = {}
-    for i, s in enumerate(spans):
-        for term in set(s.terms):
-            where.setdefault(term, []).append(i)
+        passages, kinds, headings, where = analysis.spans, analysis.kinds, analysis.headings, analysis.where
     title = frozenset(a.terms(f"{row['title']} {row['case_number'] or ''}"))
     lines = "\n" + "\n".join(sorted(where)) + "\n"
     hit = (kinds, passages, where, title, headings, lines)

@@ -20,6 +20,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from index.analyze import Analyzer
 from index.model import ATTACHMENTS, Section
@@ -31,7 +32,7 @@ TITLE_BOOST = 2  # a word in the title (or a sub-heading) adds this many repetit
 ABOUT_LENGTH = 200  # every about document has exactly this many tokens (see about_document)
 PAD = "zzpad"  # filler token; no analysed Danish word has this form
 MAX_HEADING = 80  # a sub-heading is a short line of its own without closing punctuation
-FORMAT = 1  # version of the stored passage blob
+FORMAT = 2  # version of the stored passage blob
 
 
 def is_subheading(line: str) -> bool:
@@ -40,8 +41,9 @@ def is_subheading(line: str) -> bool:
     return 0 < len(text) <= MAX_HEADING and text[-1] not in ".:;,!?)" and len(text.split()) <= 10
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """One passage of an item: a sentence or a list line, by offsets into its section's text."""
+
     section: int
     start: int
     end: int
@@ -63,8 +65,18 @@ class Analysis:
             "k": list(self.kinds),
             "h": sorted(self.headings),
             "p": [[s.section, s.start, s.end, " ".join(s.terms), s.flags] for s in self.spans],
+            "w": self.where,
         }
         return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 6)
+
+    @property
+    def where(self) -> dict[str, list[int]]:
+        """term -> the passages holding it, in order."""
+        out: dict[str, list[int]] = {}
+        for i, span in enumerate(self.spans):
+            for term in dict.fromkeys(span.terms):
+                out.setdefault(term, []).append(i)
+        return out
 
     @property
     def about(self) -> str:
@@ -97,11 +109,11 @@ def analyse(analyzer: Analyzer, title: str, sections: Iterable[Section]) -> Anal
     return Analysis(tuple(spans), kinds, frozenset(headings), frozenset(analyzer.terms(title)))
 
 
-def load(blob: bytes) -> tuple[tuple[Span, ...], tuple[str, ...], frozenset[str]]:
-    """(spans, section kinds, heading terms) from a stored blob."""
+def load(blob: bytes) -> tuple[tuple[Span, ...], tuple[str, ...], frozenset[str], dict[str, list[int]]]:
+    """(spans, section kinds, heading terms, term -> passages) from a stored blob."""
     data = json.loads(zlib.decompress(blob))
     spans = tuple(Span(si, start, end, tuple(terms.split()), fl) for si, start, end, terms, fl in data["p"])
-    return spans, tuple(data["k"]), frozenset(data["h"])
+    return spans, tuple(data["k"]), frozenset(data["h"]), data["w"]
 
 
 def _band(n: int) -> int:
