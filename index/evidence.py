@@ -62,7 +62,6 @@ class Evidence:
     window: float  # best share held by one window of adjacent passages
     window_at: int  # index into `passages` of that window's first passage (-1: none)
     title: float  # share held by the title
-    decision: float  # share held by the decision
     proximity: float  # neighbouring words of the question side by side
     answer_type: bool  # intent's evidence (name/date/amount/place) in a passage matching the question
 
@@ -177,11 +176,10 @@ def gather(store: Store, query: Query, row: dict) -> Evidence:
     coverage = sum(s * h.credit for s, h in zip(share, hits, strict=True))
     about = sum(s * (math.log1p(h.passages) + h.title) for s, h in zip(share, hits, strict=True))
     title = sum(s for s, h in zip(share, hits, strict=True) if h.title)
-    decision = sum(s for s, h in zip(share, hits, strict=True) if h.decision)
     window, window_at = _best_window(passages, at, share)
     return Evidence(
         rowid=row["rowid"], row=row, kinds=kinds, passages=passages, found=at, hits=tuple(hits),
-        coverage=coverage, about=about, window=window, window_at=window_at, title=title, decision=decision,
+        coverage=coverage, about=about, window=window, window_at=window_at, title=title,
         proximity=_proximity(query, passages, at, row["title"], store),
         answer_type=_answer_type(query, passages, at, share, window),
     )  # fmt: skip

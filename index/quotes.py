@@ -90,9 +90,7 @@ def _best(cand: Evidence, allowed: set[int], query: Query, *, first_bonus: float
     # less than a word few passages hold ("arkæologiske undersøgelser" among the grants for "idrætsanlægget
     # i Lisbjerg"): each word weighs its share of the question times its rarity among the item's passages.
     n = max(len(cand.passages), 1)
-    share = [
-        s * math.log(1 + n / (h.passages + h.title + 1)) for s, h in zip(query.shares, cand.hits, strict=True)
-    ]
+    share = [s * math.log(1 + n / (h.passages + h.title + 1)) for s, h in zip(query.shares, cand.hits, strict=True)]
     total = sum(share) or 1.0
     share = [s / total for s in share]
     wanted = {t for c in query.concepts for t in c.terms}

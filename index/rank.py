@@ -1,7 +1,7 @@
 """Stage 3, ranking: one scoring function over the evidence, with its parts kept for `--explain`.
 
 score = w_coverage·coverage + w_about·about + w_window·window + w_title·title + w_proximity·proximity
-        + w_answer_type·[name/date/amount found] + w_decision·decision (questions about a decision)
+        + w_answer_type·[name/date/amount found]
         + w_year·[meeting in a year the question names, or the next]
         + w_case·[the item has the case number the question names]
 then the best item's newest treatment (same case number and subject) goes first when it answers about as
@@ -43,8 +43,6 @@ def score(query: Query, ev: Evidence, params: Params = DEFAULT) -> Scored:
     }
     if ev.answer_type:
         parts["answer_type"] = params.w_answer_type
-    if query.intent in DECISION_INTENTS and ev.decision:
-        parts["decision"] = params.w_decision * ev.decision
     if query.years:
         year = dt.date.fromisoformat(ev.row["date"]).year
         if year in query.years or year - 1 in query.years:
