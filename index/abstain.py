@@ -49,7 +49,7 @@ def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
         return Verdict(True, "the title holds every word of the question")
     if ev.coverage < params.min_coverage:
         return Verdict(False, f"holds {ev.coverage:.0%} of the question (< {params.min_coverage:.0%})")
-    lacking = [(c, query.share(c)) for c, h in counted if h.credit < 0.5]
+    lacking = [(c, query.share(c)) for c, h in counted if h.credit < 0.5 and not c.phrasing]
     heavy = [c for c, s in lacking if s > params.max_missing_share]
     if heavy:
         return Verdict(False, f"lacks '{heavy[0].surface}' ({query.share(heavy[0]):.0%} of the question)")

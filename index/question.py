@@ -15,6 +15,11 @@ MAX_QUESTION = 2000
 # A concept weighs its IDF to this power: rarer words count more, but a phrasing word that happens to be
 # rare in a small archive ("mente", "udfaldet" in 70 items) must not outweigh the topic.
 WEIGHT_POWER = 0.5
+# The question's main verb says how it asks ("Hvad mente udvalget om …", "Hvem kommer med i …"); the minutes
+# rarely use it, so it weighs this much of an ordinary word, and an item may lack it.
+PHRASING_WEIGHT = 0.5
+_WH = frozenset("hvad hvem hvornår hvor hvordan hvorfor hvilke hvilken hvilket".split())
+_AUXILIARY = frozenset("blev bliver er var har havde skal skulle kan kunne vil ville må bør gør gjorde".split())
 MONTHS = {
     "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6,
     "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
@@ -69,6 +74,7 @@ class Concept:
     weight: float = 1.0  # IDF of `df` within the caller's scope
     known: bool = True  # do the visible minutes use this word at all?
     name: bool = False  # written as a name or an acronym in the question ("GDPR", "Hasselager")
+    phrasing: bool = False  # the question's own verb ("Hvad mente …", "Hvem kommer med …"): how it asks
 
     @property
     def required(self) -> bool:
@@ -290,11 +296,14 @@ def parse(
     forum_filter = None
     if not relaxed:
         forum_filter, norm, weak = _forum_filter(norm, list(fora), analyzer, known)
+    if day and date_from != date_to and (forum_filter or intent in ("decision", "precedent", "status")):
+        day = False  # "hvad besluttede byrådet … i 2023": the meeting's year, so nothing in 2023 is nothing
     years = frozenset(
         int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", norm) if int(y) <= today.year and not (date_from or date_to)
     )
     drafts = _concepts(norm, analyzer, known)
     names = _names(text)
+    verb = _question_verb(text)
     if case_number and not drafts:
         intent = "precedent"  # a bare case number asks for every treatment of the case
     concepts = []
@@ -323,9 +332,10 @@ def parse(
                 parts=parts,
                 df=freq,
                 own_df=df.get(stem, 0),
-                weight=vocab.idf(freq) ** WEIGHT_POWER,
+                weight=vocab.idf(freq) ** WEIGHT_POWER * (PHRASING_WEIGHT if surface == verb else 1.0),
                 known=is_known,
                 name=surface in names,
+                phrasing=surface == verb,
             )
         )
     return Query(
@@ -349,6 +359,18 @@ def _head_synonyms(word: str, analyzer: Analyzer, known: Callable[[str], bool]) 
                 if known(stem):
                     out.add(stem)
     return out
+
+
+def _question_verb(text: str) -> str | None:
+    """The main verb of a wh-question: the word after the question word (after its noun for "hvilke …", and
+    after an auxiliary): "Hvad mente …" -> "mente", "Hvilket vagtfirma leverer …" -> "leverer"."""
+    words = [fold(normalize(w)) for w in re.findall(r"[^\W\d_]+", text)]
+    if len(words) < 3 or words[0] not in _WH:
+        return None
+    i = 2 if words[0].startswith("hvilk") else 1
+    while i < len(words) and words[i] in _AUXILIARY:
+        i += 1
+    return words[i] if i < len(words) - 1 else None
 
 
 def _names(text: str) -> set[str]:
