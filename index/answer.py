@@ -60,7 +60,7 @@ def trace(
         if query.fora is not None:
             scope_fora = query.fora if fora is None else query.fora & fora
         scope = Scope(scope_fora, query.date_from, query.date_to)
-        cands = retrieve(store, query, scope, params)
+        cands = retrieve(store, query, scope, vocab.total(), params)
         rows = store.items_by_rowid([c.rowid for c in cands])
         prefetch(store, list(rows.values()))
         evidence = [gather(store, query, rows[c.rowid]) for c in cands if c.rowid in rows]

@@ -24,6 +24,10 @@ class Params:
     """Items holding every concept of the question (AND over the full text), ranked by BM25."""
     rare_df: int = 40
     """A term in at most this many visible items is rare: every item holding it is a candidate."""
+    common_share: float = 0.05
+    common_min: int = 2000
+    """A word in more than this share of the visible items (and more than `common_min` of them) is common:
+    it is searched only where items are strongly about it, never as a full-text probe of its own."""
     full_or_max_df: int = 3000
     """Terms this rare (summed) are also searched as one OR over the full text: cheap at any size."""
     analysed: int = 40

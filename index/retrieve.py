@@ -80,12 +80,19 @@ def _probe(store: Store, table: str, expr: str, scope: Scope, limit: int, weight
     return [r[0] for r in store.conn.execute(sql, [expr, *args, limit])]
 
 
-def retrieve(store: Store, query: Query, scope: Scope, params: Params = DEFAULT) -> list[Candidate]:
-    """The candidates for `query` within `scope`, best fused rank first, at most `params.analysed`."""
+def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Params = DEFAULT) -> list[Candidate]:
+    """The candidates for `query` within `scope` (`total`: items the caller may see), best fused rank first,
+    at most `params.analysed`. A probe over the full text is asked only when one of its words is uncommon,
+    so that every probe reads short doclists and its cost stays bounded as the archive grows."""
     weights = "," + ",".join(str(w) for w in FTS_WEIGHTS)
     probes: dict[str, list[int]] = {}
     known = [c for c in query.concepts if c.known]
     by_weight = sorted(known, key=lambda c: -c.weight)
+    common_df = max(params.common_min, params.common_share * total)
+
+    def uncommon(c: Concept) -> bool:
+        return c.df <= common_df
+
     if query.case_number:
         where, args = scope.sql()
         probes["case"] = [
@@ -98,8 +105,13 @@ def retrieve(store: Store, query: Query, scope: Scope, params: Params = DEFAULT)
     terms = sorted({t for c in known for t in c.terms})
     parts = sorted({p for c in query.concepts if c.required for p in c.parts})
     if terms or parts:
-        probes["about"] = _probe(store, "items_about", _match_expression(terms + parts), scope, params.about_candidates)
-    if len(known) >= 2:
+        # every word where items are strongly about it; the uncommon ones also where they are merely about it
+        weak = sorted({t for c in known if uncommon(c) for t in c.terms}) + parts
+        expr = "{strong} : (" + _match_expression(terms + parts) + ")"
+        if weak:
+            expr += " OR {weak} : (" + _match_expression(weak) + ")"
+        probes["about"] = _probe(store, "items_about", expr, scope, params.about_candidates)
+    if len(known) >= 2 and any(uncommon(c) for c in known):
         probes["all"] = _probe(
             store, "items_fts", " AND ".join(_group(c) for c in known), scope, params.all_candidates, weights
         )
@@ -107,13 +119,14 @@ def retrieve(store: Store, query: Query, scope: Scope, params: Params = DEFAULT)
         if len(stems) >= 2:
             near = f"NEAR({' '.join(stems)}, {params.near_window})"
             probes["near"] = _probe(store, "items_fts", near, scope, params.near_candidates, weights)
-        if len(known) >= 3:
-            # a question word the item does not use must not hide it: the heaviest words pair by pair
-            heavy = [quote(c.stem) for c in by_weight[:3] if c.stem in c.terms]
-            for i, a in enumerate(heavy):
-                for b in heavy[i + 1 :]:
-                    near = f"NEAR({a} {b}, {params.near_window})"
-                    probes[f"near:{a}{b}"] = _probe(
+    if len(known) >= 3:
+        # a question word the item does not use must not hide it: the heaviest words pair by pair
+        heavy = [c for c in by_weight[:3] if c.stem in c.terms]
+        for i, a in enumerate(heavy):
+            for b in heavy[i + 1 :]:
+                if uncommon(a) or uncommon(b):
+                    near = f"NEAR({quote(a.stem)} {quote(b.stem)}, {params.near_window})"
+                    probes[f"near:{a.stem}:{b.stem}"] = _probe(
                         store, "items_fts", near, scope, params.near_candidates // 2, weights
                     )
     rare = [t for c in known if c.df <= params.rare_df for t in c.terms]

@@ -229,7 +229,7 @@ def m007_sources(db: sqlite_utils.Database) -> None:
 @migrations()
 def m008_about(db: sqlite_utils.Database) -> None:
     # What each item is about (index/salience.py); filled for the existing items when the Store opens.
-    db.execute(f"CREATE VIRTUAL TABLE items_about USING fts5(about, content='', tokenize=\"{FTS_TOKENIZE}\")")
+    db.execute(f"CREATE VIRTUAL TABLE items_about USING fts5(strong, weak, content='', tokenize=\"{FTS_TOKENIZE}\")")
     # each item's passages, analysed once when stored (index/salience.py), for the answering core
     db.execute("CREATE TABLE item_passages (rowid INTEGER PRIMARY KEY, data BLOB NOT NULL)")
     db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('about', 'stale')")
@@ -717,7 +717,7 @@ class Store:
                 (rowid, t, d, b, parts),
             )
             self.conn.execute(
-                "INSERT INTO items_about(items_about, rowid, about) VALUES('delete', ?, ?)", (rowid, about)
+                "INSERT INTO items_about(items_about, rowid, strong, weak) VALUES('delete', ?, ?, ?)", (rowid, *about)
             )
             self.conn.execute("DELETE FROM item_passages WHERE rowid = ?", (rowid,))
         else:
@@ -725,7 +725,7 @@ class Store:
                 "INSERT INTO items_fts(rowid, title, decision, body, parts) VALUES (?, ?, ?, ?, ?)",
                 (rowid, t, d, b, parts),
             )
-            self.conn.execute("INSERT INTO items_about(rowid, about) VALUES (?, ?)", (rowid, about))
+            self.conn.execute("INSERT INTO items_about(rowid, strong, weak) VALUES (?, ?, ?)", (rowid, *about))
             self.conn.execute("INSERT OR REPLACE INTO item_passages(rowid, data) VALUES (?, ?)", (rowid, analysis.blob))
 
     # ---- writing meetings ---------------------------------------------------------------------

@@ -325,7 +325,7 @@ def test_a_question_at_the_cap_is_answered(corpus: Store) -> None:
 
 _QUOTED = re.compile(r'"(?:[^"]|"")+"')
 # what is left of a MATCH expression once its quoted strings are taken out: only our own operators
-_OPERATORS = re.compile(r"(?:Q|OR|AND|NEAR|\(|\)|,|\d+|\s)+")
+_OPERATORS = re.compile(r"(?:Q|OR|AND|NEAR|\{strong\}|\{weak\}|:|\(|\)|,|\d+|\s)+")
 
 
 def safe_match(expression: str) -> bool:
