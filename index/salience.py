@@ -125,19 +125,24 @@ def _band(n: int) -> int:
     return 0 if n < ABOUT_MIN_PASSAGES else 1 if n == 2 else 2 if n <= 4 else 3
 
 
+def named_terms(analysis: Analysis) -> frozenset[str]:
+    """Terms the title or a sub-heading names."""
+    return analysis.title | analysis.headings
+
+
 def about_terms(analysis: Analysis) -> Counter[str]:
     """term -> strength: passages holding it (banded), plus the title and sub-heading boost."""
     spread: Counter[str] = Counter()
     for span in analysis.spans:
         spread.update(set(span.terms))
     out: Counter[str] = Counter({t: _band(n) for t, n in spread.items() if _band(n)})
-    for term in analysis.title | analysis.headings:
+    for term in named_terms(analysis):
         out[term] += TITLE_BOOST
     return out
 
 
-STRONG = 3  # strength from which a term goes in the `strong` column: named in the title or a sub-heading,
-# or held by five passages or more; such doclists stay short in any archive
+STRONG = 3  # band from which a term goes in the `strong` column (five passages or more); with the terms the
+# title or a sub-heading names, such doclists stay short in any archive
 
 
 def about_document(analysis: Analysis) -> tuple[str, str]:
@@ -151,10 +156,11 @@ def about_document(analysis: Analysis) -> tuple[str, str]:
     """
     strong: list[str] = []
     weak: list[str] = []
+    named = named_terms(analysis)
     # among equally strong terms the longer ones go first: a long word is the more specific one
     for term, n in sorted(about_terms(analysis).items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0])):
         if len(strong) + len(weak) + n > ABOUT_LENGTH:
             break
-        (strong if n >= STRONG else weak).extend([term] * n)
+        (strong if term in named or n >= STRONG else weak).extend([term] * n)
     weak += [PAD] * (ABOUT_LENGTH - len(strong) - len(weak))
     return " ".join(strong), " ".join(weak)
