@@ -21,7 +21,7 @@ from index.question import _question_verb, parse
 from index.quotes import choose_quotes
 from index.rank import rank
 from index.retrieve import fuse
-from index.salience import ABOUT_LENGTH, PAD, analyse, about_document, is_subheading
+from index.salience import ABOUT_LENGTH, PAD, about_document, analyse, is_subheading
 from index.store import Store
 from index.vocabulary import Vocabulary, edit_distance
 from tests.conftest import minutes
