@@ -213,9 +213,8 @@ def serve(db: str | None, host: str | None, port: int | None, public: bool, samp
               "parts and why each answers or not.")  # fmt: skip
 def ask(question: str, db: str | None, as_json: bool, limit: int, explain: bool) -> None:
     """Answer a question; QUESTION '-' reads one question per line from stdin."""
-    from index.answer import answer
+    from index.answer import answer, trace
     from index.answer import explain as explain_lines
-    from index.answer import trace
 
     cfg = load_config()
     store = _store(db)
