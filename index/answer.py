@@ -55,11 +55,14 @@ def trace(
     visible = [f for f in store.fora() if fora is None or f in fora]
     result: Trace | None = None
     for relaxed in (False, True):
-        query = parse(question, store.analyzer, vocab, fora=visible, today=today, relaxed=relaxed)
+        query = parse(
+            question, store.analyzer, vocab, fora=visible, municipalities=store.municipalities(), today=today,
+            relaxed=relaxed,
+        )  # fmt: skip
         scope_fora = fora
         if query.fora is not None:
             scope_fora = query.fora if fora is None else query.fora & fora
-        scope = Scope(scope_fora, query.date_from, query.date_to)
+        scope = Scope(scope_fora, query.date_from, query.date_to, query.municipalities)
         cands = retrieve(store, query, scope, vocab.total(), params)
         rows = store.items_by_rowid([c.rowid for c in cands])
         prefetch(store, list(rows.values()))

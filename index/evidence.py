@@ -126,10 +126,11 @@ def with_text(store: Store, ev: Evidence) -> Evidence:
 
 
 def meeting_terms(store: Store, row: dict) -> frozenset[str]:
-    """What the meeting itself says that a question may name: its body, its year and its month."""
+    """What the meeting itself says that a question may name: its municipality, body, year and month."""
     day = dt.date.fromisoformat(row["date"])
     month = store.analyzer.stem(MONTH_NAMES[day.month - 1])
-    return forum_stems(store.analyzer, row["forum"]) | {str(day.year), month}
+    place = forum_stems(store.analyzer, row.get("municipality") or "")
+    return forum_stems(store.analyzer, row["forum"]) | place | {str(day.year), month}
 
 
 def _heads(concept: Concept, lines: str) -> frozenset[str]:

@@ -102,6 +102,7 @@ class Query:
     date_from: dt.date | None = None
     date_to: dt.date | None = None  # inclusive
     fora: frozenset[str] | None = None  # from the question ("i Teknisk Udvalg")
+    municipalities: frozenset[str] | None = None  # from the question ("i Greve"), when several are stored
     case_number: str | None = None
     years: frozenset[int] = frozenset()  # years named without a filter phrase ("1. kvartal 2021")
     truncated: bool = False
@@ -143,6 +144,8 @@ class Query:
             d["date_to"] = self.date_to.isoformat()
         if self.fora:
             d["fora"] = sorted(self.fora)
+        if self.municipalities:
+            d["municipalities"] = sorted(self.municipalities)
         if self.case_number:
             d["case_number"] = self.case_number
         return d
@@ -261,6 +264,7 @@ def parse(
     vocab: Vocabulary,
     *,
     fora: list[str] | tuple[str, ...] = (),
+    municipalities: list[str] | tuple[str, ...] = (),
     today: dt.date | None = None,
     relaxed: bool = False,
 ) -> Query:
@@ -296,6 +300,14 @@ def parse(
     forum_filter = None
     if not relaxed:
         forum_filter, norm, weak = _forum_filter(norm, list(fora), analyzer, known)
+    named = _municipalities(norm, municipalities)
+    if len(municipalities) > 1 and named:
+        # "i Greve", "Greve Byråd": a filter only where several municipalities are stored; with one, the
+        # name is the meeting's own (index/evidence.py counts it as found)
+        for name in named:
+            norm = re.sub(rf"\b{re.escape(fold(normalize(name)))}\b", " ", norm)
+    else:
+        named = frozenset()
     if day and date_from != date_to and (forum_filter or intent in ("decision", "precedent", "status")):
         day = False  # "hvad besluttede byrådet … i 2023": the meeting's year, so nothing in 2023 is nothing
     years = frozenset(
@@ -341,6 +353,7 @@ def parse(
     return Query(
         question=question, intent=intent, concepts=tuple(concepts), date_from=date_from, date_to=date_to,
         fora=forum_filter, case_number=case_number, years=years, truncated=len(question) > MAX_QUESTION,
+        municipalities=named or None,
         guessed=day or weak,
     )  # fmt: skip
 
@@ -359,6 +372,11 @@ def _head_synonyms(word: str, analyzer: Analyzer, known: Callable[[str], bool]) 
                 if known(stem):
                     out.add(stem)
     return out
+
+
+def _municipalities(norm: str, names: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """The stored municipalities the question names."""
+    return frozenset(n for n in names if n and re.search(rf"\b{re.escape(fold(normalize(n)))}\b", norm))
 
 
 def _question_verb(text: str) -> str | None:

@@ -36,6 +36,7 @@ class Scope:
     fora: frozenset[str] | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    municipalities: frozenset[str] | None = None
 
     def sql(self, alias: str = "i") -> tuple[str, list]:
         clauses, args = [], []
@@ -48,6 +49,9 @@ class Scope:
         if self.date_to:
             clauses.append(f"{alias}.date <= ?")
             args.append(self.date_to.isoformat())
+        if self.municipalities is not None:
+            clauses.append(f"{alias}.municipality IN ({','.join('?' * len(self.municipalities))})")
+            args += sorted(self.municipalities)
         return (" AND " + " AND ".join(clauses) if clauses else ""), args
 
 
@@ -146,7 +150,7 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
 
 def scope_size(store: Store, scope: Scope) -> int:
     """Items in the scope when the question narrows it by period (a count over the date index), else all."""
-    if not (scope.date_from or scope.date_to):
+    if not (scope.date_from or scope.date_to or scope.municipalities):
         return store.item_count()
     where, args = scope.sql()
     return store.conn.execute(f"SELECT count(*) FROM items i WHERE 1{where}", args).fetchone()[0]

@@ -277,3 +277,19 @@ def test_gather_and_with_text_leave_the_cached_analysis_alone(store: Store) -> N
     row = t.ranked[0].row
     first = gather(store, t.query, row)
     assert with_text(store, first).sections and not first.sections
+
+
+def test_a_municipality_the_question_names_filters_when_several_are_stored(tmp_path: Path) -> None:
+    s = Store(tmp_path / "m.db")
+    for town, name in (("Greve", "g.txt"), ("Solrød", "s.txt")):
+        block = item(1, "Cykelsti langs Hovedgaden", ("Beslutning", f"Byrådet i {town} godkendte cykelstien."))
+        (tmp_path / name).write_text(minutes("Byrådet", "24-06-2024", [block]), encoding="utf-8")
+    towns = {"g.txt": "Greve", "s.txt": "Solrød"}
+    assert not ingest_paths(
+        s, [tmp_path / "g.txt", tmp_path / "s.txt"], municipality_for=lambda p: towns[p.name]
+    ).failed
+    a = answer(s, "Hvad besluttede byrådet om cykelstien i Greve?", cfg=CFG, today=TODAY)
+    assert a.filters["municipalities"] == ["Greve"]
+    assert [h.quotes[0].text for h in a.answers] == ["Byrådet i Greve godkendte cykelstien."]
+    both = answer(s, "Hvad besluttede byrådet om cykelstien?", cfg=CFG, today=TODAY)
+    assert len(both.answers) == 2  # two meetings of one body on one day in two municipalities stay apart
