@@ -58,7 +58,7 @@ class Evidence:
     found: dict[int, frozenset[int]]  # passage index -> the question's concepts found there in full
     hits: tuple[Hit, ...]  # one per query concept, in the question's order
     coverage: float  # share of the question's weight held anywhere (by credit)
-    about: float  # sum of shares x (log(1 + passages) + title)
+    about: float  # sum of shares x (log(1 + passages) + [title or sub-heading])
     window: float  # best share held by one window of adjacent passages
     window_at: int  # index into `passages` of that window's first passage (-1: none)
     title: float  # share held by the title
@@ -175,7 +175,7 @@ def gather(store: Store, query: Query, row: dict) -> Evidence:
     at = {p: frozenset(cs) for p, cs in found.items()}
     share = list(query.shares)
     coverage = sum(s * h.credit for s, h in zip(share, hits, strict=True))
-    about = sum(s * (math.log1p(h.passages) + h.title) for s, h in zip(share, hits, strict=True))
+    about = sum(s * (math.log1p(h.passages) + (h.title or h.heading)) for s, h in zip(share, hits, strict=True))
     title = sum(s for s, h in zip(share, hits, strict=True) if h.title)
     window, window_at = _best_window(passages, at, share)
     return Evidence(

@@ -41,6 +41,21 @@ def is_subheading(line: str) -> bool:
     return 0 < len(text) <= MAX_HEADING and text[-1] not in ".:;,!?)" and len(text.split()) <= 10
 
 
+def subheadings(text: str) -> list[str]:
+    """The lines of `text` that head a paragraph: a short line of its own that starts a paragraph and is
+    followed by a longer one ("Adgangskontrol på Rådhuset" above its discussion). Lines of a list or a
+    roster ("Uge 29: Marie Guldborg") follow each other and head nothing."""
+    lines = text.split("\n")
+    out = []
+    for i, line in enumerate(lines):
+        if not is_subheading(line) or (i > 0 and lines[i - 1].strip()):
+            continue
+        following = next((x.strip() for x in lines[i + 1 : i + 3] if x.strip()), "")
+        if len(following) > len(line.strip()) and (following[-1] in ".!?:" or len(following.split()) >= 8):
+            out.append(line)
+    return out
+
+
 class Span(NamedTuple):
     """One passage of an item: a sentence or a list line, by offsets into its section's text."""
 
@@ -84,11 +99,8 @@ def analyse(analyzer: Analyzer, title: str, sections: Iterable[Section]) -> Anal
     for si, section in enumerate(sections):
         if section.kind == ATTACHMENTS:
             continue
-        lines = section.text.split("\n")
-        for i, line in enumerate(lines):
-            # a sub-heading names what follows it, so only a line with text after it counts
-            if i + 1 < len(lines) and is_subheading(line) and any(x.strip() for x in lines[i + 1 : i + 3]):
-                headings.update(analyzer.terms(line))
+        for line in subheadings(section.text):
+            headings.update(analyzer.terms(line))
         tokens = analyzer.terms_at(section.text)
         j = 0
         for start, end in passages(section.text):

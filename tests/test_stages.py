@@ -21,7 +21,7 @@ from index.question import _question_verb, parse
 from index.quotes import choose_quotes
 from index.rank import rank
 from index.retrieve import fuse
-from index.salience import ABOUT_LENGTH, PAD, about_document, analyse, is_subheading
+from index.salience import ABOUT_LENGTH, PAD, about_document, analyse, is_subheading, subheadings
 from index.store import Store
 from index.vocabulary import Vocabulary, edit_distance
 from tests.conftest import minutes
@@ -180,8 +180,11 @@ def test_about_document_has_a_fixed_length_and_the_title_in_the_strong_column(st
     assert "cykelsti" in (strong + weak).split()  # two passages hold it
 
 
-def test_a_subheading_is_a_short_line_without_closing_punctuation() -> None:
+def test_a_subheading_heads_a_paragraph_and_a_roster_heads_nothing() -> None:
     assert is_subheading("Adgangskontrol på Rådhuset") and not is_subheading("Det blev besluttet.")
+    text = "Adgangskontrol på Rådhuset\n\nVores adgangskontrol er af ældre dato og skal udskiftes.\n\n"
+    text += "Uge 29: Marie Guldborg\nUge 30: Mette Lund\nUge 31: Jens Hansen"
+    assert subheadings(text) == ["Adgangskontrol på Rådhuset"]
 
 
 # ---- retrieval ---------------------------------------------------------------------------------------
