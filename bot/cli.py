@@ -209,9 +209,12 @@ def serve(db: str | None, host: str | None, port: int | None, public: bool, samp
 @click.option("--db", help="SQLite database.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per answer (the contract other tools read).")
 @click.option("--limit", type=int, default=4, show_default=True, help="Number of items to return.")
-def ask(question: str, db: str | None, as_json: bool, limit: int) -> None:
+@click.option("--explain", is_flag=True, help="Also print how the question was read, the top candidates' score "
+              "parts and why each answers or not.")  # fmt: skip
+def ask(question: str, db: str | None, as_json: bool, limit: int, explain: bool) -> None:
     """Answer a question; QUESTION '-' reads one question per line from stdin."""
-    from index.answer import answer
+    from index.answer import answer, trace
+    from index.answer import explain as explain_lines
 
     cfg = load_config()
     store = _store(db)
@@ -226,6 +229,9 @@ def ask(question: str, db: str | None, as_json: bool, limit: int) -> None:
             from bot.render.text import render_answer
 
             out.print(render_answer(ans), soft_wrap=True)
+        if explain:
+            lines = explain_lines(trace(store, q, fora=cfg.fora_for("cli")))
+            click.echo("\n".join(lines), err=as_json)
 
 
 @main.command("eval")
@@ -250,6 +256,9 @@ def eval_cmd(file: str, db: str | None, as_json: bool) -> None:
         f"\nhit@1 {a['hit@1']:.3f}  hit@3 {a['hit@3']:.3f}  MRR {a['mrr']:.3f}  "
         f"key-in-first-quote {a['key_in_first_quote']:.3f}  ({a['answerable']} answerable, "
         f"{a['false_abstentions']} wrongly abstained)"
+    )
+    click.echo(
+        f"candidate recall {a['candidate_recall']:.3f}  answer p50 {a['p50_ms']:.1f} ms  p95 {a['p95_ms']:.1f} ms"
     )
     if a["unanswerable"]:
         click.echo(f"abstention on unanswerable: {a['abstention_accuracy']:.3f} ({a['unanswerable']} questions)")

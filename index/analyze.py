@@ -163,9 +163,11 @@ class Analyzer:
                 out.append((m.start(), found))
         return out
 
-    def respell(self, word: str, known: Callable[[str], bool]) -> str:
-        """'foerste' -> 'første' when the corpus knows the Danish spelling and not the ASCII one."""
-        if known(self._stem(word)):
+    def respell(self, word: str, known: Callable[[str], bool], *, even_known: bool = False) -> str:
+        """'foerste' -> 'første' when the corpus knows the Danish spelling and not the ASCII one (or, with
+        `even_known`, also when the ASCII spelling occurs: "groenne" is a typo in a few items, "grønne" the
+        word; the caller keeps both)."""
+        if known(self._stem(word)) and not (even_known and any(a in word for a, _ in _RESPELL)):
             return word
         if not any(a in word for a, _ in _RESPELL):
             return self._respell_letters(word, known)

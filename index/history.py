@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from index.cases import same_subject
 from index.config import Config
 from index.links import item_url
 from index.model import DECISION, HISTORY, CaseRef, Section
@@ -68,12 +69,15 @@ def sagsforloeb(store: Store, row: dict, sections: list[Section] | None = None) 
 
 def _same_case(store: Store, cfg: Config, row: dict, fora: frozenset[str] | None) -> list[CaseRef]:
     rows = store.conn.execute(
-        "SELECT * FROM items WHERE case_number = ? AND meeting_id != ? ORDER BY date, number",
+        "SELECT i.*, m.external_id AS meeting_external_id, m.portal_url FROM items i JOIN meetings m"
+        " ON m.id = i.meeting_id WHERE i.case_number = ? AND i.meeting_id != ? ORDER BY i.date, i.number",
         (row["case_number"], row["meeting_id"]),
     ).fetchall()
     out = []
     for r in rows:
         if fora is not None and r["forum"] not in fora:
+            continue
+        if not same_subject(store.analyzer, row["title"], r["title"]):
             continue
         out.append(
             CaseRef(
@@ -83,7 +87,14 @@ def _same_case(store: Store, cfg: Config, row: dict, fora: frozenset[str] | None
                 item_number=r["number"],
                 title=r["title"],
                 url=item_url(
-                    cfg, r["meeting_id"], r["forum"], r["date"], r["number"], item_external_id=r["external_id"]
+                    cfg,
+                    r["meeting_id"],
+                    r["forum"],
+                    r["date"],
+                    r["number"],
+                    item_external_id=r["external_id"],
+                    meeting_external_id=r["meeting_external_id"],
+                    portal_url=r["portal_url"],
                 ),
                 decision=_first_decision_sentence(store, r["rowid"]),
             )  # fmt: skip

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from index.analyze import Analyzer, fold, normalize
+from index.vocabulary import Vocabulary
 
 MAX_QUESTION = 2000
+# A concept weighs its IDF to this power: rarer words count more, but a phrasing word that happens to be
+# rare in a small archive ("mente", "udfaldet" in 70 items) must not outweigh the topic.
+WEIGHT_POWER = 0.5
+# The question's main verb says how it asks ("Hvad mente udvalget om …", "Hvem kommer med i …"); the minutes
+# rarely use it, so it weighs this much of an ordinary word, and an item may lack it.
+PHRASING_WEIGHT = 0.5
+_WH = frozenset("hvad hvem hvornår hvor hvordan hvorfor hvilke hvilken hvilket".split())
+_AUXILIARY = frozenset("blev bliver er var har havde skal skulle kan kunne vil ville må bør gør gjorde".split())
 MONTHS = {
     "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6,
     "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
@@ -34,7 +42,7 @@ _INTENTS = [
     ),
     (
         "decision",
-        r"\b(beslut\w*|vedt[ao]g\w*|godkend\w*|hvad sagde|konklu\w*|blev .* enige|aftalt|hvad (skete|sker) der)\b",
+        r"\b(beslut\w*|vedt[ao]g\w*|godkend\w*|hvad sagde|konklu\w*|blev .* enige|aftalt|hvad (skete|sker) der|hvad gjorde)\b",
     ),
     ("fact", r"^\s*(hvad|hvilke[tn]?|hvor)\b"),
 ]
@@ -45,45 +53,79 @@ _INTENT_WORDS = frozenset(
     "sag sagen punkt punktet spørgsmål konkluder konklusion aftalt nyt går sker skete sket før egentlig mon lige gerne "
     "venligst helst nogensinde overhovedet fortæl vide ved find".split()
 )
+_FACT_INTENTS = frozenset({"who", "when", "amount", "where", "fact"})
 _CASE = re.compile(
     r"\b(\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅa-zæøå0-9]\d{2}-\d+-\d{2}|[A-ZÆØÅa-zæøå]{2,6}-\d{4}-\d{3,8}|\d{2}/\d{3,7})\b"
 )
 _MONTHS = "|".join(MONTHS)
+MONTH_NAMES = list(MONTHS)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Concept:
     """One thing the question asks about, with the terms that count as finding it."""
 
     surface: str
+    stem: str  # the question's own word, analysed (synonyms and variants are extra terms)
     terms: frozenset[str]  # any of these stems in an item means the concept is there
     parts: tuple[str, ...] = ()  # compound parts: all of them in one passage is partial evidence
-    weight: float = 1.0  # idf (of the commonest of its terms)
-    own_weight: float = 1.0  # idf of the question's own word
-    known: bool = True  # does the corpus use this word at all?
-    stem: str = ""  # the question's own word, analysed (synonyms and variants are extra terms)
+    df: int = 0  # visible items holding any of `terms` (the commonest one's count)
+    own_df: int = 0  # visible items holding the question's own word
+    weight: float = 1.0  # IDF of `df` within the caller's scope
+    known: bool = True  # do the visible minutes use this word at all?
+    name: bool = False  # written as a name or an acronym in the question ("GDPR", "Hasselager")
+    phrasing: bool = False  # the question's own verb ("Hvad mente …", "Hvem kommer med …"): how it asks
 
     @property
     def required(self) -> bool:
-        """Words the corpus never uses can only be matched through their compound parts. A long unknown word
+        """Words the minutes never use can only be matched through their compound parts. A long unknown word
         (a topic such as "svømmehal" or "biograf") must be found for an answer to count; a short one
-        ("gik", "luften") is more likely a paraphrase and is left out of the evidence."""
-        return not self.known and (bool(self.parts) or len(self.surface) >= 7)
+        ("gik", "luften") is more likely a paraphrase and is left out of the evidence, unless the question
+        writes it as a name or an acronym ("GDPR")."""
+        return not self.known and (bool(self.parts) or len(self.surface) >= 7 or self.name)
+
+    @property
+    def counted(self) -> bool:
+        """Does this concept count in the evidence? Short unknown words cannot be found by anything."""
+        return self.known or self.required
+
+    @property
+    def number(self) -> bool:
+        return self.stem[:1].isdigit()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Query:
     question: str
     intent: str = "topic"
-    concepts: list[Concept] = field(default_factory=list)
+    concepts: tuple[Concept, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None  # inclusive
     fora: frozenset[str] | None = None  # from the question ("i Teknisk Udvalg")
+    municipalities: frozenset[str] | None = None  # from the question ("i Greve"), when several are stored
     case_number: str | None = None
+    years: frozenset[int] = frozenset()  # years named without a filter phrase ("1. kvartal 2021")
     truncated: bool = False
     # A filter read from wording that may also be the topic ("udviklingen af Chefforum", "klar den 1. oktober
     # 2021"): when nothing answers under it, the question is read again without it.
     guessed: bool = False
+
+    @functools.cached_property
+    def counted(self) -> tuple[Concept, ...]:
+        return tuple(c for c in self.concepts if c.counted)
+
+    @functools.cached_property
+    def total_weight(self) -> float:
+        return sum(c.weight for c in self.counted) or 1.0
+
+    @functools.cached_property
+    def shares(self) -> tuple[float, ...]:
+        """Each concept's share of the question's weight, in the question's order."""
+        return tuple(self.share(c) for c in self.concepts)
+
+    def share(self, concept: Concept) -> float:
+        """The concept's share of the question's weight."""
+        return concept.weight / self.total_weight if concept.counted else 0.0
 
     @property
     def search_terms(self) -> set[str]:
@@ -102,6 +144,8 @@ class Query:
             d["date_to"] = self.date_to.isoformat()
         if self.fora:
             d["fora"] = sorted(self.fora)
+        if self.municipalities:
+            d["municipalities"] = sorted(self.municipalities)
         if self.case_number:
             d["case_number"] = self.case_number
         return d
@@ -109,7 +153,8 @@ class Query:
 
 def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.date | None, dt.date | None, str, bool]:
     """Find a date range in the question; return it, the text with the phrase removed, and whether the
-    range is a guess (a single day, which may be a date the minutes talk about rather than the meeting's).
+    range is a guess (a single day or a bare year, which may be a date the minutes talk about rather than the
+    meeting's).
     A year after this one is a date the minutes talk about ("udledningen i 2030"), never a meeting date."""
     day = rf"\b(?:den|mødet|møde)\s+(\d{{1,2}})\.\s*({_MONTHS})\s+(\d{{4}})\b"
     if exact:
@@ -130,8 +175,15 @@ def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.d
         (r"\b(?:før|inden)\s+(\d{4})\b", lambda m: (None, dt.date(int(m[1]) - 1, 12, 31))),
         (r"\bsidste år\b", lambda m: (dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31))),
         (r"\bi år\b", lambda m: (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))),
-        (r"\b(?:i|fra)\s+(?:året\s+)?(\d{4})\b(?!\s*[-/])", lambda m: (dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31))),
     ]  # fmt: skip
+    # "i 2024" is the meeting's year or the year the minutes talk about ("indbrud anmeldt i 2024", discussed
+    # in 2025): a guess, read again as a number the item must hold when nothing answers in that year.
+    year = (
+        r"\b(?:i|fra)\s+(?:året\s+)?(\d{4})\b(?!\s*[-/])",
+        lambda m: (dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)),
+    )
+    if exact:
+        rules.append(year)
     for pattern, make in rules:
         m = re.search(pattern, text)
         if m:
@@ -141,8 +193,15 @@ def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.d
                 continue
             if lo and lo.year > today.year:
                 continue
-            return lo, hi, text[: m.start()] + " " + text[m.end() :], False
+            if _TARGET.search(text[: m.start()]):
+                continue  # "målet er ... senest i 2022": a date the minutes talk about, not the meeting's
+            return lo, hi, text[: m.start()] + " " + text[m.end() :], pattern == year[0]
     return None, None, text, False
+
+
+# A period right after these words is a target or a deadline the minutes name ("senest i 2022", "frem til
+# 2025"), not the time of the meeting.
+_TARGET = re.compile(r"\b(senest|inden|indtil|frem til|forventes|forventet|ventes|i løbet af|med udgangen af)\s*$")
 
 
 def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -158,7 +217,7 @@ _FORUM_VERB = re.compile(
 
 
 @functools.lru_cache(maxsize=4096)
-def _forum_stems(analyzer: Analyzer, forum: str) -> frozenset[str]:
+def forum_stems(analyzer: Analyzer, forum: str) -> frozenset[str]:
     """A forum name's stems: asked for every forum on every question, so kept."""
     return frozenset(analyzer.terms(forum))
 
@@ -168,7 +227,7 @@ def _forum_filter(
 ) -> tuple[frozenset[str] | None, str, bool]:
     """The fora the question points at, the text without their names, and whether that is a guess: a
     preposition other than "i" ("udviklingen af Chefforum") may make the name the topic instead."""
-    stems_of = {forum: _forum_stems(analyzer, forum) for forum in fora}
+    stems_of = {forum: forum_stems(analyzer, forum) for forum in fora}
     names = {t for stems in stems_of.values() for t in stems}
 
     def known_or_forum(term: str) -> bool:
@@ -183,9 +242,9 @@ def _forum_filter(
             hits.add(forum)
     if not hits:
         return None, text, False
-    forum_stems = {t for forum in hits for t in stems_of[forum]} | {"byråd", "kommunalbestyrels"}
+    named = {t for forum in hits for t in stems_of[forum]} | {"byråd", "kommunalbestyrels"}
     tokens = list(re.finditer(r"\w+", text))
-    at = [i for i, m in enumerate(tokens) if (analyzer.terms(m.group(0), known_or_forum) or [""])[0] in forum_stems]
+    at = [i for i, m in enumerate(tokens) if (analyzer.terms(m.group(0), known_or_forum) or [""])[0] in named]
     # A forum name limits the search only when the question points at the body: "i Chefforum",
     # "hvad besluttede byrådet", "Teknisk Udvalg vedtog". "medlemmer til kommunikationsgruppen" is a topic.
     before = tokens[at[0] - 1].group(0) if at and at[0] > 0 else ""
@@ -202,63 +261,170 @@ def _forum_filter(
 def parse(
     question: str,
     analyzer: Analyzer,
+    vocab: Vocabulary,
     *,
-    known: Callable[[str], bool],
-    doc_freq: Callable[[list[str]], dict[str, int]],
-    total: int,
     fora: list[str] | tuple[str, ...] = (),
+    municipalities: list[str] | tuple[str, ...] = (),
     today: dt.date | None = None,
-    variants: Callable[[str], set[str]] | None = None,
     relaxed: bool = False,
 ) -> Query:
-    """Read `question`. `relaxed` drops the filters that are guesses (forum names, single days), so
-    their words count as the topic instead."""
-    q = Query(question=question)
+    """Read `question` against what the caller may see (`vocab`; `fora`: the fora it may see, whose names
+    the question may use as a filter). `relaxed` drops the filters that are guesses (forum names, single
+    days), so their words count as the topic instead."""
     text = question[:MAX_QUESTION]
-    q.truncated = len(question) > MAX_QUESTION
+    today = today or dt.date.today()
+    known = vocab.known
+    intent = "topic"
     norm = fold(normalize(text))
     for name, pattern in _INTENTS:
         m = re.search(pattern, norm)
         if m:
-            q.intent = name
+            intent = name
             if name in ("amount", "status"):
                 # "hvor meget koster", "hvor langt er man med": the words ask for an amount or the latest
                 # state; they are not the topic
                 norm = norm[: m.start()] + " " + norm[m.end() :]
             break
+    case_number = None
     case = _CASE.search(text)
     if case:
-        q.case_number = case.group(1)
+        case_number = case.group(1)
         norm = norm.replace(case.group(1).lower(), " ")
-    q.date_from, q.date_to, norm, day = _date_filter(norm, today or dt.date.today(), exact=not relaxed)
+    before = norm
+    date_from, date_to, norm, day = _date_filter(norm, today, exact=not relaxed)
+    if day and date_from and date_from != date_to and intent in _FACT_INTENTS:
+        # "hvor mange indbrud blev anmeldt i 2024": the year of the fact, reported at a meeting that year or
+        # the next; it ranks and must be in the item (or be the meeting's year), but does not filter
+        date_from, date_to, norm, day = None, None, before, False
     weak = False
+    forum_filter = None
     if not relaxed:
-        q.fora, norm, weak = _forum_filter(norm, list(fora), analyzer, known)
-    q.guessed = day or weak
-    q.concepts = _concepts(norm, analyzer, known)
-    if q.case_number and not q.concepts:
-        q.intent = "precedent"  # a bare case number asks for every treatment of the case
-    if variants is not None:
-        for c in q.concepts:
-            if len(c.stem) >= 5 and not c.stem[0].isdigit():
-                c.terms = c.terms | variants(c.stem)
-    df = doc_freq([t for c in q.concepts for t in (*c.terms, *c.parts)])
-    n = max(total, 1)
-    for c in q.concepts:
-        freq = max((df.get(t, 0) for t in c.terms), default=0)
-        c.known = freq > 0
-        if freq == 0 and c.parts:
-            freq = min(df.get(p, 0) for p in c.parts)
-        c.weight = math.log(1 + (n - freq + 0.5) / (freq + 0.5))
-        # the question's own word, without its synonyms: "budgetaftalen" is rarer than "budget"
-        own = df.get(c.stem, 0)
-        c.own_weight = math.log(1 + (n - own + 0.5) / (own + 0.5)) if own else c.weight
-    return q
+        forum_filter, norm, weak = _forum_filter(norm, list(fora), analyzer, known)
+    named = _municipalities(norm, municipalities)
+    if len(municipalities) > 1 and named:
+        # "i Greve", "Greve Byråd": a filter only where several municipalities are stored; with one, the
+        # name is the meeting's own (index/evidence.py counts it as found)
+        for name in named:
+            norm = re.sub(rf"\b{re.escape(fold(normalize(name)))}\b", " ", norm)
+    else:
+        named = frozenset()
+    if day and date_from != date_to and (forum_filter or intent in ("decision", "precedent", "status")):
+        day = False  # "hvad besluttede byrådet … i 2023": the meeting's year, so nothing in 2023 is nothing
+    years = frozenset(
+        int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", norm) if int(y) <= today.year and not (date_from or date_to)
+    )
+    drafts = _concepts(norm, analyzer, known)
+    names = _names(text)
+    verb = _question_verb(text)
+    if case_number and not drafts:
+        intent = "precedent"  # a bare case number asks for every treatment of the case
+    concepts = []
+    for surface, stem, terms, parts in drafts:
+        if 2 <= len(stem) <= 4 and stem.isalpha() and known(stem + "s"):
+            terms = terms | {stem + "s"}  # "KL's" in the question, "KLs" in the minutes
+        if len(stem) >= 5 and not stem[0].isdigit():
+            terms = (
+                terms
+                | vocab.variants(stem)
+                | _linked(surface, analyzer, known)
+                | _head_synonyms(surface, analyzer, known)
+            )
+            if not any(known(t) for t in terms):
+                terms = terms | vocab.corrections(stem)  # a typo: "enebærhegent" for "enebærhegnet"
+        df = vocab.doc_freq([*terms, *parts])
+        freq = max((df[t] for t in terms), default=0)
+        is_known = freq > 0
+        if freq == 0 and parts:
+            freq = min(df[p] for p in parts)
+        concepts.append(
+            Concept(
+                surface=surface,
+                stem=stem,
+                terms=frozenset(terms),
+                parts=parts,
+                df=freq,
+                own_df=df.get(stem, 0),
+                weight=vocab.idf(freq) ** WEIGHT_POWER * (PHRASING_WEIGHT if surface == verb else 1.0),
+                known=is_known,
+                name=surface in names,
+                phrasing=surface == verb,
+            )
+        )
+    return Query(
+        question=question, intent=intent, concepts=tuple(concepts), date_from=date_from, date_to=date_to,
+        fora=forum_filter, case_number=case_number, years=years, truncated=len(question) > MAX_QUESTION,
+        municipalities=named or None,
+        guessed=day or weak,
+    )  # fmt: skip
 
 
-def _concepts(text: str, analyzer: Analyzer, known: Callable[[str], bool]) -> list[Concept]:
+def _head_synonyms(word: str, analyzer: Analyzer, known: Callable[[str], bool]) -> set[str]:
+    """A compound whose head has a synonym: "tryghedsundersøgelse" finds "tryghedsmåling" when the minutes
+    use that (config/synonyms.txt lists "måling, undersøgelse")."""
+    if len(word) < 9 or not word.isalpha():
+        return set()
+    out: set[str] = set()
+    for i in range(3, len(word) - 3):
+        head = analyzer.stem(word[i:])
+        for other in analyzer.synonyms.get(head, ()):
+            if other != head and other.isalpha():
+                stem = analyzer.stem(word[:i] + other)
+                if known(stem):
+                    out.add(stem)
+    return out
+
+
+def _municipalities(norm: str, names: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """The stored municipalities the question names."""
+    return frozenset(n for n in names if n and re.search(rf"\b{re.escape(fold(normalize(n)))}\b", norm))
+
+
+def _question_verb(text: str) -> str | None:
+    """The main verb of a wh-question: the word after the question word (after its noun for "hvilke …", and
+    after an auxiliary): "Hvad mente …" -> "mente", "Hvilket vagtfirma leverer …" -> "leverer"."""
+    words = [fold(normalize(w)) for w in re.findall(r"[^\W\d_]+", text)]
+    if len(words) < 3 or words[0] not in _WH:
+        return None
+    i = 2 if words[0].startswith("hvilk") else 1
+    while i < len(words) and words[i] in _AUXILIARY:
+        i += 1
+    return words[i] if i < len(words) - 1 else None
+
+
+def _names(text: str) -> set[str]:
+    """Words the question writes as names or acronyms: capitalised after the first word, or all capitals."""
+    words = re.findall(r"[^\W\d_]+", text)
+    return {
+        fold(normalize(w))
+        for i, w in enumerate(words)
+        if (len(w) >= 2 and w.isupper()) or (i > 0 and w[0].isupper() and not w.isupper())
+    }
+
+
+def _linked(word: str, analyzer: Analyzer, known: Callable[[str], bool]) -> set[str]:
+    """Danish compounds with and without a linking -s-/-e-: "sygefraværsstatistik" finds
+    "sygefraværstatistik" and the reverse, when the minutes use the other spelling."""
+    if len(word) < 9 or not word.isalpha():
+        return set()
+    out: set[str] = set()
+    for i in range(4, len(word) - 3):
+        left, right = word[:i], word[i:]
+        options = [left + right[1:]] if right[0] in "se" and len(right) > 4 else []
+        if left[-1] not in "se":
+            options += [left + "s" + right, left + "e" + right]
+        for option in options:
+            stem = analyzer.stem(option)
+            if stem != analyzer.stem(word) and known(stem):
+                out.add(stem)
+    return out
+
+
+def _concepts(
+    text: str, analyzer: Analyzer, known: Callable[[str], bool]
+) -> list[tuple[str, str, frozenset[str], tuple[str, ...]]]:
+    """(surface, stem, terms, compound parts) for each content word of `text`, in order."""
     tokens = [(kind, w) for kind, w in analyzer.words(text)]
-    concepts: list[Concept] = []
+    out: list[tuple[str, str, frozenset[str], tuple[str, ...]]] = []
     seen: set[str] = set()
     i = 0
     while i < len(tokens):
@@ -266,7 +432,7 @@ def _concepts(text: str, analyzer: Analyzer, known: Callable[[str], bool]) -> li
         if kind != "word":
             if word not in seen:
                 seen.add(word)
-                concepts.append(Concept(word, frozenset([word]), stem=word))
+                out.append((word, word, frozenset([word]), ()))
             i += 1
             continue
         word = analyzer.respell(word, known)
@@ -278,22 +444,25 @@ def _concepts(text: str, analyzer: Analyzer, known: Callable[[str], bool]) -> li
                 pair = (analyzer.stem(word), analyzer.stem(tokens[i + 1][1]))
                 if stem not in seen:
                     seen.add(stem)
-                    concepts.append(Concept(joined, frozenset([stem]), pair, stem=stem))
+                    out.append((joined, stem, frozenset([stem]), pair))
                 i += 2
                 continue
         i += 1
-        if word in analyzer.stopwords or len(word) < 2:
-            continue
+        if tokens[i - 1][1] in analyzer.stopwords or word in analyzer.stopwords or len(word) < 2:
+            continue  # a stopword is never respelled into a content word ("havde" is no "hævde")
         stem = analyzer.stem(word)
         if stem in _INTENT_WORDS or word in _INTENT_WORDS or stem in seen:
             continue
         seen.add(stem)
-        terms = {stem} | set(analyzer.synonyms.get(stem, ()))
+        terms = frozenset({stem} | set(analyzer.synonyms.get(stem, ())))
+        danish = analyzer.respell(word, known, even_known=True)
+        if danish != word:
+            terms = terms | {analyzer.stem(danish)}
         parts: tuple[str, ...] = ()
         if len(word) >= 8:
             parts = tuple(analyzer.split(word, known))
-        concepts.append(Concept(word, frozenset(terms), parts, stem=stem))
-    return concepts
+        out.append((word, stem, terms, parts))
+    return out
 
 
 def _join(a: str, b: str, analyzer: Analyzer, known: Callable[[str], bool]) -> str | None:

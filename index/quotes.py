@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 
+from index.evidence import Evidence, Passage
 from index.model import DECISION, HISTORY, PROPOSAL, Quote
+from index.patterns import AMOUNT, DATE, NAME, PLACE
 from index.question import Query
-from index.search import AMOUNT, DATE, DECISIVE, NAME, PLACE, Candidate, Passage
 
 MAX_QUOTE = 450
 QUOTE_CONTINUE = 300  # continue a quote within its paragraph up to this length
@@ -29,15 +31,21 @@ _QUALIFIED = re.compile(
 # "Chefforum tog orienteringen til efterretning.": a decision that only notes the item says nothing of its
 # content, so the passage of the item that matches the question goes first.
 NOTED = re.compile(
-    r"^\s*(\w+\s+){0,3}(tog|tager)\s+(orienteringen|orienteringerne|drøftelsen|sagen|punktet|status\w*)\s+til\s+"
-    r"efterretning\.?\s*$|^\s*(orienteringen|orienteringerne|sagen)\s+(blev\s+)?taget\s+til\s+efterretning\.?\s*$",
+    r"^\s*([\w.-]+\s+){0,8}(tog|tager)\s+([\w.-]+\s+){1,6}til\s+efterretning\.?\s*$"
+    r"|^\s*([\w.-]+\s+){0,6}(blev|er)\s+taget\s+til\s+efterretning\.?\s*$"
+    r"|^\s*(sagen|punktet)\s+blev\s+udsat(\s+uden\s+behandling)?\.?\s*$",
+    re.IGNORECASE,
+)
+DECISIVE = re.compile(
+    r"\b(besluttede|besluttet|beslutter|godkend\w*|vedt[ao]g\w*|tiltr(æder|ådte|ådt)|aftalt|skal|tog .* til efterretning|"
+    r"udsat|udsætte|tilbagesendes|fremsendes|ansat|tager|anbefal\w*|afvist|afviste)\b",
     re.IGNORECASE,
 )
 _CONTEXT_KINDS = {"anledning", "baggrund", "resume", "sagsfremstilling", "intro"}
 _EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE, "precedent-when": DATE}
 
 
-def _window(cand: Candidate, anchor: Passage) -> Quote:
+def _window(cand: Evidence, anchor: Passage) -> Quote:
     """The anchor passage, extended over a lead-in colon, a very short sentence or a short paragraph, up to
     3 passages."""
     same = [p for p in cand.passages if p.section == anchor.section]
@@ -54,7 +62,7 @@ def _window(cand: Candidate, anchor: Passage) -> Quote:
         same_paragraph = "\n" not in text[last.end : nxt.start]
         if (
             last.end - last.start < 60
-            or text[last.start : last.end].rstrip().endswith(":")
+            or text[last.start : last.end].rstrip().endswith((":", ","))
             or (same_paragraph and nxt.end - chosen[0].start <= QUOTE_CONTINUE)
         ):
             if nxt.end - chosen[0].start > MAX_QUOTE and len(span) > 40:
@@ -72,22 +80,42 @@ def _label(kind: str) -> str:
     return {DECISION: "Beslutning", PROPOSAL: "Indstilling", "intro": "Sagsfremstilling"}.get(kind, kind.capitalize())
 
 
-def _best(cand: Candidate, allowed: set[int], query: Query, *, first_bonus: float = 0.0) -> Passage | None:
+def _best(cand: Evidence, allowed: set[int], query: Query, *, first_bonus: float = 0.0) -> Passage | None:
     pool = [p for p in cand.passages if p.section in allowed]
     if not pool:
         return None
     evidence = _EVIDENCE.get(_intent(query))
     question_numbers = set(re.findall(r"\d+(?:[.,]\d+)?", query.question))
-    top = max(p.score for p in pool) or 1.0
+    # Within the chosen item a word of its topic (in the title, in most passages) tells its passages apart
+    # less than a word few passages hold ("arkæologiske undersøgelser" among the grants for "idrætsanlægget
+    # i Lisbjerg"): each word weighs its share of the question times its rarity among the item's passages.
+    n = max(len(cand.passages), 1)
+    share = [s * math.log(1 + n / (h.passages + h.title + 1)) for s, h in zip(query.shares, cand.hits, strict=True)]
+    total = sum(share) or 1.0
+    share = [s / total for s in share]
     wanted = {t for c in query.concepts for t in c.terms}
+    index = {id(p): i for i, p in enumerate(cand.passages)}
+    found = cand.found_at
     # The last decision section has the final word ("Beslutning:" after the discussion, or the latest body's
     # "Beslutning i ... den ..."); its opening sentence is the natural quote.
     last = max(pool, key=lambda p: p.section).section
     lead = next(p for p in pool if p.section == last)
 
+    def matched(p: Passage) -> float:
+        i = index[id(p)]
+        own = sum(share[c] for c in found(i))
+        near = set().union(
+            *(
+                found(j)
+                for j in range(max(0, i - 1), i + 2)
+                if j < len(cand.passages) and cand.passages[j].section == p.section
+            )
+        )
+        return own + 0.3 * sum(share[j] for j in near)
+
     def value(p: Passage) -> float:
         text = cand.sections[p.section].text[p.start : p.end]
-        v = 0.5 * p.score / top + p.coverage + 0.15 * p.proximity
+        v = matched(p)
         if evidence is not None:
             found = [m for m in evidence.finditer(text)]
             if query.intent in ("amount", "fact"):
@@ -113,11 +141,16 @@ def _near(found: list[re.Match], text: str, wanted: set[str], reach: int = 30) -
     from index.analyze import get_analyzer
 
     a = get_analyzer()
-    spots = [m.start() for m in re.finditer(r"\w+", text) if (a.terms(m.group(0)) or [""])[0] in wanted]
+    heads = tuple(w for w in wanted if len(w) >= 4 and w[0].isalpha())
+
+    def asked(term: str) -> bool:  # the question's word, or a compound with it as head ("opstart")
+        return term in wanted or (len(term) > 6 and term.endswith(heads))
+
+    spots = [m.start() for m in re.finditer(r"\w+", text) if asked((a.terms(m.group(0)) or [""])[0])]
     return any(abs(s - m.start()) <= reach or abs(s - m.end()) <= reach for m in found for s in spots)
 
 
-def choose_quotes(cand: Candidate, query: Query) -> list[Quote]:
+def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
     secs = cand.sections
     decision = {i for i, s in enumerate(secs) if s.kind == DECISION and s.text.strip()}
     if cand.closed:
@@ -130,7 +163,8 @@ def choose_quotes(cand: Candidate, query: Query) -> list[Quote]:
     bare = first_decision is not None and bool(
         BARE_APPROVAL.match(first_text) or (BY_REFERENCE.search(first_text) and not _QUALIFIED.search(first_text))
     )
-    noted = bool(decision) and all(NOTED.match(secs[i].text) for i in decision)
+    # the first line carries the decision; what follows is often only who was absent ("Afbud: …")
+    noted = bool(decision) and all(NOTED.match(secs[i].text.strip().split("\n")[0]) for i in decision)
     intent = _intent(query)
     quotes: list[Quote] = []
     if intent in _EVIDENCE or intent == "why":

@@ -34,6 +34,7 @@ from sqlite_utils import Migrations
 from index.analyze import Analyzer, get_analyzer
 from index.model import DECISION, Attachment, Item, Meeting, Section
 from index.readers import closed as closed_rule
+from index.salience import analyse
 
 log = logging.getLogger(__name__)
 migrations = Migrations("referent")
@@ -225,7 +226,17 @@ def m007_sources(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-_ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing")
+@migrations()
+def m008_about(db: sqlite_utils.Database) -> None:
+    # What each item is about (index/salience.py); filled for the existing items when the Store opens.
+    db.execute(f"CREATE VIRTUAL TABLE items_about USING fts5(strong, weak, content='', tokenize=\"{FTS_TOKENIZE}\")")
+    # each item's passages, analysed once when stored (index/salience.py), for the answering core
+    db.execute("CREATE TABLE item_passages (rowid INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('about', 'stale')")
+    db.execute("CREATE INDEX items_date ON items(date, forum)")  # questions narrowed to a period
+
+
+_ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing", "ede", "ed", "de", "te")
 
 
 def now() -> str:
@@ -459,6 +470,8 @@ class Store:
             self.reindex()
         if self.meta("analyzer") != self.analyzer.fingerprint:
             self.set_meta("analyzer", self.analyzer.fingerprint)
+        if self.meta("about") == "stale":  # m006: the about index and stored passages of older items
+            self.reindex()
         if self.meta("purge"):  # a purge that a crash or the migration left to do
             self.purge()
 
@@ -605,12 +618,19 @@ class Store:
         # inflection and derivation endings only: "indført" ~ "indfør", "ombygning" ~ "ombygge";
         # cutting letters blindly would turn "coronapas" into "corona"
         shorter = [stem[: -len(end)] for end in _ENDINGS if stem.endswith(end)]
+        # the shortened word is stemmed again: Snowball turns "tryghedsvagt" into "tryghedsvag"
+        shorter += [self.analyzer.stem(s) for s in shorter]
         out = {s for s in shorter if len(s) >= 4 and self.known_term(s)}
         rows = self.conn.execute(
             f"SELECT term FROM {self._vocab_table()} WHERE term > ? AND term < ? LIMIT 20", (stem, stem + "\uffff")
         ).fetchall()
         out.update(r[0] for r in rows if len(r[0]) <= len(stem) + 2 and r[0].isalpha())
         return out
+
+    def terms_with_prefix(self, prefix: str, limit: int = 5000) -> list[str]:
+        """Indexed terms that start with `prefix` (for spelling correction)."""
+        sql = f"SELECT term FROM {self._vocab_table()} WHERE term >= ? AND term < ? LIMIT ?"
+        return [r[0] for r in self.conn.execute(sql, (prefix, prefix + "\uffff", limit))]
 
     def doc_freq(self, terms: Iterable[str]) -> dict[str, int]:
         memo: dict[str, int] = self._cached("doc_freq", dict)  # questions repeat their words
@@ -625,6 +645,27 @@ class Store:
             else:
                 out[term] = memo[term]
         return out
+
+    def items_in(self, fora: frozenset[str]) -> int:
+        """Items of these fora (the caller's scope)."""
+        key = "items_in:" + "\x1f".join(sorted(fora))
+        marks = ",".join("?" * len(fora))
+        return self._cached(
+            key,
+            lambda: self.conn.execute(f"SELECT count(*) FROM items WHERE forum IN ({marks})", sorted(fora)).fetchone()[
+                0
+            ],
+        )
+
+    def scoped_doc_freq(self, term: str, fora: frozenset[str], *, limit: int | None = None) -> int:
+        """Items of these fora holding `term` (at most `limit` counted)."""
+        marks = ",".join("?" * len(fora))
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM items_fts JOIN items i ON i.rowid = items_fts.rowid"
+            f" WHERE items_fts MATCH ? AND i.forum IN ({marks}) LIMIT ?)"
+        )
+        expr = '"' + term.replace('"', '""') + '"'
+        return self.conn.execute(sql, [expr, *sorted(fora), limit or -1]).fetchone()[0]
 
     def item_count(self) -> int:
         return self._cached("item_count", lambda: self.conn.execute("SELECT count(*) FROM items").fetchone()[0])
@@ -668,16 +709,24 @@ class Store:
         t, d, b = self._columns(title, case_number, sections, attachments)
         for column in (t, d, b, parts):
             self._touched.update(column.split())
+        analysis = analyse(self.analyzer, title, sections)
+        about = analysis.about
         if delete:
             self.conn.execute(
                 "INSERT INTO items_fts(items_fts, rowid, title, decision, body, parts) VALUES('delete', ?, ?, ?, ?, ?)",
                 (rowid, t, d, b, parts),
             )
+            self.conn.execute(
+                "INSERT INTO items_about(items_about, rowid, strong, weak) VALUES('delete', ?, ?, ?)", (rowid, *about)
+            )
+            self.conn.execute("DELETE FROM item_passages WHERE rowid = ?", (rowid,))
         else:
             self.conn.execute(
                 "INSERT INTO items_fts(rowid, title, decision, body, parts) VALUES (?, ?, ?, ?, ?)",
                 (rowid, t, d, b, parts),
             )
+            self.conn.execute("INSERT INTO items_about(rowid, strong, weak) VALUES (?, ?, ?)", (rowid, *about))
+            self.conn.execute("INSERT OR REPLACE INTO item_passages(rowid, data) VALUES (?, ?)", (rowid, analysis.blob))
 
     # ---- writing meetings ---------------------------------------------------------------------
 
@@ -852,13 +901,14 @@ class Store:
         """Make text that was deleted unreadable in the database file and its WAL.
 
         secure_delete (on for every write) zeroes deleted rows and free pages; a contentless FTS5 index
-        keeps a deleted row's terms in older segments until they are merged, so the index is merged into
+        keeps a deleted row's terms in older segments until they are merged, so the indexes are merged into
         one segment ('optimize'), term_df drops the terms no item holds any more, and the WAL, which still
         holds old page images, is checkpointed and truncated. Returns a note when a reader kept the WAL
         from being truncated (it is retried at the next purge or open), else None.
         """
         with self.transaction():
             self.conn.execute("INSERT INTO items_fts(items_fts) VALUES('optimize')")
+            self.conn.execute("INSERT INTO items_about(items_about) VALUES('optimize')")
         self.refresh_vocab()
         busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         if busy:
@@ -942,6 +992,8 @@ class Store:
         self._vocab = None
         with self.transaction():
             self.conn.execute("INSERT INTO items_fts(items_fts) VALUES('delete-all')")
+            self.conn.execute("INSERT INTO items_about(items_about) VALUES('delete-all')")
+            self.conn.execute("DELETE FROM item_passages")
         rows = self.conn.execute("SELECT rowid, title, case_number FROM items ORDER BY rowid").fetchall()
         with self.transaction():
             for row in rows:
@@ -951,6 +1003,7 @@ class Store:
                 self.conn.execute("UPDATE items SET parts = ? WHERE rowid = ?", (parts, row["rowid"]))
                 self._index_item(row["rowid"], row["title"], row["case_number"], sections, attachments, parts)
             self.set_meta("analyzer", self.analyzer.fingerprint)
+            self.set_meta("about", "fresh")
             self.set_meta("term_df", "stale")  # the terms changed wholesale: the next refresh copies them all
             if self.meta("purge") == "reindex":
                 self.set_meta("purge", "pending")
@@ -1001,6 +1054,22 @@ class Store:
                 "SELECT title, external_id FROM attachments WHERE item_rowid = ? ORDER BY ord", (item_rowid,)
             )
         ]
+
+    def items_by_rowid(self, rowids: list[int]) -> dict[int, dict]:
+        """Item rows (as dicts) by rowid, for the answering stages."""
+        out: dict[int, dict] = {}
+        for i in range(0, len(rowids), 500):
+            chunk = rowids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(f"SELECT * FROM items WHERE rowid IN ({marks})", chunk):
+                out[r["rowid"]] = dict(r)
+        return out
+
+    def passages_of(self, rowids: list[int]) -> dict[int, bytes]:
+        """The stored passage analysis (index/salience.py) of these items."""
+        marks = ",".join("?" * len(rowids))
+        sql = f"SELECT rowid, data FROM item_passages WHERE rowid IN ({marks})"
+        return {r[0]: r[1] for r in self.conn.execute(sql, rowids)} if rowids else {}
 
     def meeting_row(self, mid: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM meetings WHERE id = ?", (mid,)).fetchone()

@@ -10,9 +10,10 @@ import pytest
 from index.answer import answer
 from index.config import Config
 from index.ingest import ingest_paths
+from index.patterns import AMOUNT, NAME
 from index.question import parse
-from index.search import AMOUNT, NAME
 from index.store import Store
+from index.vocabulary import Vocabulary
 from tests.conftest import ADGANG, VAGT, minutes
 
 CFG = Config(public_url="http://referent.test")
@@ -154,8 +155,7 @@ def top(store: Store, q: str) -> tuple[str, int] | None:
 
 def test_bare_letter_spelling_finds_the_danish_word(store: Store) -> None:
     # "korsel" for "kørsel", "fravar" for "fravær": keyboards without æ/ø/å
-    q = parse("mine apps korsel og fravar", store.analyzer, known=store.known_term, doc_freq=store.doc_freq,
-              total=store.item_count(), today=TODAY)  # fmt: skip
+    q = parse("mine apps korsel og fravar", store.analyzer, Vocabulary(store), today=TODAY)
     assert {"kørsel", "fravær"} <= {c.stem for c in q.concepts}
     assert all(c.known for c in q.concepts)
     assert top(store, "mine apps korsel og fravar") == ("Chefforum", 3)
@@ -168,8 +168,7 @@ def test_case_number_with_extra_words_answers_its_item(store: Store) -> None:
 
 
 def test_a_future_year_is_a_topic_not_a_meeting_date(store: Store) -> None:
-    q = parse("nettoudledningen i 2030", store.analyzer, known=store.known_term, doc_freq=store.doc_freq,
-              total=store.item_count(), today=TODAY)  # fmt: skip
+    q = parse("nettoudledningen i 2030", store.analyzer, Vocabulary(store), today=TODAY)
     assert q.date_from is None and q.date_to is None
     assert any(c.stem == "2030" for c in q.concepts)
     assert top(store, "Hvad forventes nettoudledningen i 2030 at blive?") == ("Byrådet", 1)
@@ -181,9 +180,8 @@ def test_past_year_stays_a_filter(store: Store) -> None:
 
 
 def test_meeting_day_and_forum_as_subject_filter(store: Store) -> None:
-    q = parse("Hvad blev Teknisk Udvalg orienteret om den 1. oktober 2025?", store.analyzer,
-              known=store.known_term, doc_freq=store.doc_freq, total=store.item_count(), fora=store.fora(),
-              today=TODAY)  # fmt: skip
+    q = parse("Hvad blev Teknisk Udvalg orienteret om den 1. oktober 2025?", store.analyzer, Vocabulary(store),
+              fora=store.fora(), today=TODAY)  # fmt: skip
     assert q.fora == frozenset({"Teknisk Udvalg"})
     assert q.date_from == q.date_to == dt.date(2025, 10, 1)
     assert top(store, "Hvad blev Teknisk Udvalg orienteret om den 1. oktober 2025?") == ("Teknisk Udvalg", 1)
@@ -247,8 +245,7 @@ def test_parts_of_an_unknown_compound_merely_near_each_other_do_not_answer(store
 
 
 def test_status_wording_is_not_the_topic(store: Store) -> None:
-    q = parse("Hvor langt er man med vagtplanen?", store.analyzer, known=store.known_term,
-              doc_freq=store.doc_freq, total=store.item_count(), today=TODAY)  # fmt: skip
+    q = parse("Hvor langt er man med vagtplanen?", store.analyzer, Vocabulary(store), today=TODAY)
     assert q.intent == "status"
     assert [c.stem for c in q.concepts] == ["vagtplan"]
 

@@ -1,0 +1,69 @@
+"""Stage 4, abstention: one decision, from the same evidence the ranking used, whether an item answers.
+
+An item answers when it holds the question: most of its weight, every word the question cannot do without
+(a topic word the minutes never use, a number it names), its most specific words, and it is about them
+rather than mentioning them in passing. Every test reads shares of the question's own weight and the
+item's own text, never a corpus-wide threshold, so the same item answers in an archive of 70 items or a
+million, and the words of minutes the caller may not see play no part (the weights come from the caller's
+Vocabulary).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.evidence import Evidence
+from index.params import DEFAULT, Params
+from index.question import Query
+
+FACT_INTENTS = frozenset({"who", "when", "amount", "where", "fact"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    answers: bool
+    reason: str  # English, for --explain
+
+
+def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
+    if query.case_number and ev.row["case_number"] == query.case_number:
+        return Verdict(True, f"case number {query.case_number}")  # the rest of the question is phrasing
+    if not query.concepts:
+        return Verdict(False, "no words to search for")
+    pairs = list(zip(query.concepts, ev.hits, strict=True))
+    counted = [(c, h) for c, h in pairs if c.counted]
+    if not counted:
+        return Verdict(False, "none of the question's words is in the minutes")
+    for c, h in pairs:
+        if c.number and len(c.stem) >= 2 and not h.found:
+            return Verdict(False, f"the number '{c.surface}' is not in the item")  # "uge 40", "lokalplan 1221"
+    # A topic word the minutes never use ("svømmehal") must be found (its parts together count), unless it
+    # is the one such word of a longer question whose every other word the item holds.
+    missing_required = [c for c, h in pairs if c.required and h.credit < 0.8]
+    if missing_required:
+        found_known = [c for c, h in pairs if c.known and h.found]
+        if len(missing_required) > 1 or len(found_known) < 3 or len(found_known) + 1 < len(counted):
+            return Verdict(False, f"'{missing_required[0].surface}' is not in the minutes")
+    narrowed = query.fora is not None or query.date_from or query.date_to
+    if (narrowed or len(counted) > 1) and ev.coverage >= 0.99 and ev.title >= 0.99:
+        return Verdict(True, "the title holds every word of the question")
+    if ev.coverage < params.min_coverage:
+        return Verdict(False, f"holds {ev.coverage:.0%} of the question (< {params.min_coverage:.0%})")
+    lacking = [(c, query.share(c)) for c, h in counted if h.credit < 0.5 and not c.phrasing]
+    heavy = [c for c, s in lacking if s > params.max_missing_share]
+    if heavy:
+        return Verdict(False, f"lacks '{heavy[0].surface}' ({query.share(heavy[0]):.0%} of the question)")
+    known = sorted(((c, h) for c, h in counted if c.known), key=lambda p: -p[0].weight)
+    if not known:
+        return Verdict(False, "none of the question's words is in the minutes")
+    # A number ("2026", "uge 29") narrows the question; what the item must be about is its words.
+    words = [(c, h) for c, h in known if not c.number]
+    known = words or known
+    top = known[:2]
+    if not any(h.found for _, h in top):
+        return Verdict(False, f"lacks the most specific words ('{top[0][0].surface}')")
+    if any(h.found and h.about for _, h in top):
+        return Verdict(True, "holds the question and is about its most specific word")
+    if query.intent in FACT_INTENTS and ev.window >= params.fact_window:
+        return Verdict(True, "states the fact in one passage")  # a figure, a name, a date in passing
+    return Verdict(False, f"mentions '{top[0][0].surface}' only in passing")

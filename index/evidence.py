@@ -1,0 +1,276 @@
+"""Stage 2, evidence: what each candidate item holds of the question, passage by passage.
+
+An item's text is cut into passages (sentences and list lines, index/passages.py) and analysed once; the
+analysis is kept per Store until the database changes. For every concept of the question the evidence
+says how it was found (the word itself, as part of a compound, or a compound written as separate words),
+in how many passages, and whether the title, a sub-heading or the decision holds it. Ranking and
+abstention both read this one value, so what ranks an item first is what lets it answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+
+from index.model import DECISION, Section
+from index.patterns import ANSWER_FLAGS
+from index.question import MONTH_NAMES, Concept, Query, forum_stems
+from index.salience import Span, analyse, load
+from index.store import Store
+
+WINDOW = 3  # passages of one section that count as one window (an answer rarely spans more)
+_CACHE_MAX = 2000
+
+
+Passage = Span  # a sentence or list line of an item (index/salience.py)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """How one concept of the question was found in the item."""
+
+    credit: float  # 1 the word, 0.8 as a compound part or head, 0.5 its parts split up in one passage, 0
+    passages: int  # passages holding it in full
+    title: bool
+    decision: bool
+    heading: bool  # a sub-heading inside a section names it
+    meta: bool = False  # found only in the meeting's forum, year or month ("Chefforum", "2012", "maj")
+
+    @property
+    def found(self) -> bool:
+        return self.credit >= 0.8
+
+    @property
+    def about(self) -> bool:
+        """The item is about it, not merely mentioning it in passing."""
+        return self.title or self.heading or self.decision or self.passages >= 2
+
+
+@dataclass(frozen=True)
+class Evidence:
+    rowid: int
+    row: dict
+    kinds: tuple[str, ...]  # each section's kind
+    passages: tuple[Passage, ...]  # the item's, shared between questions
+    found: dict[int, frozenset[int]]  # passage index -> the question's concepts found there in full
+    hits: tuple[Hit, ...]  # one per query concept, in the question's order
+    coverage: float  # share of the question's weight held anywhere (by credit)
+    about: float  # sum of shares x (log(1 + passages) + [title or sub-heading])
+    window: float  # best share held by one window of adjacent passages
+    window_at: int  # index into `passages` of that window's first passage (-1: none)
+    title: float  # share held by the title
+    proximity: float  # neighbouring words of the question side by side
+    answer_type: bool  # intent's evidence (name/date/amount/place) in a passage matching the question
+
+    sections: tuple[Section, ...] = ()  # the text, filled by with_text() for the items that are quoted
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.row["closed"])
+
+    def found_at(self, i: int) -> frozenset[int]:
+        return self.found.get(i, _NONE)
+
+
+_NONE: frozenset[int] = frozenset()
+
+
+def prefetch(store: Store, rows: list[dict]) -> None:
+    """Read the stored analyses of these items in one query (gather() then finds them cached)."""
+    cache: OrderedDict = store._cached("evidence", OrderedDict)
+    missing = [r for r in rows if r["rowid"] not in cache]
+    blobs = store.passages_of([r["rowid"] for r in missing])
+    for r in missing:
+        _analysed(store, r, blobs.get(r["rowid"]))
+
+
+def _analysed(
+    store: Store, row: dict, blob: bytes | None = None
+) -> tuple[tuple[str, ...], tuple[Passage, ...], dict[str, list[int]], frozenset[str], frozenset[str], str]:
+    """(section kinds, passages, term -> passage indices, title terms, heading terms, distinct terms one a
+    line), cached per Store. Section texts are read only for quoted items (with_text())."""
+    cache: OrderedDict = store._cached("evidence", OrderedDict)
+    key = row["rowid"]
+    hit = cache.get(key)
+    if hit is not None:
+        cache.move_to_end(key)
+        return hit
+    a = store.analyzer
+    if blob is None:
+        blob = store.passages_of([key]).get(key)
+    if blob is not None:
+        passages, kinds, headings, where = load(blob)
+    else:  # a store written before passages were kept: analyse now
+        analysis = analyse(a, row["title"], _public(store, row))
+        passages, kinds, headings, where = analysis.spans, analysis.kinds, analysis.headings, analysis.where
+    title = frozenset(a.terms(f"{row['title']} {row['case_number'] or ''}"))
+    lines = "\n" + "\n".join(sorted(where)) + "\n"
+    hit = (kinds, passages, where, title, headings, lines)
+    cache[key] = hit
+    if len(cache) > _CACHE_MAX:
+        cache.popitem(last=False)
+    return hit
+
+
+def _public(store: Store, row: dict) -> list[Section]:
+    sections = store._sections(row["rowid"])
+    return [s for s in sections if s.kind == DECISION] if row["closed"] else sections
+
+
+def with_text(store: Store, ev: Evidence) -> Evidence:
+    """The evidence with the item's section texts, which quotes are cut from."""
+    return ev if ev.sections else replace(ev, sections=tuple(_public(store, ev.row)))
+
+
+def meeting_terms(store: Store, row: dict) -> frozenset[str]:
+    """What the meeting itself says that a question may name: its municipality, body, year and month."""
+    day = dt.date.fromisoformat(row["date"])
+    month = store.analyzer.stem(MONTH_NAMES[day.month - 1])
+    place = forum_stems(store.analyzer, row.get("municipality") or "")
+    return forum_stems(store.analyzer, row["forum"]) | place | {str(day.year), month}
+
+
+def _heads(concept: Concept, lines: str) -> frozenset[str]:
+    """The item's words that have the concept's word as their head: Danish compounds put the head last, so
+    "opstart" is a kind of "start" and "adgangskontrol" of "kontrol". `lines`: the item's terms, one a line."""
+    out: set[str] = set()
+    for s in concept.terms:
+        if len(s) >= 4 and s[0].isalpha():
+            out.update(re.findall(rf"\n([^\n]{{3,}}{re.escape(s)})(?=\n)", lines))
+    return frozenset(out)
+
+
+def gather(store: Store, query: Query, row: dict) -> Evidence:
+    """The evidence `row` (an items row) holds for `query`."""
+    kinds, passages, where, title_terms, heading_terms, lines = _analysed(store, row)
+    concepts = query.concepts
+    parts_col = set(row["parts"].split()) if row["parts"] else set()
+    meta = meeting_terms(store, row)
+    found: dict[int, set[int]] = {}
+    hits = []
+    for i, c in enumerate(concepts):
+        exact = {p for t in c.terms for p in where.get(t, ())}
+        held = exact | {p for t in _heads(c, lines) for p in where.get(t, ())}
+        for p in held:
+            found.setdefault(p, set()).add(i)
+        in_title = bool(c.terms & title_terms)
+        by_meta = False
+        if in_title or exact:
+            credit = 1.0
+        elif held or c.terms & parts_col:
+            credit = 0.8  # as the head of a compound ("opstart" for "start") or a compound part
+        elif c.parts and _split_in_order(c, passages, where):
+            credit = 0.8  # "store oprydningsdag" for "storeoprydningsdag"
+        elif c.terms & meta:
+            credit, by_meta = 1.0, True  # the question names the meeting's body, year or month
+        elif c.parts and _parts_together(c, where):
+            credit = 0.5  # the question's compound appears split up ("svømmehal" vs "svøm ... hal")
+        else:
+            credit = 0.0
+        decided = any(kinds[passages[p].section] == DECISION for p in held)
+        hits.append(Hit(credit, len(held), in_title, decided, bool(c.terms & heading_terms), by_meta))
+    at = {p: frozenset(cs) for p, cs in found.items()}
+    share = list(query.shares)
+    coverage = sum(s * h.credit for s, h in zip(share, hits, strict=True))
+    about = sum(s * (math.log1p(h.passages) + (h.title or h.heading)) for s, h in zip(share, hits, strict=True))
+    title = sum(s for s, h in zip(share, hits, strict=True) if h.title)
+    window, window_at = _best_window(passages, at, share)
+    return Evidence(
+        rowid=row["rowid"], row=row, kinds=kinds, passages=passages, found=at, hits=tuple(hits),
+        coverage=coverage, about=about, window=window, window_at=window_at, title=title,
+        proximity=_proximity(query, passages, at, row["title"], store),
+        answer_type=_answer_type(query, passages, at, share, window),
+    )  # fmt: skip
+
+
+def window_share(passages: tuple[Passage, ...], found: dict[int, frozenset[int]], at: int, share: list[float]) -> float:
+    """Share of the question held by the window starting at passage `at`."""
+    section = passages[at].section
+    held: set[int] = set()
+    for i in range(at, min(at + WINDOW, len(passages))):
+        if passages[i].section != section:
+            break
+        held |= found.get(i, _NONE)
+    return sum(share[i] for i in held)
+
+
+def _best_window(
+    passages: tuple[Passage, ...], found: dict[int, frozenset[int]], share: list[float]
+) -> tuple[float, int]:
+    best, at = 0.0, -1
+    starts = sorted({s for i in found for s in range(max(0, i - WINDOW + 1), i + 1)})
+    for start in starts:
+        # a window is anchored on a passage holding something, and may reach back to its two predecessors
+        value = window_share(passages, found, start, share)
+        if value > best + 1e-9:
+            best, at = value, start
+    return best, at
+
+
+def _split_in_order(concept: Concept, passages: tuple[Passage, ...], where: dict[str, list[int]]) -> bool:
+    parts = list(concept.parts)
+    n = len(parts)
+    if n < 2:
+        return False
+    for p in where.get(parts[0], ()):
+        terms = passages[p].terms
+        if any(list(terms[i : i + n]) == parts for i in range(len(terms) - n + 1)):
+            return True
+    return False
+
+
+def _parts_together(concept: Concept, where: dict[str, list[int]]) -> bool:
+    """All the compound's parts in one passage."""
+    common = set(where.get(concept.parts[0], ()))
+    for part in concept.parts[1:]:
+        common &= set(where.get(part, ()))
+    return bool(common)
+
+
+def _proximity(
+    query: Query, passages: tuple[Passage, ...], found: dict[int, frozenset[int]], title: str, store: Store
+) -> float:
+    """How closely the question's words stand together, in order: half the share of neighbouring pairs found
+    side by side ("1. kvartal 2021"), half the longest run of them ("tager bagvagten i uge 29")."""
+    pairs = [(a.terms, b.terms) for a, b in zip(query.concepts, query.concepts[1:], strict=False)]
+    if not pairs:
+        return 0.0
+    best = _adjacent(pairs, list(store.analyzer.terms(title)))
+    for i, held in found.items():
+        if len(held) >= 2:
+            best = max(best, 0.7 * _adjacent(pairs, list(passages[i].terms)))
+    return best
+
+
+def _adjacent(pairs: list[tuple[frozenset[str], frozenset[str]]], terms: list[str]) -> float:
+    if len(terms) < 2:
+        return 0.0
+    bigrams = set(zip(terms, terms[1:], strict=False))
+    hits = sum(1 for a, b in pairs if any((x, y) in bigrams for x in a for y in b))
+    concepts = [pairs[0][0], *(b for _, b in pairs)]
+    longest, previous = 0, [0] * len(concepts)
+    for term in terms:
+        current = [0] * len(concepts)
+        for i, concept in enumerate(concepts):
+            if term in concept:
+                current[i] = 1 + (previous[i - 1] if i else 0)
+        longest = max(longest, *current)
+        previous = current
+    run = (longest - 1) / len(pairs) if longest > 1 else 0.0
+    return 0.5 * hits / len(pairs) + 0.5 * run
+
+
+def _answer_type(
+    query: Query, passages: tuple[Passage, ...], found: dict[int, frozenset[int]], share: list[float], window: float
+) -> bool:
+    """For who/when/how-much/where questions: does a passage that matches the question well hold a name, a
+    date, an amount or a place? An item that only mentions the topic cannot answer them."""
+    flag = ANSWER_FLAGS.get(query.intent)
+    if flag is None or window <= 0:
+        return False
+    return any(
+        passages[i].flags & flag and window_share(passages, found, max(0, i - 1), share) >= 0.5 * window for i in found
+    )

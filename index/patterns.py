@@ -1,0 +1,45 @@
+"""What an answer looks like in the text: a person's name, a date, an amount, a place.
+
+Used when an item is stored (each passage gets a flag per kind, index/salience.py), when candidates are
+ranked (a who-question wants a passage with a name) and when quotes are chosen.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A person's name: two or more capitalised words, the later ones not words that make an institution
+# ("Albertslund Kommune", "Teknisk Udvalg").
+_INSTITUTION = (
+    r"(?:Kommunes?|Byråd\w*|Udvalg\w*|Region\w*|Skole\w*|Forvaltning\w*|Afdeling\w*|Rådhus\w*|Center\w*|Centret|"
+    r"Kommunalbestyrelse\w*|Magistrat\w*|Direktion\w*|Chefforum|Havn\w*|Plan\w*|Gruppe\w*|Forening\w*)\b"
+)
+_UPPER = "A-ZÆØÅÉÈÁÜÖÄ"
+_LOWER = "a-zæøåéèáüöäí"
+_WORD = rf"[{_UPPER}][{_LOWER}]+"
+# "Marie Guldborg", "André Buchalska", "Hans-Jørgen Kirstein", and first names joined: "Sidsel og Helene"
+NAME = re.compile(rf"\b{_WORD}(?:(?:[ -]|\s+og\s+)(?!{_INSTITUTION}){_WORD})+\b")
+_MONTH = r"(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
+DATE = re.compile(
+    rf"\b\d{{1,2}}\.\s*{_MONTH}\b|\b{_MONTH}\s+\d{{4}}\b"
+    r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\buge\s+\d{1,2}\b|\b(?:primo|medio|ultimo|midt)\s+\w+",
+    re.IGNORECASE,
+)
+AMOUNT = re.compile(
+    r"\b\d+(?:[.,]\d+)*\s*(?:mio\.?|mia\.?|kr\.?|%|procent|dage|timer|årsværk|tons|kroner)|\b\d+,\d+\b"
+    r"|\b\d{1,3}(?:\.\d{3})+\b"  # 300.000
+    r"|\b(?!(?:19|20)\d\d\b)\d{2,}\s+[a-zæøå]{3,}"  # a count: "1149 høringssvar"
+)
+PLACE = re.compile(
+    r"\b[A-ZÆØÅ][a-zæøå]*(?:vej|gade|plads|allé|alle|vænge|torv|park|stræde|bakke|høj)\s+\d+\b"
+    r"|\b(?:placering(?:en)?|beliggende|ved|på)\s+[A-ZÆØÅ][a-zæøå]+",
+)
+PATTERNS = {"name": NAME, "date": DATE, "amount": AMOUNT, "place": PLACE}
+FLAGS = {"name": 1, "date": 2, "amount": 4, "place": 8}
+# the answer kind each intent asks for
+ANSWER_FLAGS = {"who": FLAGS["name"], "when": FLAGS["date"], "amount": FLAGS["amount"], "where": FLAGS["place"]}
+
+
+def flags_of(text: str) -> int:
+    """Bitmask of the answer kinds `text` holds."""
+    return sum(flag for kind, flag in FLAGS.items() if PATTERNS[kind].search(text))

@@ -1,0 +1,75 @@
+"""Stage 3, ranking: one scoring function over the evidence, with its parts kept for `--explain`.
+
+score = w_coverage·coverage + w_about·about + w_window·window + w_title·title + w_proximity·proximity
+        + w_answer_type·[name/date/amount found]
+        + w_year·[meeting in a year the question names, or the next]
+        + w_case·[the item has the case number the question names]
+then the best item's newest treatment (same case number and subject) goes first when it answers about as
+well: the current decision, and what a status question asks for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from index.analyze import Analyzer
+from index.cases import same_case
+from index.evidence import Evidence
+from index.params import DEFAULT, Params
+from index.question import Query
+
+DECISION_INTENTS = frozenset({"decision", "topic"})
+
+
+@dataclass(frozen=True)
+class Scored:
+    evidence: Evidence
+    score: float
+    parts: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def row(self) -> dict:
+        return self.evidence.row
+
+
+def score(query: Query, ev: Evidence, params: Params = DEFAULT) -> Scored:
+    parts = {
+        "coverage": params.w_coverage * ev.coverage,
+        "about": params.w_about * ev.about,
+        "window": params.w_window * ev.window,
+        "title": params.w_title * ev.title,
+        "proximity": params.w_proximity * ev.proximity,
+    }
+    if ev.answer_type:
+        parts["answer_type"] = params.w_answer_type
+    if query.years:
+        year = dt.date.fromisoformat(ev.row["date"]).year
+        if year in query.years or year - 1 in query.years:
+            parts["year"] = params.w_year
+    if query.case_number and ev.row["case_number"] == query.case_number:
+        parts["case"] = params.w_case
+    return Scored(ev, sum(parts.values()), parts)
+
+
+def rank(query: Query, evidence: list[Evidence], analyzer: Analyzer, params: Params = DEFAULT) -> list[Scored]:
+    scored = sorted((score(query, ev, params) for ev in evidence), key=lambda s: (-s.score, s.row["date"]))
+    if query.intent in DECISION_INTENTS | {"status"}:
+        scored = _latest_treatment(query, scored, analyzer, params)
+    return scored
+
+
+def _latest_treatment(query: Query, scored: list[Scored], analyzer: Analyzer, params: Params) -> list[Scored]:
+    """The best item's case may have come up again: its newest treatment (in any body the caller sees) is
+    the current state, so it goes first when it answers about as well. "Status" questions ask for exactly
+    that, so the margin is wider for them."""
+    if len(scored) < 2:
+        return scored
+    top = scored[0]
+    margin = params.status_margin * (2 if query.intent == "status" else 1)
+    same = [s for s in scored[1:] if s.score >= top.score - margin and same_case(analyzer, top.row, s.row)]
+    newest = max(same, key=lambda s: s.row["date"], default=None)
+    if newest is None or newest.row["date"] <= top.row["date"]:
+        return scored
+    lifted = replace(newest, score=top.score + 0.01, parts={**newest.parts, "latest": top.score + 0.01 - newest.score})
+    return [lifted, *(s for s in scored if s is not newest)]

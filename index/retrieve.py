@@ -1,0 +1,168 @@
+"""Stage 1, candidates: a few cheap FTS5 probes whose union holds the answering item.
+
+A single OR query over every word of the question would have to score every item holding any of them, and
+in a large archive the common words are in a third of all items (100+ ms at 100k items). So each probe
+looks at a short doclist or a small result set instead:
+
+- about: the `items_about` index (index/salience.py) ranks the items that dwell on the question's words;
+  its doclists hold only the items a word is a topic of, so they stay short however common the word is;
+- all: items holding every concept (FTS5 AND: the intersection is small when the words are common);
+- near: items where the question's words stand within a sentence of each other (FTS5 NEAR);
+- rare: every item holding a rare exact term (a name, a firm, a case number in the text);
+- case: items with the case number the question names;
+- small: when the question's words are all rare, one OR over the full text is cheap, so it is asked too.
+
+Probe results are fused by reciprocal rank (scale-free: ranks, not raw BM25 values, are compared), and the
+best `Params.analysed` go on to the evidence stage. All probes apply the caller's scope and the question's
+filters inside SQL, so nothing hidden is ever a candidate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from index.params import DEFAULT, Params
+from index.question import Concept, Query
+from index.store import FTS_WEIGHTS, Store
+
+RRF_K = 10  # reciprocal-rank fusion constant: small, so a probe's first places count clearly more
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What may be searched: the caller's fora (None = all) and the question's period."""
+
+    fora: frozenset[str] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    municipalities: frozenset[str] | None = None
+
+    def sql(self, alias: str = "i") -> tuple[str, list]:
+        clauses, args = [], []
+        if self.fora is not None:
+            clauses.append(f"{alias}.forum IN ({','.join('?' * len(self.fora))})")
+            args += sorted(self.fora)
+        if self.date_from:
+            clauses.append(f"{alias}.date >= ?")
+            args.append(self.date_from.isoformat())
+        if self.date_to:
+            clauses.append(f"{alias}.date <= ?")
+            args.append(self.date_to.isoformat())
+        if self.municipalities is not None:
+            clauses.append(f"{alias}.municipality IN ({','.join('?' * len(self.municipalities))})")
+            args += sorted(self.municipalities)
+        return (" AND " + " AND ".join(clauses) if clauses else ""), args
+
+
+@dataclass(frozen=True)
+class Candidate:
+    rowid: int
+    fused: float  # reciprocal-rank fusion over the probes that found it
+    probes: tuple[tuple[str, int], ...]  # (probe, rank within it)
+
+
+def quote(term: str) -> str:
+    """An FTS5 string: whatever the question held, it cannot change the MATCH syntax."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _group(concept: Concept) -> str:
+    return "(" + " OR ".join(quote(t) for t in sorted(concept.terms)) + ")"
+
+
+def _match_expression(terms: list[str]) -> str:
+    return " OR ".join(quote(t) for t in terms)
+
+
+def _probe(store: Store, table: str, expr: str, scope: Scope, limit: int, weights: str = "") -> list[int]:
+    where, args = scope.sql()
+    sql = (
+        f"SELECT f.rowid FROM {table} f JOIN items i ON i.rowid = f.rowid WHERE {table} MATCH ?{where}"
+        f" ORDER BY bm25({table}{weights}) LIMIT ?"
+    )
+    return [r[0] for r in store.conn.execute(sql, [expr, *args, limit])]
+
+
+def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Params = DEFAULT) -> list[Candidate]:
+    """The candidates for `query` within `scope` (`total`: items the caller may see), best fused rank first,
+    at most `params.analysed`. A probe over the full text is asked only when one of its words is uncommon,
+    so that every probe reads short doclists and its cost stays bounded as the archive grows."""
+    weights = "," + ",".join(str(w) for w in FTS_WEIGHTS)
+    probes: dict[str, list[int]] = {}
+    known = [c for c in query.concepts if c.known]
+    by_weight = sorted(known, key=lambda c: -c.weight)
+    common_df = max(params.common_min, params.common_share * total)
+
+    def uncommon(c: Concept) -> bool:
+        return c.df <= common_df
+
+    if query.case_number:
+        where, args = scope.sql()
+        probes["case"] = [
+            r[0]
+            for r in store.conn.execute(
+                f"SELECT i.rowid FROM items i WHERE i.case_number = ?{where} ORDER BY i.date DESC LIMIT 50",
+                [query.case_number, *args],
+            )
+        ]
+    terms = sorted({t for c in known for t in c.terms})
+    parts = sorted({p for c in query.concepts if c.required for p in c.parts})
+    if terms or parts:
+        # every word where items are strongly about it; the uncommon ones also where they are merely about it
+        weak = sorted({t for c in known if uncommon(c) for t in c.terms}) + parts
+        expr = "{strong} : (" + _match_expression(terms + parts) + ")"
+        if weak:
+            expr += " OR {weak} : (" + _match_expression(weak) + ")"
+        probes["about"] = _probe(store, "items_about", expr, scope, params.about_candidates)
+    if len(known) >= 2 and any(uncommon(c) for c in known):
+        probes["all"] = _probe(
+            store, "items_fts", " AND ".join(_group(c) for c in known), scope, params.all_candidates, weights
+        )
+        stems = [quote(c.stem) for c in known if c.stem in c.terms]
+        if len(stems) >= 2:
+            near = f"NEAR({' '.join(stems)}, {params.near_window})"
+            probes["near"] = _probe(store, "items_fts", near, scope, params.near_candidates, weights)
+    if len(known) >= 3:
+        # a question word the item does not use must not hide it: the heaviest words pair by pair
+        heavy = [c for c in by_weight[:3] if c.stem in c.terms]
+        for i, a in enumerate(heavy):
+            for b in heavy[i + 1 :]:
+                if uncommon(a) or uncommon(b):
+                    near = f"NEAR({quote(a.stem)} {quote(b.stem)}, {params.near_window})"
+                    probes[f"near:{a.stem}:{b.stem}"] = _probe(
+                        store, "items_fts", near, scope, params.near_candidates // 2, weights
+                    )
+    rare = [t for c in known if c.df <= params.rare_df for t in c.terms]
+    if rare:
+        probes["rare"] = _probe(store, "items_fts", _match_expression(sorted(rare)), scope, 4 * params.rare_df, weights)
+    for c in query.concepts:
+        if c.required and len(c.parts) > 1:
+            # an unknown compound the minutes may write as separate words ("store oprydningsdag")
+            phrase = quote(" ".join(c.parts))
+            probes.setdefault("split", []).extend(_probe(store, "items_fts", phrase, scope, 50, weights))
+    if terms and (
+        sum(c.df for c in known) <= params.full_or_max_df or scope_size(store, scope) <= params.full_or_max_df
+    ):
+        probes["small"] = _probe(store, "items_fts", _match_expression(terms + parts), scope, 100, weights)
+    return fuse(probes)[: params.analysed]
+
+
+def scope_size(store: Store, scope: Scope) -> int:
+    """Items in the scope when the question narrows it by period (a count over the date index), else all."""
+    if not (scope.date_from or scope.date_to or scope.municipalities):
+        return store.item_count()
+    where, args = scope.sql()
+    return store.conn.execute(f"SELECT count(*) FROM items i WHERE 1{where}", args).fetchone()[0]
+
+
+def fuse(probes: dict[str, list[int]]) -> list[Candidate]:
+    """Reciprocal-rank fusion: each probe adds 1 / (k + rank) for the items it found."""
+    scores: dict[int, float] = {}
+    found: dict[int, list[tuple[str, int]]] = {}
+    for name, rowids in probes.items():
+        for rank, rowid in enumerate(dict.fromkeys(rowids), start=1):
+            scores[rowid] = scores.get(rowid, 0.0) + 1.0 / (RRF_K + rank)
+            found.setdefault(rowid, []).append((name, rank))
+    order = sorted(scores, key=lambda r: -scores[r])
+    return [Candidate(r, scores[r], tuple(found[r])) for r in order]

@@ -1,0 +1,298 @@
+"""Unit tests of the answering stages, one group per module: question reading (index/question.py and
+index/vocabulary.py), what an item is about (index/salience.py), retrieval (index/retrieve.py), evidence and
+ranking (index/evidence.py, index/rank.py), abstention (index/abstain.py) and quotes (index/quotes.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from index.abstain import decide
+from index.answer import answer, trace
+from index.config import Config
+from index.evidence import gather, with_text
+from index.ingest import ingest_paths
+from index.model import DECISION, Section
+from index.params import DEFAULT
+from index.question import _question_verb, parse
+from index.quotes import choose_quotes
+from index.rank import rank
+from index.retrieve import fuse
+from index.salience import ABOUT_LENGTH, PAD, about_document, analyse, is_subheading, subheadings
+from index.store import Store
+from index.vocabulary import Vocabulary, edit_distance
+from tests.conftest import minutes
+
+CFG = Config()
+TODAY = dt.date(2026, 1, 15)
+
+
+def item(n: int, title: str, *sections: tuple[str, str], case: str = "") -> str:
+    body = [f"Punkt {n}: {title}", ""]
+    if case:
+        body += [case, ""]
+    for heading, text in sections:
+        body += [heading, "", text, ""]
+    return "\n".join(body).rstrip()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "s.db")
+    docs = {
+        "a.txt": minutes(
+            "Chefforum",
+            "10-03-2021",
+            [
+                item(
+                    1,
+                    "Sygefraværstatistik 1. kvartal 2021",
+                    ("Sagsfremstilling", "Sygefraværet var 5,1 % i 1. kvartal 2021. Sygefraværet er faldet."),
+                    ("Beslutning", "Chefforum tog orienteringen til efterretning."),
+                ),
+                item(
+                    2,
+                    "Renovering af Enebærhegnet",
+                    ("Sagsfremstilling", "Renoveringen af Enebærhegnet koster i alt 4,2 mio. kr."),
+                    ("Beslutning", "Godkendt."),
+                ),
+                item(
+                    3,
+                    "Tryghedsmålingen 2021",
+                    ("Sagsfremstilling", "Tryghedsmålingen laves fremover på dansk og engelsk. Der laves en pjece."),
+                    ("Beslutning", "Udvalget besluttede at målingen gentages i 2023."),
+                ),
+            ],
+        ),  # fmt: skip
+        "b.txt": minutes(
+            "Byrådet",
+            "24-06-2024",
+            [
+                item(
+                    1,
+                    "Anlægsbevilling til idrætsanlæg i Lisbjerg",
+                    (
+                        "Indstilling",
+                        "At 1) der frigives 21,5 mio. kr. til idrætsanlægget i Lisbjerg.\n\n"
+                        "At 2) der frigives 3,4 mio. kr. til arkæologiske undersøgelser i Lisbjerg.",
+                    ),
+                    ("Beslutning", "Indstillingen blev godkendt."),
+                    case="24-001122",
+                ),
+                item(
+                    2,
+                    "Cykelsti langs Hovedgaden",
+                    ("Sagsfremstilling", "Cykelstien anlægges i 2025."),
+                    ("Beslutning", "Byrådet godkendte cykelstien."),
+                    case="24-003344",
+                ),
+            ],
+        ),  # fmt: skip
+        "c.txt": minutes(
+            "Byrådet",
+            "02-12-2024",
+            [
+                item(
+                    1,
+                    "Cykelsti langs Hovedgaden - status",
+                    ("Sagsfremstilling", "Cykelstien er udsat til 2026 på grund af ledningsarbejde."),
+                    ("Beslutning", "Byrådet tog status på cykelstien til efterretning."),
+                    case="24-003344",
+                ),
+            ],
+        ),  # fmt: skip
+    }
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / n for n in docs]).failed
+    return s
+
+
+def read(store: Store, question: str, fora: frozenset[str] | None = None):
+    return parse(question, store.analyzer, Vocabulary(store, fora), fora=store.fora(), today=TODAY)
+
+
+def top(store: Store, question: str) -> tuple[str, str, int] | None:
+    a = answer(store, question, cfg=CFG, today=TODAY)
+    if a.no_answer:
+        return None
+    h = a.answers[0]
+    return h.meeting.forum, h.meeting.date, h.item.number
+
+
+# ---- question reading --------------------------------------------------------------------------
+
+
+def test_edit_distance_counts_one_typo_and_stops_past_the_cutoff() -> None:
+    assert edit_distance("enebærhegent", "enebærhegnet", 2) == 1  # two letters swapped
+    assert edit_distance("sundhedhus", "sundhedshus", 1) == 1  # one letter missing
+    assert edit_distance("abcdef", "uvwxyz", 2) == 3  # cut off: cutoff + 1
+
+
+def test_linking_s_and_typos_find_the_minutes_spelling(store: Store) -> None:
+    q = read(store, "sygefraværsstatistik")  # the minutes write "Sygefraværstatistik"
+    assert q.concepts[0].known and top(store, "sygefraværsstatistik") == ("Chefforum", "2021-03-10", 1)
+    q = read(store, "Hvad koster renoveringen af Enebærhegent?")
+    assert any(c.known and "enebærhegn" in c.terms for c in q.concepts)  # the stem of "Enebærhegnet"
+
+
+def test_a_compound_head_may_be_a_synonym(store: Store) -> None:
+    q = read(store, "Hvilke sprog skal tryghedsundersøgelsen laves på?")
+    assert any("tryghedsmåling" in c.terms for c in q.concepts)  # config/synonyms.txt: måling, undersøgelse
+
+
+def test_the_question_verb_is_phrasing_and_weighs_less() -> None:
+    assert _question_verb("Hvad mente udvalget om cykelstien?") == "mente"
+    assert _question_verb("Hvilket vagtfirma leverer tryghedsvagterne?") == "leverer"
+    assert _question_verb("Hvem blev valgt som formand?") == "valgt"  # after the auxiliary
+    assert _question_verb("cykelsti Hovedgaden") is None
+
+
+def test_a_stopword_is_never_respelled(store: Store) -> None:
+    q = read(store, "Hvornår havde tryghedsmålingen sprog på dansk?")
+    assert all(c.stem != "hævd" for c in q.concepts)
+
+
+def test_a_year_filters_a_decision_but_is_the_facts_year_in_a_fact_question(store: Store) -> None:
+    assert read(store, "Hvad besluttede byrådet om cykelstien i 2024?").date_from == dt.date(2024, 1, 1)
+    fact = read(store, "Hvad var sygefraværet i 1. kvartal i 2021?")
+    assert fact.date_from is None and any(c.stem == "2021" for c in fact.concepts)
+
+
+def test_vocabulary_counts_only_what_the_caller_may_see(store: Store) -> None:
+    everyone = Vocabulary(store)
+    chefs_hidden = Vocabulary(store, frozenset({"Byrådet"}))
+    assert everyone.known("sygefraværstatistik") and not chefs_hidden.known("sygefraværstatistik")
+    assert chefs_hidden.total() == 3 and everyone.total() == 6
+
+
+# ---- what an item is about ------------------------------------------------------------------------
+
+
+def test_about_document_has_a_fixed_length_and_the_title_in_the_strong_column(store: Store) -> None:
+    sections = [Section("Sagsfremstilling", "sagsfremstilling", "Cykelstien anlægges. Cykelstien er smal.\nPris")]
+    strong, weak = about_document(analyse(store.analyzer, "Cykelsti langs Hovedgaden", sections))
+    assert len((strong + " " + weak).split()) == ABOUT_LENGTH
+    assert "hovedgad" in strong.split() and weak.split()[-1] == PAD
+    assert "cykelsti" in (strong + weak).split()  # two passages hold it
+
+
+def test_a_subheading_heads_a_paragraph_and_a_roster_heads_nothing() -> None:
+    assert is_subheading("Adgangskontrol på Rådhuset") and not is_subheading("Det blev besluttet.")
+    text = "Adgangskontrol på Rådhuset\n\nVores adgangskontrol er af ældre dato og skal udskiftes.\n\n"
+    text += "Uge 29: Marie Guldborg\nUge 30: Mette Lund\nUge 31: Jens Hansen"
+    assert subheadings(text) == ["Adgangskontrol på Rådhuset"]
+
+
+# ---- retrieval ---------------------------------------------------------------------------------------
+
+
+def test_fusion_ranks_an_item_found_by_several_probes_first() -> None:
+    fused = fuse({"about": [1, 2, 3], "all": [3, 1], "near": [3]})
+    assert [c.rowid for c in fused][:2] == [3, 1]
+    assert dict(fused[0].probes) == {"about": 3, "all": 1, "near": 1}
+
+
+def test_a_common_word_is_searched_only_where_items_are_strongly_about_it(store: Store) -> None:
+    everything_common = dataclasses.replace(DEFAULT, common_min=0, common_share=0.0, rare_df=0, full_or_max_df=0)
+    q = "cykelstien"
+    strict = trace(store, q, params=everything_common)
+    normal = trace(store, q)
+    assert {c.rowid for c in strict.candidates} <= {c.rowid for c in normal.candidates}
+    assert all(p[0] == "about" for c in strict.candidates for p in c.probes)
+
+
+# ---- evidence and ranking --------------------------------------------------------------------------
+
+
+def test_evidence_counts_passages_title_and_the_meetings_own_year(store: Store) -> None:
+    t = trace(store, "Hvad var sygefraværet i 1. kvartal i 2021?", today=TODAY)
+    ev = t.ranked[0].evidence
+    by_stem = dict(zip((c.stem for c in t.query.concepts), ev.hits, strict=True))
+    assert by_stem["sygefravær"].passages == 2 and by_stem["sygefravær"].title is False
+    assert by_stem["2021"].found and ev.coverage > 0.95
+
+
+def test_the_latest_treatment_of_a_case_goes_first(store: Store) -> None:
+    assert top(store, "Hvad er status på cykelstien langs Hovedgaden?") == ("Byrådet", "2024-12-02", 1)
+
+
+def test_rank_keeps_the_score_parts_that_sum_to_the_score(store: Store) -> None:
+    t = trace(store, "arkæologiske undersøgelser Lisbjerg")
+    query = t.query
+    evidence = [s.evidence for s in t.ranked]
+    for s in rank(query, evidence, store.analyzer):
+        assert abs(sum(s.parts.values()) - s.score) < 1e-9
+
+
+# ---- abstention ------------------------------------------------------------------------------------
+
+
+def test_a_topic_word_the_minutes_never_use_refuses(store: Store) -> None:
+    t = trace(store, "Hvad blev besluttet om den nye svømmehal ved Hovedgaden?")
+    assert not any(v.answers for v in t.verdicts)
+    assert answer(store, "Hvad blev besluttet om den nye svømmehal ved Hovedgaden?", cfg=CFG).no_answer
+
+
+def test_a_number_the_question_names_must_be_in_the_item(store: Store) -> None:
+    t = trace(store, "Hvad var sygefraværet i 3. kvartal 2019?", today=TODAY)
+    assert all(not v.answers for v in t.verdicts)
+
+
+def test_a_missing_question_verb_does_not_refuse(store: Store) -> None:
+    t = trace(store, "Hvad mente byrådet om cykelstien langs Hovedgaden?", today=TODAY)
+    assert decide(t.query, t.ranked[0].evidence).answers
+
+
+def test_a_word_only_in_hidden_minutes_changes_nothing(store: Store) -> None:
+    """No existence oracle: a question is answered or refused the same whether its odd word is in minutes
+    the caller may not see or nowhere."""
+    web = frozenset({"Byrådet"})
+    hidden = answer(store, "cykelsti pjece", fora=web, cfg=CFG, today=TODAY)  # "pjece": Chefforum's minutes only
+    nowhere = answer(store, "cykelsti pjuxe", fora=web, cfg=CFG, today=TODAY)
+    assert not nowhere.no_answer and hidden.no_answer == nowhere.no_answer
+    assert [h.item.title for h in hidden.answers] == [h.item.title for h in nowhere.answers]
+
+
+# ---- quotes ------------------------------------------------------------------------------------------
+
+
+def test_the_quote_is_the_passage_the_question_tells_apart_verbatim(store: Store) -> None:
+    t = trace(store, "Hvor meget afsættes til arkæologiske undersøgelser ved idrætsanlægget i Lisbjerg?")
+    ev = with_text(store, t.ranked[0].evidence)
+    quotes = choose_quotes(ev, t.query)
+    assert "3,4 mio. kr." in quotes[0].text
+    for q in quotes:
+        assert q.text in ev.sections[[s.heading for s in ev.sections].index(q.section)].text
+
+
+def test_a_decision_that_only_takes_note_quotes_the_matching_passage(store: Store) -> None:
+    a = answer(store, "Hvad blev besluttet om sygefraværet i 1. kvartal?", cfg=CFG, today=TODAY)
+    assert "5,1 %" in a.answers[0].quotes[0].text
+    assert any(q.kind == DECISION for q in a.answers[0].quotes)  # the decision line is shown too
+
+
+def test_gather_and_with_text_leave_the_cached_analysis_alone(store: Store) -> None:
+    t = trace(store, "Enebærhegnet")
+    row = t.ranked[0].row
+    first = gather(store, t.query, row)
+    assert with_text(store, first).sections and not first.sections
+
+
+def test_a_municipality_the_question_names_filters_when_several_are_stored(tmp_path: Path) -> None:
+    s = Store(tmp_path / "m.db")
+    for town, name in (("Greve", "g.txt"), ("Solrød", "s.txt")):
+        block = item(1, "Cykelsti langs Hovedgaden", ("Beslutning", f"Byrådet i {town} godkendte cykelstien."))
+        (tmp_path / name).write_text(minutes("Byrådet", "24-06-2024", [block]), encoding="utf-8")
+    towns = {"g.txt": "Greve", "s.txt": "Solrød"}
+    assert not ingest_paths(
+        s, [tmp_path / "g.txt", tmp_path / "s.txt"], municipality_for=lambda p: towns[p.name]
+    ).failed
+    a = answer(s, "Hvad besluttede byrådet om cykelstien i Greve?", cfg=CFG, today=TODAY)
+    assert a.filters["municipalities"] == ["Greve"]
+    assert [h.quotes[0].text for h in a.answers] == ["Byrådet i Greve godkendte cykelstien."]
+    both = answer(s, "Hvad besluttede byrådet om cykelstien?", cfg=CFG, today=TODAY)
+    assert len(both.answers) == 2  # two meetings of one body on one day in two municipalities stay apart
