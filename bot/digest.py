@@ -230,8 +230,9 @@ def run_digest(
     messages = messages_for(digest, mode)
     summary = f"{len(digest.items)} item(s) from {len(digest.meetings)} meeting(s) in {len(messages)} message(s)"
     payloads = [m[0] for m in messages]
+    verb = "print" if mode == "stdout" else "post"  # stdout is not a channel: say what really happened
     if dry_run:
-        return result("dry-run", f"{target}: would post {summary}", digest=digest, payloads=payloads)
+        return result("dry-run", f"{target}: would {verb} {summary}", digest=digest, payloads=payloads)
     try:
         poster = poster or poster_for(store, mode, target)
     except RuntimeError as exc:
@@ -253,7 +254,7 @@ def run_digest(
                           digest=digest)  # fmt: skip
         ledger.record_message(store, run_id, index, ids[-1])
     ledger.finish_run(store, run_id, now)
-    note = f"{target}: posted {summary} for {period}"
+    note = f"{target}: {verb}ed {summary} for {period}"
     return result("posted", note, digest=digest, payloads=payloads, message_ids=ids)
 
 

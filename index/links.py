@@ -24,11 +24,12 @@ def item_url(
     meeting_external_id: str | None = None,
     item_external_id: str | None = None,
 ) -> str:
-    """The configured pattern for the forum if every placeholder it uses is known, else our own page."""
+    """The configured pattern for the forum if every placeholder it uses is known, else our own page,
+    opened at the item's decision (the page anchors `#punkt-N` too)."""
     return _pattern(
         cfg, forum, meeting_id=meeting_id, date=date, meeting_external_id=meeting_external_id,
         item_number=str(number), item_external_id=item_external_id,
-    ) or f"{own_meeting_url(cfg, meeting_id)}#punkt-{number}"  # fmt: skip
+    ) or f"{own_meeting_url(cfg, meeting_id)}#punkt-{number}-beslutning"  # fmt: skip
 
 
 def _pattern(cfg: Config, forum: str, **values: str | None) -> str | None:

@@ -527,7 +527,7 @@ def test_cli_digest_dry_run_days_stdout(tmp_path, config_file) -> None:
     assert "Chefforum, 15. januar 2025" in result.stdout
     assert "» Chefforum besluttede at der benyttes ID-kort" in result.stdout
     assert "http://referent.test/m/chefforum-2025-01-15#punkt-1" in result.stdout
-    assert "would post 4 item(s) from 1 meeting(s)" in result.stderr
+    assert "would print 4 item(s) from 1 meeting(s)" in result.stderr
     check = Store(db)
     assert ledger.runs(check) == []
     check.close()
