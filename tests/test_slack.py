@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
@@ -471,3 +472,17 @@ def test_long_quote_is_cut_within_slack_limits() -> None:
                 assert len(piece["text"]) <= SECTION_LIMIT
     quote = next(b["text"]["text"] for b in blocks if "Beslutning" in b.get("text", {}).get("text", ""))
     assert quote.split("\n_")[0].endswith("adgangskort.")  # cut at a sentence, not mid-word
+
+
+def test_manifest_subscribes_to_what_the_app_listens_to_with_the_scopes_it_needs() -> None:
+    yaml = pytest.importorskip("yaml")
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "slack-manifest.yml").read_text())
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    needs = {"app_mention": "app_mentions:read", "message.im": "im:history", "message.channels": "channels:history",
+             "message.groups": "groups:history", "assistant_thread_started": "assistant:write",
+             "assistant_thread_context_changed": "assistant:write"}  # fmt: skip
+    assert set(needs) <= events
+    assert {needs[e] for e in events} <= scopes and {"chat:write", "commands"} <= scopes
+    assert manifest["features"]["assistant_view"]["assistant_description"]
+    assert manifest["features"]["slash_commands"][0]["command"] == "/referat"
