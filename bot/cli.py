@@ -105,16 +105,19 @@ def main(ctx: click.Context, log_level: str | None) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def ingest(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
-    """Read minutes (PDF, text, Markdown, web pages) from files and folders into the database."""
-    from index.ingest import discover, ingest_paths
+@click.option("--municipality", help="The municipality these minutes belong to (default: the folder's [[sources]]).")
+def ingest(paths: tuple[str, ...], db: str | None, as_json: bool, municipality: str | None) -> None:
+    """Read minutes (PDF, text, Markdown, web pages, First Agenda JSON) from files and folders into the database."""
+    from index.ingest import discover, ingest_paths, skipped_files
     from index.store import now
 
-    cfg = load_config()
+    cfg = _config()
     store = _store(db)
+    town = (lambda _p: municipality) if municipality else cfg.municipality_for
     started = now()
     errors: list = []
     files = discover(paths, errors)
+    errors.extend(skipped_files(paths))
     err = _console(stderr=True)
     if sys.stderr.isatty() and not as_json:
         from rich.progress import Progress
@@ -123,10 +126,10 @@ def ingest(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
             task = progress.add_task("Indlæser", total=len(files))
             report = ingest_paths(
                 store, paths, files=files, max_bytes=cfg.max_file_mb * 1024 * 1024,
-                on_file=lambda _r: progress.advance(task),
+                on_file=lambda _r: progress.advance(task), municipality_for=town,
             )  # fmt: skip
     else:
-        report = ingest_paths(store, paths, files=files, max_bytes=cfg.max_file_mb * 1024 * 1024)
+        report = ingest_paths(store, paths, files=files, max_bytes=cfg.max_file_mb * 1024 * 1024, municipality_for=town)
     report.files[:0] = errors
     summary = report.summary()
     _record("ingest", store, paths, summary, started)
@@ -136,10 +139,13 @@ def ingest(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
         out = _console()
         out.print(
             f"Meetings: {summary['added']} added, {summary['updated']} updated, {summary['unchanged']} unchanged; "
-            f"{summary['items_stored']} items stored; {summary['failed']} failed."
+            f"{summary['items_stored']} items stored ({summary['items_without_text']} without text); "
+            f"{summary['failed']} failed; {summary['skipped']} skipped."
         )
         for f in report.failed:
             out.print(f"  [red]failed[/red] {f.path}: {f.reason}")
+        for f in report.skipped:
+            out.print(f"  [dim]skipped[/dim] {f.path}: {f.reason}")
         for f in report.warned:
             for warning in f.warnings:
                 out.print(f"  [yellow]warning[/yellow] {f.path}: {warning}")
@@ -346,6 +352,7 @@ def digest(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     store = _read_store(db)
+    cfg.see_public_sources(store.public_fora)
     results = []
     for target in targets:
         # Notes go to stderr, so stdout carries nothing but the digest itself.
@@ -392,21 +399,107 @@ def _since(value: str, tz: str, now):
         ) from None
 
 
+def _config():
+    from index.config import ConfigError
+
+    try:
+        return load_config()
+    except ConfigError as exc:
+        raise click.UsageError(f"config: {exc}") from exc
+
+
+@main.command()
+@click.argument("source", required=False)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print each source's report as JSON.")
+def fetch(source: str | None, db: str | None, as_json: bool) -> None:
+    """Fetch new or changed meetings from the portals in [[sources]] (or only SOURCE, by name).
+
+    Exit 0 when every source was read, 1 when a source or a meeting failed (each with its reason), 2 on
+    usage errors (no such source, none configured)."""
+    from index.config import ConfigError
+    from index.sources.fetch import FetchReport
+
+    cfg = _config()
+    try:
+        feeds = [cfg.source(source)] if source else [f for f in cfg.feeds if f.type == "firstagenda"]
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if not feeds:
+        raise click.UsageError('no portal configured: add [[sources]] with type = "firstagenda" and url = "https://…"')
+    store = _store(db)
+    reports = [_run_feed(store, cfg, feed, progress=sys.stderr.isatty() and not as_json) for feed in feeds]
+    out = _console()
+    if as_json:
+        click.echo(json.dumps([r.summary() for r in reports], ensure_ascii=False, indent=2))
+    for feed, report in zip(feeds, reports, strict=True):
+        if as_json:
+            continue
+        if isinstance(report, FetchReport):
+            out.print(report.line())
+            failures = [(f.path, f.reason) for f in report.failed]
+        else:
+            from bot.schedule import sync_line
+
+            out.print(f"{feed.name}: {sync_line(report)}")
+            failures = [(f.path, f.reason) for f in report.failed]
+        for path, reason in failures:
+            out.print(f"  [red]failed[/red] {path}: {reason}")
+        for f in report.results if isinstance(report, FetchReport) else report.warned:
+            for warning in f.warnings:
+                out.print(f"  [yellow]warning[/yellow] {f.path}: {warning}")
+    ok = all(r.ok if isinstance(r, FetchReport) else not r.failed for r in reports)
+    sys.exit(0 if ok else 1)
+
+
+def _run_feed(store, cfg, feed, *, progress: bool):
+    """One [[sources]] entry: a portal is fetched (with a progress bar on a terminal), a folder ingested; the
+    run is logged and recorded for the status page like an ingest."""
+    from index.ingest import ingest_paths
+    from index.runs import record_run
+    from index.sources.fetch import fetch_source
+    from index.store import now
+
+    started = now()
+    if feed.type == "folder":
+        town = feed.municipality or None
+        folder = ingest_paths(
+            store, [feed.path], max_bytes=cfg.max_file_mb * 1024 * 1024, municipality_for=lambda _p: town
+        )
+        _record("sync", store, [feed.path], folder.summary(), started)
+        return folder
+    if not progress:
+        report = fetch_source(store, feed)
+    else:
+        from rich.progress import Progress
+
+        with Progress(console=_console(stderr=True), transient=True) as bar:
+            task = bar.add_task(f"Henter {feed.name}", total=None)
+            report = fetch_source(
+                store, feed, on_listed=lambda n: bar.update(task, total=n), on_meeting=lambda _r: bar.advance(task)
+            )
+    record_run(store, "fetch", feed.name, report.summary(), started_at=started, error=report.error)
+    return report
+
+
 @main.command("sync")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def sync_cmd(db: str | None, as_json: bool) -> None:
-    """Ingest the folders in [ingest] sources (relative to the working directory); new or changed files only."""
+    """Ingest the folders in [ingest] sources and folder [[sources]] (relative to the working directory), new or
+    changed files only; portals are fetched with `referent fetch`."""
     from bot.schedule import sync, sync_line
 
-    cfg = load_config()
-    if not cfg.sources:
+    cfg = _config()
+    if not cfg.sources and not any(f.type == "folder" for f in cfg.feeds):
         raise click.ClickException("no source folders configured: set [ingest] sources in referent.toml")
     from index.store import now
 
     store, started = _store(db), now()
     report = sync(store, cfg)
-    _record("sync", store, cfg.sources, report.summary(), started)
+    _record(
+        "sync", store, [*cfg.sources, *(f.path for f in cfg.feeds if f.type == "folder")], report.summary(), started
+    )
     if as_json:
         click.echo(json.dumps(report.summary(), ensure_ascii=False, indent=2))
     else:

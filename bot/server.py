@@ -62,6 +62,7 @@ def worker_app() -> FastAPI:
     cfg = load_config()
     path = db_path(None, cfg)
     store = Store(path)
+    cfg.see_public_sources(store.public_fora)  # portal minutes are public in every place
     app = create_app(store, cfg)
     for name in mount_bots(app, store, cfg):
         log.info("mounted %s", name)

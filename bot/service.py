@@ -26,6 +26,8 @@ class Service:
         self.store = store if isinstance(store, Store) else Store(store)
         self.cfg = cfg
         self.lock = threading.RLock()
+        # Visibility follows the source: what a public portal published, every place may see.
+        cfg.see_public_sources(lambda: self.read(lambda store: store.public_fora()))
 
     def read(self, fn: Callable[[Store], T]) -> T:
         """Run `fn(store)` under the lock (reads and short writes alike)."""

@@ -5,14 +5,44 @@ Secrets never live here: adapters read tokens from the environment themselves.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = Path(os.environ.get("REFERENT_CONFIG_DIR", PROJECT_ROOT / "config"))
 ALL = "*"
+
+
+SOURCE_TYPES = ("firstagenda", "folder")
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used, with the place in the file and what to write instead."""
+
+
+@dataclass
+class Source:
+    """One `[[sources]]` entry: a First Agenda Publication portal, or a folder of minutes files.
+
+    Visibility follows the source: what a public portal publishes is public (every place may see it,
+    whatever `[access]` says); minutes from a folder are seen only where `[access]` grants their forum."""
+
+    name: str
+    type: str
+    url: str = ""  # firstagenda: https://dagsordener.<kommune>.dk
+    path: str = ""  # folder
+    municipality: str = ""
+    committees: list[str] = field(default_factory=list)  # firstagenda: names or ids; empty = all
+    since: dt.date | None = None  # firstagenda: meetings on or after this day
+
+    @property
+    def public(self) -> bool:
+        return self.type == "firstagenda"
 
 
 @dataclass
@@ -30,6 +60,36 @@ class Config:
     channel_fora: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # platform -> channel -> fora
     digest: dict = field(default_factory=dict)
     config_dir: Path = CONFIG_DIR
+    feeds: list[Source] = field(default_factory=list)  # [[sources]]
+    sync: dict = field(default_factory=dict)  # [sync]: schedule of the fetch from [[sources]]
+    # The fora public portals published (Store.public_fora), set by whoever opens the database
+    # (see_public_sources): every place may see them. Unset, nothing is added: less is shown, never more.
+    public_fora_source: Callable[[], frozenset[str]] | None = None
+
+    def see_public_sources(self, public_fora: Callable[[], frozenset[str]]) -> None:
+        """Let every place see what public portals published, e.g. `cfg.see_public_sources(store.public_fora)`."""
+        self.public_fora_source = public_fora
+
+    def source(self, name: str) -> Source:
+        for feed in self.feeds:
+            if feed.name == name:
+                return feed
+        known = ", ".join(f.name for f in self.feeds) or "none configured"
+        raise ConfigError(f"no source named {name!r} in [[sources]] ({known})")
+
+    def municipality_for(self, path: str | Path, base: Path | None = None) -> str | None:
+        """The municipality a folder source names for a file inside it (the longest matching folder);
+        relative folder paths are taken from `base` (default: the working directory)."""
+        target = Path(path).resolve()
+        best: tuple[int, str] | None = None
+        for feed in self.feeds:
+            if feed.type != "folder" or not feed.municipality:
+                continue
+            folder = (Path(feed.path) if Path(feed.path).is_absolute() else (base or Path.cwd()) / feed.path).resolve()
+            if target == folder or folder in target.parents:
+                if best is None or len(folder.parts) > best[0]:
+                    best = (len(folder.parts), feed.municipality)
+        return best[1] if best else None
 
     def fora_for(self, platform: str, channel: str | None = None, *, direct: bool = False) -> frozenset[str] | None:
         """The fora a place may see; None means every forum. Unknown channels get the public fora."""
@@ -41,7 +101,10 @@ class Config:
             fora = self.dm_fora if self.dm_fora is not None else self.public_fora
         else:
             fora = self.public_fora
-        return None if ALL in fora else frozenset(fora)
+        if ALL in fora:
+            return None
+        public = self.public_fora_source() if self.public_fora_source is not None else frozenset()
+        return frozenset(fora) | public
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -66,6 +129,8 @@ def load_config(path: str | Path | None = None) -> Config:
         channel_fora={p: dict(access.get(p, {})) for p in ("slack", "teams")},
         digest=dict(raw.get("digest", {})),
         config_dir=path.parent,
+        feeds=parse_sources(raw.get("sources", [])),
+        sync=dict(raw.get("sync", {})),
     )
     if os.environ.get("REFERENT_PUBLIC_URL"):
         cfg.public_url = os.environ["REFERENT_PUBLIC_URL"].rstrip("/")
@@ -75,3 +140,48 @@ def load_config(path: str | Path | None = None) -> Config:
 def db_path(option: str | None = None, cfg: Config | None = None) -> str:
     """--db option, else REFERENT_DB, else config, else referent.db."""
     return option or os.environ.get("REFERENT_DB") or (cfg or load_config()).db_path
+
+
+def parse_sources(raw: object) -> list[Source]:
+    """The `[[sources]]` tables, checked: a clear ConfigError for anything that cannot work."""
+    if not isinstance(raw, list):
+        raise ConfigError("[[sources]] must be a list of tables: write [[sources]] above each source")
+    out: list[Source] = []
+    for n, entry in enumerate(raw, start=1):
+        where = f"[[sources]] #{n}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: expected a table with type = ...")
+        kind = str(entry.get("type", "")).strip()
+        if kind not in SOURCE_TYPES:
+            raise ConfigError(f"{where}: type = {kind!r}; use one of {', '.join(SOURCE_TYPES)}")
+        unknown = set(entry) - {"name", "type", "url", "path", "municipality", "committees", "since"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+        url = str(entry.get("url", "")).strip().rstrip("/")
+        folder = str(entry.get("path", "")).strip()
+        if kind == "firstagenda" and not re.match(r"^https?://[^/\s]+$", url):
+            raise ConfigError(f"{where}: url = {url!r}; write the portal's address, e.g. https://dagsordener.greve.dk")
+        if kind == "folder" and not folder:
+            raise ConfigError(f'{where}: a folder source needs path = "..."')
+        since = entry.get("since")
+        if isinstance(since, str):
+            try:
+                since = dt.date.fromisoformat(since)
+            except ValueError:
+                raise ConfigError(f"{where}: since = {since!r}; write a date as YYYY-MM-DD") from None
+        if since is not None and not isinstance(since, dt.date):
+            raise ConfigError(f"{where}: since must be a date (YYYY-MM-DD)")
+        committees = entry.get("committees", [])
+        if isinstance(committees, str):
+            committees = [committees]
+        municipality = str(entry.get("municipality", "")).strip()
+        default = re.sub(r"[^a-z0-9]+", "-", (municipality or urlhost(url) or folder).lower()).strip("-")
+        name = str(entry.get("name") or default or kind)
+        if any(s.name == name for s in out):
+            raise ConfigError(f'{where}: a second source named {name!r}; give each a name = "..."')
+        out.append(Source(name, kind, url, folder, municipality, [str(c) for c in committees], since))
+    return out
+
+
+def urlhost(url: str) -> str:
+    return re.sub(r"^https?://", "", url).split("/")[0]

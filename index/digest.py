@@ -188,7 +188,7 @@ def collect(
     now = now or dt.datetime.now(dt.UTC)
     sql = (
         "SELECT i.rowid, i.id, i.meeting_id, i.number, i.title, i.case_number, i.closed, i.external_id,"
-        " i.forum, i.date, m.revision, m.external_id AS meeting_external_id"
+        " i.forum, i.date, m.revision, m.external_id AS meeting_external_id, m.portal_url"
         " FROM items i JOIN meetings m ON m.id = i.meeting_id"
         " WHERE m.kind = 'referat' AND m.changed_at >= ?"
         " AND NOT EXISTS (SELECT 1 FROM digest_sent s WHERE s.platform = ? AND s.channel = ?"
@@ -220,7 +220,10 @@ def collect(
             continue  # no decision to quote, or a correction that left this item as the channel saw it
         meeting = meetings.get(row["meeting_id"])
         if meeting is None:
-            url = meeting_url(cfg, row["meeting_id"], row["forum"], row["date"], row["meeting_external_id"])
+            url = meeting_url(
+                cfg, row["meeting_id"], row["forum"], row["date"], row["meeting_external_id"],
+                portal_url=row["portal_url"],
+            )  # fmt: skip
             corrected = any(rev < row["revision"] for rev, _ in prior.values())
             meeting = DigestMeeting(row["meeting_id"], row["forum"], row["date"], url, corrected=corrected)
             meetings[row["meeting_id"]] = meeting
@@ -228,6 +231,7 @@ def collect(
         url = item_url(
             cfg, row["meeting_id"], row["forum"], row["date"], row["number"],
             meeting_external_id=row["meeting_external_id"], item_external_id=row["external_id"],
+            portal_url=row["portal_url"],
         )  # fmt: skip
         meeting.items.append(
             DigestItem(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.model import Meeting
 from index.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReaderError, read_bytes, read_limited
 from index.store import Store
 
@@ -19,11 +20,12 @@ from index.store import Store
 @dataclass
 class FileResult:
     path: str
-    status: str  # added, updated, unchanged, duplicate, failed
+    status: str  # added, updated, unchanged, duplicate, failed, skipped (not a minutes format; not an error)
     meeting_id: str | None = None
     items: int = 0
     reason: str | None = None
     warnings: list[str] = field(default_factory=list)  # the reader's doubts about a file it did read
+    items_without_text: int = 0  # public items that came out with no text at all
 
 
 @dataclass
@@ -42,8 +44,16 @@ class IngestReport:
         return [f for f in self.files if f.warnings]
 
     @property
+    def skipped(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "skipped"]
+
+    @property
     def items_stored(self) -> int:
         return sum(f.items for f in self.files if f.status in ("added", "updated"))
+
+    @property
+    def items_without_text(self) -> int:
+        return sum(f.items_without_text for f in self.files if f.status in ("added", "updated"))
 
     def summary(self) -> dict:
         return {
@@ -51,10 +61,52 @@ class IngestReport:
             "updated": self.count("updated"),
             "unchanged": self.count("unchanged") + self.count("duplicate"),
             "failed": len(self.failed),
+            "skipped": len(self.skipped),
             "warnings": sum(len(f.warnings) for f in self.files),
             "items_stored": self.items_stored,
+            "items_without_text": self.items_without_text,
             "files": [f.__dict__ for f in self.files],
         }
+
+
+def skipped_files(paths: Iterable[str | Path]) -> list[FileResult]:
+    """Files inside the folders that are not in a minutes format (by suffix): listed, never read, no error."""
+    known = ", ".join(sorted(SUFFIXES))
+    out: list[FileResult] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in sorted(files):
+                suffix = Path(name).suffix.lower()
+                if suffix not in SUFFIXES:
+                    what = f"'{suffix}'" if suffix else "no suffix"
+                    reason = f"not a minutes format ({what}; read: {known})"
+                    out.append(FileResult(str(Path(root) / name), "skipped", reason=reason))
+    return out
+
+
+def text_warnings(meeting: Meeting) -> tuple[int, list[str]]:
+    """Public items without any text, counted and explained ("2 of 34 items have no text (…): punkt 3, 9")."""
+    empty = [it for it in meeting.items if not it.closed and not any(s.text.strip() for s in it.sections)]
+    if not empty:
+        return 0, []
+    groups: dict[str, list[int]] = {}
+    for it in empty:
+        if it.attachments:
+            why = "their text is only in attachments, which are not read"
+        elif meeting.kind == "dagsorden":
+            why = "the agenda publishes no case text for them"
+        else:
+            why = "layout not recognised"
+        groups.setdefault(why, []).append(it.number)
+    lines = []
+    for why, numbers in groups.items():
+        shown = ", ".join(str(n) for n in numbers[:10]) + (" …" if len(numbers) > 10 else "")
+        lines.append(f"{len(numbers)} of {len(meeting.items)} items have no text ({why}): punkt {shown}")
+    return len(empty), lines
 
 
 def discover(paths: Iterable[str | Path], errors: list[FileResult]) -> list[Path]:
@@ -98,7 +150,10 @@ def discover(paths: Iterable[str | Path], errors: list[FileResult]) -> list[Path
     return found
 
 
-def ingest_file(store: Store, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
+def ingest_file(
+    store: Store, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, municipality: str | None = None
+) -> FileResult:
+    """Read and store one file; `municipality` (from config) overrides what the reader found."""
     name = str(path)
     try:
         data = read_limited(path, max_bytes)
@@ -107,30 +162,45 @@ def ingest_file(store: Store, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
         return _failed(store, name, exc.reason)
     except OSError as exc:
         return _failed(store, name, f"cannot read file: {exc.strerror or exc}")
+    return ingest_bytes(store, name, data, size=stat.st_size, mtime=stat.st_mtime, municipality=municipality)
+
+
+def ingest_bytes(
+    store: Store,
+    name: str,
+    data: bytes,
+    *,
+    size: int | None = None,
+    mtime: float | None = None,
+    municipality: str | None = None,
+    public: bool = False,
+) -> FileResult:
+    """Store one document read from anywhere (a file, a portal response) under the source name `name`;
+    `public`: a public portal published it (see index.config.Source)."""
+    size = len(data) if size is None else size
     digest = hashlib.sha256(data).hexdigest()
     known = store.source(name)
     if known is not None and known["bytes_hash"] == digest and known["status"] == "ok":
         return FileResult(name, "unchanged", known["meeting_id"])
     same = store.meeting_for_bytes(digest)
     if same is not None:
-        store.record_source(
-            name, bytes_hash=digest, size=stat.st_size, mtime=stat.st_mtime, meeting_id=same, status="ok"
-        )
+        store.record_source(name, bytes_hash=digest, size=size, mtime=mtime, meeting_id=same, status="ok")
         return FileResult(name, "duplicate", same, reason=f"same file as an ingested copy of {same}")
     try:
-        meeting = read_bytes(data, path.name)
+        meeting = read_bytes(data, Path(name).name)
     except ReaderError as exc:
         return _failed(store, name, exc.reason, digest)
     except RecursionError:
         return _failed(store, name, "document structure too deeply nested", digest)
     except Exception as exc:  # a reader bug must not stop the run; the reason still names the file
         return _failed(store, name, f"could not parse ({type(exc).__name__}: {exc})", digest)
-    result = store.ingest(meeting, source_path=name)
-    store.record_source(
-        name, bytes_hash=digest, size=stat.st_size, mtime=stat.st_mtime, meeting_id=result.meeting_id, status="ok"
-    )
-    warnings = [*meeting.warnings, *result.warnings]
-    return FileResult(name, result.status, result.meeting_id, result.items, warnings=warnings)
+    if municipality:
+        meeting.municipality = municipality
+    empty, empty_notes = text_warnings(meeting)
+    result = store.ingest(meeting, source_path=name, public=public)
+    store.record_source(name, bytes_hash=digest, size=size, mtime=mtime, meeting_id=result.meeting_id, status="ok")
+    notes = [*meeting.warnings, *empty_notes, *result.warnings]
+    return FileResult(name, result.status, result.meeting_id, result.items, warnings=notes, items_without_text=empty)
 
 
 def _failed(store: Store, name: str, reason: str, digest: str | None = None) -> FileResult:
@@ -145,11 +215,16 @@ def ingest_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: Callable[[FileResult], None] | None = None,
     files: list[Path] | None = None,
+    municipality_for: Callable[[Path], str | None] | None = None,
 ) -> IngestReport:
+    """Ingest files and folders; `municipality_for(path)` names the municipality of a file (from config)."""
     report = IngestReport()
     errors: list[FileResult] = []
-    targets = files if files is not None else discover(paths, errors)
-    for result in [*errors, *_each(store, targets, max_bytes)]:
+    if files is None:
+        files = discover(paths, errors)
+        errors.extend(skipped_files(paths))
+    targets = files
+    for result in [*errors, *_each(store, targets, max_bytes, municipality_for)]:
         report.files.append(result)
         if on_file:
             on_file(result)
@@ -158,6 +233,9 @@ def ingest_paths(
     return report
 
 
-def _each(store: Store, targets: list[Path], max_bytes: int) -> Iterator[FileResult]:
+def _each(
+    store: Store, targets: list[Path], max_bytes: int, municipality_for: Callable[[Path], str | None] | None
+) -> Iterator[FileResult]:
     for path in targets:
-        yield ingest_file(store, path, max_bytes=max_bytes)
+        town = municipality_for(path) if municipality_for else None
+        yield ingest_file(store, path, max_bytes=max_bytes, municipality=town)

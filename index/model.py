@@ -62,8 +62,10 @@ class Meeting:
     participants: list[str] = field(default_factory=list)
     absentees: list[str] = field(default_factory=list)
     kind: str = "referat"  # "referat" (minutes) or "dagsorden" (agenda, no decisions)
-    source_format: str = "text"  # text, markdown, pdf, html
-    external_id: str | None = None
+    source_format: str = "text"  # text, markdown, pdf, html, firstagenda
+    external_id: str | None = None  # the source's own meeting id (First Agenda: the meeting uuid)
+    municipality: str = ""  # "Greve"; "" when no source or config named it
+    portal_url: str | None = None  # https://<host> of the portal the meeting came from, for links
     # What the reader was unsure of or left out, one line each ("punkt 4 behandlet som lukket: ..."); shown in
     # the ingest report, never stored with the minutes.
     warnings: list[str] = field(default_factory=list)

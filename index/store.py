@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 from urllib.parse import quote
 
@@ -194,7 +195,38 @@ def m005_ops(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m006_chat_context(db: sqlite_utils.Database) -> None:
+def m006_municipality(db: sqlite_utils.Database) -> None:
+    # A meeting belongs to a municipality ('' until a source or the config names it) and may come from a
+    # portal (portal_url, for links); items carry the municipality as they carry forum and date, for filters.
+    for statement in (
+        "ALTER TABLE meetings ADD COLUMN municipality TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE meetings ADD COLUMN portal_url TEXT",
+        "ALTER TABLE items ADD COLUMN municipality TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX meetings_identity ON meetings(forum, date)",
+        "CREATE INDEX meetings_external ON meetings(external_id)",
+        "CREATE INDEX sources_meeting ON sources(meeting_id)",
+    ):
+        db.execute(statement)
+
+
+@migrations()
+def m007_sources(db: sqlite_utils.Database) -> None:
+    # visibility: 'public' for minutes a public portal published (every place may see them), 'access' for
+    # minutes from a folder ([access] decides). fetch_state: what a connector last saw of each portal
+    # meeting, so a fetch asks only for the listing when nothing changed and resumes after a crash.
+    for statement in (
+        "ALTER TABLE meetings ADD COLUMN visibility TEXT NOT NULL DEFAULT 'access'",
+        """CREATE TABLE fetch_state (
+            source TEXT NOT NULL, external_id TEXT NOT NULL, fingerprint TEXT NOT NULL, payload_hash TEXT,
+            meeting_id TEXT, status TEXT NOT NULL, error TEXT, fetched_at TEXT NOT NULL,
+            PRIMARY KEY (source, external_id)
+        ) WITHOUT ROWID""",
+    ):
+        db.execute(statement)
+
+
+@migrations()
+def m009_chat_context(db: sqlite_utils.Database) -> None:
     # The last question of each chat conversation (a web session, a Slack thread or DM, a Teams reply chain),
     # so a follow-up ("og i 2024?") is read with it by every server process; written by bot/conversation.py,
     # keyed by a keyed hash of the conversation and forgotten after a week.
@@ -219,15 +251,64 @@ def slug(text: str) -> str:
 
 
 def meeting_id(meeting: Meeting) -> str:
-    """Deterministic: forum and date ('chefforum-2017-11-15'), whatever file it came from."""
-    return f"{slug(meeting.forum)}-{meeting.date.isoformat()}"
+    """The id a meeting gets when no other meeting holds it: municipality, forum and date
+    ('chefforum-2017-11-15', 'greve-byraad-2022-2025-2025-09-08'), whatever file it came from. A second meeting
+    of that forum and day gets a suffix (see Store.ingest). URL-safe: ids are used in /m/<id> links."""
+    forum = slug(meeting.forum)
+    town = slug(meeting.municipality) if meeting.municipality else ""
+    prefix = f"{town}-" if town and not forum.startswith(town) else ""
+    return f"{prefix}{forum}-{meeting.date.isoformat()}"
+
+
+# A stored meeting of the same forum and day is the same meeting (corrected minutes, or the minutes of an
+# agenda) when at least this share of the item titles match; otherwise it is a second meeting that day.
+SAME_AGENDA = 0.75
+
+
+def same_agenda(items: list[tuple[int, str, bool]], other: list[tuple[int, str, bool]]) -> float:
+    """Share (0..1, of the longer agenda) of items two meetings have in common, as (number, title, closed).
+
+    An item matches the item of the same number when the titles are alike (a corrected typo) or either one
+    is closed (a correction that closes an item replaces its title); titles also match by themselves when
+    the items were renumbered."""
+    if not items and not other:
+        return 1.0
+    by_number = {n: (_norm_title(t), c) for n, t, c in other}
+    numbered = 0
+    for n, title, closed in items:
+        if n in by_number:
+            theirs, their_closed = by_number[n]
+            key = _norm_title(title)
+            if closed or their_closed or key == theirs or SequenceMatcher(None, key, theirs).ratio() >= 0.8:
+                numbered += 1
+    right = [_norm_title(t) for _, t, _ in other]
+    titled = 0
+    for _, title, _ in items:
+        if (key := _norm_title(title)) in right:
+            right.remove(key)
+            titled += 1
+    return max(numbered, titled) / max(len(items), len(other))
+
+
+def _norm_title(title: str) -> str:
+    return " ".join(title.casefold().split())
 
 
 def content_hash(meeting: Meeting) -> str:
     """Hash of what the minutes say, not of the file: the same minutes re-encoded or renamed hash alike."""
     data = meeting.to_dict()
-    data.pop("source_format", None)
+    for key in ("source_format", "municipality", "portal_url"):  # where they came from, not what they say
+        data.pop(key, None)
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _compatible(row: sqlite3.Row, meeting: Meeting) -> bool:
+    """Could the stored row be the same meeting? Not when municipality, source id or start time differ."""
+    if row["municipality"] and meeting.municipality and row["municipality"] != meeting.municipality:
+        return False
+    if row["external_id"] and meeting.external_id and row["external_id"] != meeting.external_id:
+        return False
+    return not (row["start_time"] and meeting.start_time and row["start_time"] != meeting.start_time)
 
 
 def public_sections(item: Item) -> list[Section]:
@@ -612,7 +693,67 @@ class Store:
 
     # ---- writing meetings ---------------------------------------------------------------------
 
-    def ingest(self, meeting: Meeting, *, source_path: str = "") -> IngestResult:
+    # ---- meeting identity ---------------------------------------------------------------------
+
+    def identify(self, meeting: Meeting, source_path: str = "") -> tuple[str | None, list[str]]:
+        """The stored meeting `meeting` is a version of, or None for a new one; and notes for the report.
+
+        Identity is (municipality, forum, date, start time or the source's own meeting id). The same meeting
+        is: the same source meeting id; else the meeting the same file held, if it has this forum and day;
+        else a meeting of this forum and day with the same agenda (corrected minutes, minutes of an agenda).
+        Two meetings that differ in source id or start time are never the same."""
+        notes: list[str] = []
+        if meeting.external_id:
+            row = self.conn.execute(
+                "SELECT id FROM meetings WHERE external_id = ? AND municipality IN (?, '') AND ? IN (municipality, '')"
+                " ORDER BY municipality DESC LIMIT 1",
+                (meeting.external_id, meeting.municipality, meeting.municipality),
+            ).fetchone()
+            if row:
+                return row["id"], notes
+        rows = self.conn.execute(
+            "SELECT id, municipality, external_id, start_time FROM meetings WHERE forum = ? AND date = ? ORDER BY id",
+            (meeting.forum, meeting.date.isoformat()),
+        ).fetchall()
+        candidates = [r for r in rows if _compatible(r, meeting)]
+        held = self.source(source_path) if source_path else None
+        previous = held["meeting_id"] if held is not None else None
+        if previous and any(r["id"] == previous for r in candidates):
+            return previous, notes
+        if previous and self.meeting_row(previous) is not None:
+            notes.append(f"the file held meeting {previous} before; that meeting is kept, this one stored apart")
+        agenda = [(it.number, it.title, it.closed) for it in meeting.items]
+        for r in candidates:
+            stored = [
+                (t[0], t[1], bool(t[2]))
+                for t in self.conn.execute("SELECT number, title, closed FROM items WHERE meeting_id = ?", (r["id"],))
+            ]
+            share = same_agenda(agenda, stored)
+            if share >= SAME_AGENDA:
+                if share < 1:
+                    notes.append(f"stored as a new version of {r['id']}: {share:.0%} of the item titles are the same")
+                return r["id"], notes
+            notes.append(
+                f"{r['id']} has the same forum and date but another agenda ({share:.0%} of the item titles in"
+                " common): stored as a separate meeting"
+            )
+        return None, notes
+
+    def _new_id(self, meeting: Meeting) -> str:
+        """A free id: the base id, else with the start time ('-1715'), else numbered ('-2')."""
+        base = meeting_id(meeting)
+        tried = [base]
+        if meeting.start_time:
+            tried.append(f"{base}-{meeting.start_time.replace(':', '')}")
+        for mid in tried:
+            if self.meeting_row(mid) is None:
+                return mid
+        n = 2
+        while self.meeting_row(f"{tried[-1]}-{n}") is not None:
+            n += 1
+        return f"{tried[-1]}-{n}"
+
+    def ingest(self, meeting: Meeting, *, source_path: str = "", public: bool = False) -> IngestResult:
         """Store `meeting` in one transaction: added, unchanged (same content), or updated with a revision.
 
         A closed item is stored as index.readers.closed.redact leaves it, whatever the reader handed over.
@@ -623,17 +764,25 @@ class Store:
             meeting = dataclasses.replace(
                 meeting, items=[closed_rule.redact(it) if it.closed else it for it in meeting.items]
             )
-        mid = meeting_id(meeting)
+        known, notes = self.identify(meeting, source_path)
         digest = content_hash(meeting)
-        row = self.conn.execute("SELECT content_hash, revision FROM meetings WHERE id = ?", (mid,)).fetchone()
+        row = None
+        if known is not None:
+            row = self.conn.execute(
+                "SELECT content_hash, revision, municipality, portal_url, visibility FROM meetings WHERE id = ?",
+                (known,),
+            ).fetchone()
         if row and row["content_hash"] == digest:
-            return IngestResult("unchanged", mid, len(meeting.items), row["revision"])
+            self._set_origin(known, meeting, row, public)
+            return IngestResult("unchanged", known or "", len(meeting.items), row["revision"], notes)
         # Compound parts are computed before the transaction: it reads the vocabulary, and that read
         # must not hold the write lock longer than needed.
         parts = [self._parts([it.title, *(s.text for s in public_sections(it))]) for it in meeting.items]
         stamp = now()
         purge = False
         with self.transaction():
+            # The id is chosen under the write lock, so two writers cannot take the same free id.
+            mid = known if known is not None else self._new_id(meeting)
             revision = 0
             ingested_at = stamp
             if row:
@@ -663,10 +812,14 @@ class Store:
                     ),
                 )
                 self._delete_items(mid)
+            town = meeting.municipality or (row["municipality"] if row else "")
+            if row:
+                self.conn.execute("DELETE FROM meetings WHERE id = ?", (mid,))
             self.conn.execute(
-                "INSERT OR REPLACE INTO meetings(id, forum, date, start_time, place, participants, absentees, kind,"
-                " source_format, source_path, external_id, content_hash, revision, ingested_at, changed_at, item_count)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO meetings(id, forum, date, start_time, place, participants, absentees, kind,"
+                " source_format, source_path, external_id, content_hash, revision, ingested_at, changed_at, item_count,"
+                " municipality, portal_url, visibility)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     mid,
                     meeting.forum,
@@ -684,10 +837,13 @@ class Store:
                     ingested_at,
                     stamp,
                     len(meeting.items),
+                    town,
+                    meeting.portal_url or (row["portal_url"] if row else None),
+                    "public" if public else "access",  # the latest source decides; a folder copy restricts
                 ),
             )
             for item, item_parts in zip(meeting.items, parts, strict=True):
-                self._insert_item(mid, meeting, item, item_parts)
+                self._insert_item(mid, meeting, item, item_parts, town)
             # term_df lags until refresh_vocab(). "pending:<this store>" lets this store refresh only the
             # terms it touched; any other store (or a crash before the refresh) sees a state that forces a
             # full copy.
@@ -695,7 +851,7 @@ class Store:
             self.set_meta("term_df", mine if self.meta("term_df") in ("fresh", mine) else "stale")
             if purge:
                 self.set_meta("purge", "pending")  # done below; a crash in between leaves it to the next open
-        warnings = []
+        warnings = list(notes)
         if purge:
             note = self.purge()
             warnings.append(
@@ -725,11 +881,25 @@ class Store:
         self._memo = {}
         return None
 
-    def _insert_item(self, mid: str, meeting: Meeting, item: Item, parts: str) -> None:
+    def _set_origin(self, mid: str | None, meeting: Meeting, row: sqlite3.Row, public: bool) -> None:
+        """Unchanged minutes whose municipality or portal became known (a folder named in config later), or
+        that a public portal turns out to publish."""
+        town = meeting.municipality or row["municipality"]
+        portal = meeting.portal_url or row["portal_url"]
+        visibility = "public" if public else row["visibility"]
+        if mid and (town, portal, visibility) != (row["municipality"], row["portal_url"], row["visibility"]):
+            with self.transaction():
+                self.conn.execute(
+                    "UPDATE meetings SET municipality = ?, portal_url = ?, visibility = ? WHERE id = ?",
+                    (town, portal, visibility, mid),
+                )
+                self.conn.execute("UPDATE items SET municipality = ? WHERE meeting_id = ?", (town, mid))
+
+    def _insert_item(self, mid: str, meeting: Meeting, item: Item, parts: str, municipality: str) -> None:
         sections = public_sections(item)
         cur = self.conn.execute(
             "INSERT INTO items(id, meeting_id, number, title, title_raw, case_number, closed, external_id, forum,"
-            " date, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " date, parts, municipality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 f"{mid}#{item.number}",
                 mid,
@@ -742,6 +912,7 @@ class Store:
                 meeting.forum,
                 meeting.date.isoformat(),
                 parts,
+                municipality,
             ),
         )
         rowid = cur.lastrowid
@@ -877,11 +1048,61 @@ class Store:
             kind=row["kind"],
             source_format=row["source_format"] or "text",
             external_id=row["external_id"],
+            municipality=row["municipality"],
+            portal_url=row["portal_url"],
         )
 
     def meetings(self, fora: frozenset[str] | None = None) -> list[sqlite3.Row]:
         rows = self.conn.execute("SELECT * FROM meetings ORDER BY date, forum").fetchall()
         return [r for r in rows if fora is None or r["forum"] in fora]
+
+    def public_fora(self) -> frozenset[str]:
+        """Fora every meeting of which a public portal published: every place may see them. A forum name
+        that folder minutes use too is left out, so a name two sources share never opens the folder's."""
+        return self._cached(
+            "public_fora",
+            lambda: frozenset(
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT forum FROM meetings GROUP BY forum HAVING min(visibility = 'public') = 1"
+                )
+            ),
+        )
+
+    # ---- fetch state (index.sources) ------------------------------------------------------------
+
+    def fetch_state(self, source: str) -> dict[str, sqlite3.Row]:
+        rows = self.conn.execute("SELECT * FROM fetch_state WHERE source = ?", (source,)).fetchall()
+        return {r["external_id"]: r for r in rows}
+
+    def record_fetch(
+        self,
+        source: str,
+        external_id: str,
+        *,
+        fingerprint: str,
+        status: str,
+        payload_hash: str | None = None,
+        meeting_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO fetch_state(source, external_id, fingerprint, payload_hash, meeting_id, status,"
+            " error, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (source, external_id, fingerprint, payload_hash, meeting_id, status, error, now()),
+        )
+
+    def municipalities(self) -> list[str]:
+        """The municipalities named by stored meetings ('' left out), for question filters and display."""
+        return self._cached(
+            "municipalities",
+            lambda: [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT municipality FROM meetings WHERE municipality != '' ORDER BY 1"
+                )
+            ],
+        )
 
     def fora(self) -> list[str]:
         return self._cached(

@@ -36,11 +36,15 @@ def test_folder_with_bad_files_stores_the_good_ones(tmp_path: Path, store: Store
     assert reasons["notes.txt"].startswith("not minutes")
     assert "PDF" in reasons["broken.pdf"]
     assert reasons["dangling.txt"].startswith("cannot read file")
-    assert "ignored.docx" not in status
+    # a file in no minutes format is listed as skipped with its reason: not read, and not an error
+    skipped = {Path(f.path).name: f.reason for f in report.skipped}
+    assert skipped == {"ignored.docx": skipped["ignored.docx"]}
+    assert skipped["ignored.docx"].startswith("not a minutes format ('.docx'")
+    assert all(f.status != "skipped" for f in report.failed)
     assert store.conn.execute("SELECT count(*) FROM meetings").fetchone()[0] == 3
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     again = ingest_paths(store, [tmp_path / "minutes"])
-    assert {f.status for f in again.files if f.status != "failed"} <= {"unchanged", "duplicate"}
+    assert {f.status for f in again.files if f.status != "failed"} <= {"unchanged", "duplicate", "skipped"}
 
 
 def test_cli_ingest_meetings_show_and_exit_codes(tmp_path: Path, tiny_minutes: str) -> None:
@@ -54,7 +58,8 @@ def test_cli_ingest_meetings_show_and_exit_codes(tmp_path: Path, tiny_minutes: s
     bad = tmp_path / "bad.txt"
     bad.write_text("ikke et referat", encoding="utf-8")
     partial = runner.invoke(main, ["ingest", str(good), str(bad), "--db", db])
-    assert partial.exit_code == 1 and "bad.txt" in partial.output and "not minutes" in partial.output
+    assert partial.exit_code == 1 and "bad.txt" in partial.output
+    assert "not minutes" in " ".join(partial.output.split())  # rich wraps long lines
     assert runner.invoke(main, ["ingest", str(tmp_path / "nope"), "--db", db]).exit_code == 2
     listed = json.loads(runner.invoke(main, ["meetings", "--db", db, "--json"]).output)
     assert listed == [{"id": "chefforum-2017-11-15", "forum": "Chefforum", "date": "2017-11-15", "items": 4,
@@ -83,3 +88,29 @@ def test_seeds_and_real_minutes(tmp_path: Path) -> None:
         item = store.item_from_row(store.conn.execute("SELECT * FROM items WHERE id = ?", (row["id"],)).fetchone())
         assert item.decision.strip() or item.closed or row["id"].startswith("chefforum-2021-05-27#4"), row["id"]
     assert all(f.status in ("unchanged", "duplicate") for f in ingest_paths(store, [SEEDS, REAL]).files)
+
+
+def test_report_lists_skipped_files_and_items_without_text(tmp_path: Path) -> None:
+    from tests.firstagenda_fixtures import PUBLIC_HTML, dump, item, meeting
+
+    src = tmp_path / "portal"
+    src.mkdir()
+    empty = "<div><div id='sagsfremstillingContainer'>\r\n\r\n\r\n</div></div>"
+    obj = meeting([item(1, "Budget", PUBLIC_HTML), item(2, "Spørgsmål", empty, bilag=3), item(3, "Orientering", empty)])
+    (src / "moede.json").write_bytes(dump(obj))
+    (src / "notat.docx").write_bytes(b"PK")
+    runner = CliRunner()
+    db = str(tmp_path / "r.db")
+    result = runner.invoke(main, ["ingest", str(src), "--db", db, "--json"])
+    assert result.exit_code == 0, result.output  # a skipped file is no failure
+    summary = json.loads(result.stdout)
+    assert (summary["added"], summary["skipped"], summary["items_without_text"]) == (1, 1, 2)
+    files = {Path(f["path"]).name: f for f in summary["files"]}
+    assert files["notat.docx"]["status"] == "skipped" and "'.docx'" in files["notat.docx"]["reason"]
+    assert files["moede.json"]["warnings"] == [
+        "1 of 3 items have no text (their text is only in attachments, which are not read): punkt 2",
+        "1 of 3 items have no text (layout not recognised): punkt 3",
+    ]
+    text = runner.invoke(main, ["ingest", str(src), "--db", str(tmp_path / "s.db")])
+    assert "3 items stored (2 without text)" in text.output and "1 skipped" in text.output
+    assert "skipped" in text.output and "notat.docx" in text.output

@@ -93,6 +93,23 @@ def test_sections_in_document_order(page) -> None:
     assert sections[2].text == "Direktøren indstiller\n\n1. at budgettet godkendes"
 
 
+def test_item_text_in_plain_spans_reads_like_span_resume(page) -> None:
+    """Greve's item HTML wraps the text in plain spans (span.ukendt): the class is not what makes it text."""
+    plain = read_html(
+        PAGE.replace('<span class="resume">', "<span>").replace("<span>", "<span class='ukendt'>", 1).encode()
+    )
+    assert [(s.heading, s.kind, s.text) for s in plain.items[0].sections] == [
+        (s.heading, s.kind, s.text) for s in page.items[0].sections
+    ]
+    assert plain.items[1].decision == "Godkendt."
+    mixed = read_html(
+        PAGE.replace(
+            '<h3></h3><span class="resume"><div>Indledende', '<h3></h3>Før <span class="resume"><div>Indledende'
+        ).encode()
+    )
+    assert mixed.items[0].sections[1].text == "Før\n\nIndledende tekst."
+
+
 def test_scripts_navigation_menus_and_modals_are_ignored(page) -> None:
     text = " ".join(s.text for item in page.items for s in item.sections)
     for junk in ("injected", "alert", "modal text", "Hent som PDF", "Navigation", "Dagsorden fra script"):

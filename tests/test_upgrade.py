@@ -38,15 +38,24 @@ def old_db(tmp_path: Path) -> Path:
 REDACTED = {"items": ("case_number", "title_raw"), "revisions": ("old_content",)}
 
 
-def rows(path: Path) -> dict[str, list[tuple]]:
-    """Every row of the release's tables, as the release's columns; closed items' parts that m004 removes
-    are left out of the comparison (test_closed_forms proves those are gone)."""
+def release_columns(path: Path) -> dict[str, list[str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return {table: [r[1] for r in conn.execute(f"PRAGMA table_info({table})")] for table in TABLES}
+    finally:
+        conn.close()
+
+
+def rows(path: Path, release: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
+    """Every row of the release's tables, as the release's columns (later migrations add columns); closed
+    items' parts that m004 removes are left out of the comparison (test_closed_forms proves those are gone)."""
+    release = release or release_columns(path)
     conn = sqlite3.connect(path)
     try:
         closed = {r[0] for r in conn.execute("SELECT rowid FROM items WHERE closed = 1")}
         out = {}
         for table in TABLES:
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            columns = list(release[table])
             if table in REDACTED:
                 columns = [c for c in columns if c not in REDACTED[table]]
             found = conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
@@ -67,7 +76,8 @@ def test_the_fixture_is_the_previous_release(old_db: Path) -> None:
 
 
 def test_upgrading_keeps_every_row_and_the_index_and_records_the_migrations(old_db: Path, caplog) -> None:
-    before = rows(old_db)
+    release = release_columns(old_db)
+    before = rows(old_db, release)
     conn = sqlite3.connect(old_db)
     closed_numbers = {
         r[0].lower() for r in conn.execute("SELECT case_number FROM items WHERE closed = 1 AND case_number IS NOT NULL")
@@ -94,7 +104,7 @@ def test_upgrading_keeps_every_row_and_the_index_and_records_the_migrations(old_
         assert again.status in ("already", "empty")
     finally:
         store.close()
-    after = rows(old_db)
+    after = rows(old_db, release)
     for table in TABLES:
         missing = [r for r in before[table] if r not in after[table]]
         if table == "meta":  # the analyser fingerprint and term_df state may be rewritten, never dropped

@@ -7,10 +7,10 @@ import stat
 from pathlib import Path
 
 from index.model import Meeting
-from index.readers.errors import ReaderError
+from index.readers.errors import NotMinutes, ReaderError
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".html", ".htm"}
+SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".json"}
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -19,6 +19,8 @@ def sniff(data: bytes, name: str) -> str:
         return "pdf"
     if head.startswith((b"<!doctype html", b"<html")) or name.lower().endswith((".html", ".htm")):
         return "html"
+    if name.lower().endswith(".json") or head.lstrip(b"\xef\xbb\xbf").startswith((b"{", b"[")):
+        return "firstagenda"
     return "text"
 
 
@@ -33,6 +35,10 @@ def read_bytes(data: bytes, name: str = "") -> Meeting:
         from index.readers.html import read_html
 
         return read_html(data)
+    if kind == "firstagenda":
+        from index.readers.firstagenda import read_firstagenda
+
+        return read_firstagenda(data)
     from index.readers.text import read_text
 
     return read_text(data, name=name)
@@ -89,4 +95,4 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Meetin
         raise ReaderError("document structure too deeply nested", str(path)) from None
 
 
-__all__ = ["ReaderError", "read_bytes", "read_file", "read_limited", "SUFFIXES", "DEFAULT_MAX_BYTES"]
+__all__ = ["NotMinutes", "ReaderError", "read_bytes", "read_file", "read_limited", "SUFFIXES", "DEFAULT_MAX_BYTES"]

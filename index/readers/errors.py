@@ -11,3 +11,9 @@ class ReaderError(Exception):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}" if self.path else self.reason
+
+
+class NotMinutes(ReaderError):
+    """A readable file that is not minutes at all (a README, a note, JSON of something else), as opposed to
+    minutes that are broken (truncated, scanned, malformed). The ingest reports both as failed (exit 1); a
+    connector reads NotMinutes from a portal as a changed payload."""

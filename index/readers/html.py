@@ -1,8 +1,9 @@
 """First Agenda Publication meeting pages (HTML), read with the standard library only.
 
 The page lists items as `tr.punktrow` rows: `span.label` (number), `h2.overskrift` (title),
-`span.sagsnummer`, then `h3` headings each followed by `span.resume` with one `div` a paragraph,
-and a list of `a.bilag-link` attachments. Meeting facts sit in `table.dagsordeninfo`.
+`span.sagsnummer`, then `div.punkt` holding `h3` headings each followed by the section's text (in
+`span.resume` on Aarhus's pages, plain spans on Greve's; one `div` or `p` a paragraph), and a list of
+`a.bilag-link` attachments. Meeting facts sit in `table.dagsordeninfo`.
 Real pages are not well-formed (unbalanced divs), so elements close the way browsers close them:
 an end tag closes the nearest open element of that name, and stray end tags are ignored.
 """
@@ -17,7 +18,7 @@ from html.parser import HTMLParser
 
 from index.model import ATTACHMENTS, DECISION, INTRO, OTHER, Attachment, Item, Meeting, Section
 from index.readers.closed import FIRST_LINES, judge_item, redact, warning
-from index.readers.errors import ReaderError
+from index.readers.errors import NotMinutes, ReaderError
 from index.readers.headings import heading_kind
 from index.readers.structure import clean_title
 from index.readers.text import decode
@@ -135,6 +136,8 @@ class _Page(HTMLParser):
             self._break(el.capture)  # a nested block (div, p, h3) ends the paragraph being read
         if not skip:
             el.role = self._role(tag, a, classes)
+            if el.role == "resume" and top and top.capture and top.capture.role == "resume":
+                self._break(top.capture)  # text before a nested text container comes first
             if el.role:
                 el.capture = el
                 if el.role == "info-row":
@@ -199,7 +202,9 @@ class _Page(HTMLParser):
             return "case"
         if tag == "h3":
             return "h3"
-        if "resume" in classes:
+        # The item's text is everything inside its content container, whatever classes its spans carry
+        # (Aarhus wraps paragraphs in span.resume, Greve in plain spans); span.resume alone still counts.
+        if "resume" in classes or (tag == "div" and ("punkt" in classes or a.get("id") == "sagsfremstillingContainer")):
             return "resume"
         if tag == "a" and "bilag-link" in classes:
             return "bilag"
@@ -353,7 +358,7 @@ def read_html(data: bytes) -> Meeting:
     when = header.get("mødedato", "") or page.h1
     date = _date(when) or _date(page.h1)
     if not page.items:
-        raise ReaderError("not a First Agenda meeting page: no agenda items (tr.punktrow)")
+        raise NotMinutes("not a First Agenda meeting page: no agenda items (tr.punktrow)")
     if date is None:
         raise ReaderError("not a First Agenda meeting page: no meeting date")
     time = _TIME.search(when) or _TIME.search(page.h1)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from index.model import ATTACHMENTS, DECISION, INTRO, OTHER, Attachment, Item, Meeting, Section
 from index.readers.closed import FIRST_LINES, Verdict, is_marker_line, judge_item, judge_title, plain, redact, warning
-from index.readers.errors import ReaderError
+from index.readers.errors import NotMinutes, ReaderError
 from index.readers.headings import heading_kind, is_caps_heading
 
 _TITLE = re.compile(
@@ -278,7 +278,7 @@ def parse_lines(lines: list[str], *, source_format: str = "text", wrapped_titles
         if idx > 60:
             break
     if start is None:
-        raise ReaderError("not minutes: no title line 'REFERAT <forum> d. DD-MM-YYYY' at the top")
+        raise NotMinutes("not minutes: no title line 'REFERAT <forum> d. DD-MM-YYYY' at the top")
     assert m is not None  # set together with start
     kind = "referat" if m.group(1).upper() == "REFERAT" else "dagsorden"
     try:
