@@ -365,8 +365,8 @@ def digest(
             raise click.UsageError(str(exc)) from exc
         results.append(res)
         if not as_json:
-            if res.status == "dry-run" and res.digest is not None:
-                click.echo(text(res.digest))
+            if res.status == "dry-run" and res.selection is not None:
+                click.echo(text(res.selection))
             # The outcome is a log line (stderr, timestamped), so cron mail and log shippers get it alike.
             (log.info if res.ok else log.warning)("%s%s", "(dry run) " if dry_run else "", res.note)
     if as_json:

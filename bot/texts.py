@@ -84,14 +84,16 @@ ASSISTANT_STATUS = "leder i referaterne …"
 DIGEST_TITLE = "Nye beslutninger fra referaterne"
 CORRECTED = "rettet"
 CONTINUED = "fortsat"
-ADOPTED = "Vedtaget"  # the label over a proposal that a decision adopted by reference ("Godkendt.")
+ADOPTED = "Indstillingen blev vedtaget:"  # over the proposal a decision adopted by reference ("Godkendt.")
 STANDING = {
     "agenda": ("godkendelse af dagsorden", "godkendelser af dagsorden"),
     "minutes": ("godkendelse af referat", "godkendelser af referat"),
     "misc": ("eventuelt", "eventuelt"),
-    "announcements": ("meddelelser", "meddelelser"),
+    "announcements": ("meddelelse eller orientering", "meddelelser og orienteringer"),
     "signatures": ("underskriftsark", "underskriftsark"),
+    "calendar": ("mødekalender", "mødekalendere"),
     "noted": ("orientering taget til efterretning", "orienteringer taget til efterretning"),
+    "blank": ("punkt uden beslutningstekst", "punkter uden beslutningstekst"),
 }
 
 

@@ -231,10 +231,10 @@ def m009_chat_context(db: sqlite_utils.Database) -> None:
     # so a follow-up ("og i 2024?") is read with it by every server process; written by bot/conversation.py,
     # keyed by a keyed hash of the conversation and forgotten after a week.
     db.execute(
-        "CREATE TABLE chat_context (key TEXT PRIMARY KEY, question TEXT NOT NULL, updated_at TEXT NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS chat_context (key TEXT PRIMARY KEY, question TEXT NOT NULL, updated_at TEXT NOT NULL)"
         " WITHOUT ROWID"
     )
-    db.execute("CREATE INDEX chat_context_age ON chat_context(updated_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS chat_context_age ON chat_context(updated_at)")
 
 
 _ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing")
