@@ -53,7 +53,8 @@ def _record(kind: str, store, sources, summary: dict, started: str) -> None:
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    # soft_wrap: a line is never broken by the console (paths, ids and URLs stay whole; the terminal wraps).
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 class _Referent(click.Group):

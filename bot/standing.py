@@ -20,9 +20,10 @@ _TITLES = [
     (
         "announcements",
         re.compile(
-            rf"^(meddelelser?|gensidig\s+orientering|huskeliste|spørgetid|orientering(er)?|"
-            rf"henvendelser\s+til\s+{_WHO})\b(?!\s+om\b)"
-            rf"|^orientering(er)?\s+fra\s+{_WHO}|^(borgmesteren|formanden|direktionen|\w*direktøren)\s+orienterer\b",
+            # "Orientering" alone or from the chair or the administration; "Orientering om X" is a topic.
+            rf"^(meddelelser?|gensidig\s+orientering|huskeliste|spørgetid)\b|^orientering(er)?\.?$"
+            rf"|^(orientering(er)?\s+fra|henvendelser\s+til)\s+{_WHO}"
+            rf"|^(borgmesteren|formanden|direktionen|\w*direktøren)\s+orienterer\b",
             re.I,
         ),
     ),
