@@ -24,6 +24,7 @@ from bot.conversation import Conversations
 from bot.followup import merge
 from bot.limits import RateLimiter
 from bot.metrics import observe_answer, observe_rate_limited
+from bot.service import Service
 from index.config import Config
 from index.model import DECISION, Answer, AnswerFn, Hit
 
@@ -166,6 +167,16 @@ class Asker:
             log.exception("storing a vote failed")
             return False
         return True
+
+
+def chat_asker(service: Service, answer_fn: AnswerFn | None = None) -> Asker:
+    """The Asker of Slack and Teams, wherever they run (`referent serve` or `referent slack`): the service's
+    answering, a conversation per thread kept in its database, votes into its feedback table, and a rate
+    limit per person (the web chat, which knows no person, has none)."""
+    return Asker(
+        answer_fn or service.answerer(), service.cfg, conversations=Conversations(service),
+        limiter=RateLimiter(QUESTIONS_PER_MINUTE), feedback_fn=service.feedback,
+    )  # fmt: skip
 
 
 # ---- the two locks -------------------------------------------------------------------------------

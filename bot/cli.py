@@ -288,10 +288,8 @@ def slack(db: str | None) -> None:
     import os
 
     from bot import texts
-    from bot.asker import QUESTIONS_PER_MINUTE, Asker
-    from bot.conversation import Conversations
+    from bot.asker import chat_asker
     from bot.examples import Examples
-    from bot.limits import RateLimiter
     from bot.metrics import Flusher
     from bot.service import Service
     from bot.slack import create_slack_app, run_socket_mode, slack_client_from_env
@@ -304,10 +302,7 @@ def slack(db: str | None) -> None:
     # The same Service and Asker as the Slack endpoint inside `referent serve`: one way to the database.
     service = Service(path, cfg)
     Flusher(path).start()  # its answers show in the web server's /metrics (the counts are in the database)
-    asker = Asker(
-        service.answerer(), cfg, conversations=Conversations(service), limiter=RateLimiter(QUESTIONS_PER_MINUTE),
-        feedback_fn=service.feedback,
-    )  # fmt: skip
+    asker = chat_asker(service)
     examples = Examples(service, service.answerer())
     app = create_slack_app(asker, slack_client_from_env(), examples=examples.get)
     click.echo(texts.SLACK_CONNECTED)

@@ -6,8 +6,8 @@ process that answers — each `referent serve` worker, and a `referent slack` So
 them — whichever worker a scrape reaches. Everything else (ingest, fetch and sync runs, digests, last
 successful sync, size) is read from the tables that record it when scraped.
 
-Adapters call one function per event: `observe_answer(answer, seconds, channel=...)` and
-`observe_rate_limited(channel)`; `timed(fn, channel)` wraps an answerer with the first.
+The Asker (bot/asker.py) calls one function per event for every channel: `observe_answer(answer, seconds,
+channel=...)` and `observe_rate_limited(channel)`.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import texts
 from bot.admin import add_admin_routes
-from bot.asker import QUESTIONS_PER_MINUTE, Asker
+from bot.asker import Asker, chat_asker
 from bot.conversation import Conversations
 from bot.examples import Examples
 from bot.head import HeadAsGet
@@ -218,21 +218,12 @@ def create_app(
     return app
 
 
-def chat_asker(site: Site) -> Asker:
-    """The Asker Slack and Teams share: the site's answering, conversations and votes, plus a rate limit
-    per person (the web chat has no person to limit)."""
-    return Asker(
-        site.asker.answer_fn, site.cfg, conversations=site.asker.conversations,
-        limiter=RateLimiter(QUESTIONS_PER_MINUTE), feedback_fn=site.service.feedback,
-    )  # fmt: skip
-
-
 def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
     """Mount Slack (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET) and Teams (CLIENT_ID, CLIENT_SECRET,
     TENANT_ID) on `app` when configured; returns what was mounted. A bot that fails to build is
     logged and left out, so the web keeps working."""
     site: Site = app.state.site
-    asker = chat_asker(site)
+    asker = chat_asker(site.service, site.asker.answer_fn)
     mounted: list[str] = []
     if os.environ.get("SLACK_BOT_TOKEN") and os.environ.get("SLACK_SIGNING_SECRET"):
         try:
