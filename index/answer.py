@@ -76,6 +76,50 @@ def trace(
     return result
 
 
+def answering(
+    store: Store,
+    question: str,
+    rows: list[dict],
+    *,
+    fora: frozenset[str] | None = None,
+    today: dt.date | None = None,
+    params: Params = DEFAULT,
+) -> list[dict]:
+    """The rows among `rows` (items rows chosen by the caller, e.g. minutes that arrived since a topic was
+    followed) that answer `question` for a caller who may see `fora`: the same reading, evidence and abstention
+    as answer(), without retrieval. Rows outside `fora` or outside the question's own filters (a forum, a
+    period, a municipality it names) never answer. A case number in the question answers for every item
+    holding it (abstain.decide), so callers that must tell reused numbers apart match cases themselves."""
+    store.check_changes()
+    vocab = Vocabulary(store, fora)
+    visible = [f for f in store.fora() if fora is None or f in fora]
+    found: list[dict] = []
+    for relaxed in (False, True):
+        query = parse(
+            question, store.analyzer, vocab, fora=visible, municipalities=store.municipalities(), today=today,
+            relaxed=relaxed,
+        )  # fmt: skip
+        scope_fora = fora
+        if query.fora is not None:
+            scope_fora = query.fora if fora is None else query.fora & fora
+        scope = Scope(scope_fora, query.date_from, query.date_to, query.municipalities)
+        inside = [r for r in rows if _in_scope(r, scope)]
+        prefetch(store, inside)
+        found = [r for r in inside if decide(query, gather(store, query, r), params).answers]
+        if found or not query.guessed:
+            break
+    return found
+
+
+def _in_scope(row: dict, scope: Scope) -> bool:
+    return (
+        (scope.fora is None or row["forum"] in scope.fora)
+        and (scope.date_from is None or row["date"] >= scope.date_from.isoformat())
+        and (scope.date_to is None or row["date"] <= scope.date_to.isoformat())
+        and (scope.municipalities is None or row.get("municipality", "") in scope.municipalities)
+    )
+
+
 def answer(
     store: Store,
     question: str,
