@@ -352,20 +352,34 @@ def card_of(posted) -> dict:
     return attachment["content"]
 
 
+def teams_app(store: Store, config: Config) -> FastAPI:
+    service = Service(store, config)
+    asker = chat_asker(service)
+    bot = create_teams_bot(asker, conversation_fn=service.conversation, credentials=None,
+                           follows=Follows(service, asker), _unauthenticated_for_tests=True)  # fmt: skip
+    app = FastAPI()
+    mount_teams(app, bot)
+    return app
+
+
+def teams_sender(store: Store, *, dead: bool = False):
+    """Proactive posts through the Teams SDK to the stored conversation (`dead`: a service URL nobody serves)."""
+
+    def sender(f):
+        reference = store.conversations("teams")[f.destination]
+        if dead:
+            reference = {**reference, "reference": {**reference["reference"], "serviceUrl": "http://127.0.0.1:9/"}}
+        return TeamsPoster(reference, None, token_for_tests="follow-test")
+
+    return sender
+
+
 @pytest.mark.filterwarnings("ignore:The bot client is deprecated:DeprecationWarning")
 def test_teams_follow_from_an_answer_notice_once_and_stop(tmp_path, store, no_network) -> None:
     first_meeting(store, tmp_path)
     config = cfg()
-    service = Service(store, config)
-    asker = chat_asker(service)
-    follows = Follows(service, asker)
-    bot = create_teams_bot(asker, conversation_fn=service.conversation, credentials=None, follows=follows,
-                           _unauthenticated_for_tests=True)  # fmt: skip
-    app = FastAPI()
-    mount_teams(app, bot)
-
-    def sender(f):
-        return TeamsPoster(store.conversations("teams")[f.destination], None, token_for_tests="follow-test")
+    app = teams_app(store, config)
+    sender = teams_sender(store)
 
     with FakeConnector() as connector, TestClient(app) as client:
         client.post("/api/messages", json=teams_activity(connector.url, "Hvad blev besluttet om skateparken?"))
@@ -381,7 +395,9 @@ def test_teams_follow_from_an_answer_notice_once_and_stop(tmp_path, store, no_ne
         assert (made.platform, made.destination, made.user_hash) == ("teams", CHANNEL, store.user_hash("aad-mette"))
 
         oeu_meeting(store, tmp_path)
-        assert notify.run(store, config, sender_for=sender).sent == 1
+        failed = notify.run(store, config, sender_for=teams_sender(store, dead=True))
+        assert (failed.sent, failed.failed) == (0, 1) and len(connector.messages()) == 1
+        assert notify.run(store, config, sender_for=sender).sent == 1  # the failed notice, retried once
         assert notify.run(store, config, sender_for=sender).sent == 0
         [_, notice] = connector.messages()
         assert notice.conversation_id == CHANNEL  # a new thread in the channel
@@ -409,6 +425,19 @@ def test_teams_follow_from_an_answer_notice_once_and_stop(tmp_path, store, no_ne
         assert "Du følger nu sagen »Skatepark ved Egelund Station" in connector.messages()[-1].activity["text"]
         client.post("/api/messages", json=teams_activity(connector.url, "mine"))
         assert "Skatepark ved Egelund Station" in connector.messages()[-1].activity["text"]
+
+
+@pytest.mark.filterwarnings("ignore:The bot client is deprecated:DeprecationWarning")
+def test_teams_channel_without_access_to_the_forum_gets_nothing(tmp_path, store, no_network) -> None:
+    first_meeting(store, tmp_path)
+    tmu = "Teknik- og Miljøudvalget"
+    config = cfg(public_fora=[tmu], channel_fora={"teams": {CHANNEL: [tmu]}})
+    with FakeConnector() as connector, TestClient(teams_app(store, config)) as client:
+        client.post("/api/messages", json=teams_activity(connector.url, f"følg {CASE}"))
+        assert "Du følger nu sagen" in connector.messages()[-1].activity["text"]
+        oeu_meeting(store, tmp_path)  # Økonomiudvalget, which the channel may not see
+        report = notify.run(store, config, sender_for=teams_sender(store))
+        assert (report.sent, report.failed) == (0, 0) and len(connector.messages()) == 1
 
 
 # ---- the pieces ------------------------------------------------------------------------------------
@@ -548,3 +577,70 @@ Udvalget godkendte 200 nye cykelpladser ved Egelund Station."""
     rows = [r for r in treatments.arrived_since(store, "2000-01-01") if r["meeting_id"].startswith("oekonomi")]
     found = answering(store, "skatepark ved Egelund Station", rows)
     assert [r["title"] for r in found] == ["Skatepark ved Egelund Station - anlægsbevilling"]
+
+
+# ---- the web -----------------------------------------------------------------------------------------
+
+
+def web(store: Store, config: Config | None = None) -> TestClient:
+    from bot.web import create_app
+
+    return TestClient(create_app(store, config or cfg(), token=None))
+
+
+def test_web_follow_from_an_answer_card_then_its_feed_gets_the_new_treatment(tmp_path, store) -> None:
+    first_meeting(store, tmp_path)
+    client = web(store)
+    page = client.get("/", params={"q": "Hvad blev besluttet om skateparken ved Egelund Station?"}).text
+    assert 'action="/folg"' in page and 'value="teknik-og-miljoeudvalget-2024-04-09#3"' in page
+    assert f'href="/sag/{CASE}?punkt=teknik-og-miljoeudvalget-2024-04-09%233"' in page
+    made = client.post("/folg", data={"punkt": "teknik-og-miljoeudvalget-2024-04-09#3"}, follow_redirects=False)
+    assert made.status_code == 303 and made.headers["location"].startswith("/abonnement/")
+    token = made.headers["location"].rsplit("/", 1)[1]
+    [follow] = all_follows(store)
+    assert (follow.platform, follow.destination) == ("web", token)
+    assert "Skatepark ved Egelund Station" in client.get(f"/abonnement/{token}").text
+
+    oeu_meeting(store, tmp_path)
+    assert notify.run(store, cfg()).sent == 1  # a web follow's "send" is its feed
+    assert notify.run(store, cfg()).sent == 0
+    feed = client.get(f"/feed/{token}")
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    assert feed.text.count("<entry>") == 1 and OEU_QUOTE in feed.text and "Vejbelysning" not in feed.text
+    assert "http://referent.test/m/oekonomiudvalget-2024-08-27#punkt-3-beslutning" in feed.text
+    assert f"Du følger denne sag · stop: http://referent.test/abonnement/{token}" in feed.text
+    assert OEU_QUOTE in client.get(f"/abonnement/{token}").text
+
+    stopped = client.post(f"/abonnement/{token}/stop")
+    assert "Du følger ikke længere" in stopped.text and all_follows(store) == []
+    assert client.get(f"/feed/{token}").status_code == 404
+    assert client.post("/folg", data={"punkt": "no-such-meeting#1"}).status_code == 404
+
+
+def test_case_page_is_the_timeline_across_bodies_with_reused_numbers_apart(tmp_path, store) -> None:
+    first_meeting(store, tmp_path)
+    oeu_meeting(store, tmp_path)
+    ingest(store, tmp_path, "br.txt", minutes("Byrådet", "10-09-2024", [SKATE_BR]))
+    client = web(store)
+    page = client.get(f"/sag/{CASE}").text
+    assert "2 forskellige sager" in page
+    order = [page.index(s) for s in ("Udvalget godkendte placering A", OEU_QUOTE, BR_QUOTE)]
+    assert order == sorted(order)  # oldest first, across three bodies
+    assert "Udvalget godkendte udskiftningen af vejbelysningen" in page  # the other case, in its own section
+    one = client.get(f"/sag/{CASE}", params={"punkt": "byraadet-2024-09-10#5"}).text
+    assert BR_QUOTE in one and "vejbelysningen" not in one
+    feed = client.get(f"/feed/sag/{CASE}", params={"punkt": "byraadet-2024-09-10#5"}).text
+    assert feed.count("<entry>") == 3 and feed.index(BR_QUOTE) < feed.index(OEU_QUOTE)
+    assert client.get("/sag/99-999999").status_code == 404
+
+
+def test_case_page_and_feed_show_only_what_the_web_may_see(tmp_path, store) -> None:
+    first_meeting(store, tmp_path)
+    oeu_meeting(store, tmp_path)
+    client = web(store, cfg(web_fora=["Teknik- og Miljøudvalget"]))
+    page = client.get(f"/sag/{CASE}").text
+    assert "Udvalget godkendte placering A" in page and "Økonomiudvalget" not in page and "vejbelysning" not in page
+    feed = client.get(f"/feed/sag/{CASE}").text
+    assert feed.count("<entry>") == 1 and "Økonomiudvalget" not in feed
+    # an item the web may not see cannot be followed from the web either
+    assert client.post("/folg", data={"punkt": "oekonomiudvalget-2024-08-27#3"}).status_code == 404

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from bot import texts
 from bot.render import teams
@@ -144,7 +145,7 @@ def atom(feed_id: str, title: str, self_url: str, entries: list[tuple[Treatment,
     sub(sub(feed, "author"), "name", "Referent")
     for t, when in entries:
         entry = sub(feed, "entry")
-        sub(entry, "id", f"{feed_id}:{t.item_id}:{t.revision}")
+        sub(entry, "id", f"{feed_id}/{quote(t.item_id, safe='')}/{t.revision}")  # an IRI: no bare '#'
         sub(entry, "title", f"{_where(t)}: {t.title}" + (f" ({texts.CLOSED})" if t.closed else ""))
         sub(entry, "link", href=t.url)
         sub(entry, "updated", _stamp(when))
