@@ -3,9 +3,12 @@
 Run after every ingest, fetch and sync (the CLI and the scheduler call `run`). For every follow:
 
 1. match: the minutes (not agendas) stored or corrected since the follow last looked (its `checked_at`) that
-   the place may see: for a case, items with the same case number *and* subject (index.treatments.belongs;
+   the place may see, of meetings at most `[digest] max_age_days` old (the digest's rule: a backfilled archive
+   is not news): for a case, items with the same case number *and* subject (index.treatments.belongs;
    municipalities reuse numbers); for a topic, items that answer the question with the answering core's own
-   reading, evidence and abstention (index.answer.answering), never a shared word;
+   reading, evidence and abstention (index.answer.answering) and hold its most specific word in the title, a
+   sub-heading or the decision (a notice nobody asked for just then must be about the topic), never a shared
+   word;
 2. claim, in one transaction with moving `checked_at` on: a 'pending' ledger row per new treatment (an item
    whose decision the place saw already, in the baseline or an earlier notice, is only marked 'seen');
 3. send each claimed notice, applying access again at send time; the platform's message id and the 'sent'
@@ -23,12 +26,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from bot.follow import Follow, all_follows
 from bot.render import follow as render
 from index import treatments
 from index.answer import answering
 from index.config import Config
+from index.digest import MAX_AGE_DAYS, TIMEZONE
 from index.store import Store
 from index.treatments import Treatment
 
@@ -155,9 +160,15 @@ def _one(
 ) -> None:
     fora = cfg.fora_for(follow.platform, follow.place_channel, direct=follow.direct)
     mine = [r for r in arrived if r["changed_at"] >= follow.checked_at]
-    visible = [r for r in mine if fora is None or r["forum"] in fora]
+    # The digest's rule for what is news: minutes of a meeting older than max_age_days (a backfilled archive)
+    # are not, however recently they arrived.
+    max_age = int(cfg.digest.get("max_age_days", MAX_AGE_DAYS))
+    oldest = (moment.astimezone(ZoneInfo(TIMEZONE)).date() - dt.timedelta(days=max_age)).isoformat() if max_age else ""
+    visible = [r for r in mine if (fora is None or r["forum"] in fora) and r["date"] >= oldest]
     if follow.kind == "topic":
-        matched = answering(store, follow.topic, visible, fora=fora, today=moment.date()) if visible else []
+        matched = (
+            answering(store, follow.topic, visible, fora=fora, today=moment.date(), prominent=True) if visible else []
+        )
     else:
         matched = [r for r in visible if treatments.belongs(store, r, list(follow.case_numbers), follow.title)]
     found = [treatments.treatment(store, cfg, r) for r in matched]

@@ -194,9 +194,14 @@ def unknown_case(case_number: str) -> str:
     )
 
 
+MAX_LISTED = 10  # cases listed when a number is reused
+
+
 def ambiguous_case(case_number: str, titles: list[str]) -> str:
     lines = [f"Sagsnummeret {case_number} bruges til flere forskellige sager. Skriv nummeret og et ord fra titlen:"]
-    lines += [f"• følg {case_number} {title}" for title in titles]
+    lines += [f"• følg {case_number} {title}" for title in titles[:MAX_LISTED]]
+    if len(titles) > MAX_LISTED:
+        lines.append(AND_MORE.format(n=len(titles) - MAX_LISTED))
     return "\n".join(lines)
 
 

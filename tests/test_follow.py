@@ -3,6 +3,7 @@ fakes), ingest later minutes, and see exactly one notice per new treatment; plus
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -35,6 +36,7 @@ from tests.slack_fake import FakeSlack
 from tests.teams_fake import FakeConnector
 
 SECRET = "test-signing-secret"
+NOW = dt.datetime(2024, 10, 20, 8, 0, tzinfo=dt.UTC)
 CASE = "02.34.02-P19-1-24"
 QUIET = 0.15
 
@@ -95,6 +97,11 @@ OEU_QUOTE = (
     "Økonomiudvalget anbefaler over for Byrådet, at der gives en anlægsbevilling på 1,2 mio. kr. til skateparken."
 )
 BR_QUOTE = "Byrådet godkendte anlægsbevillingen på 1,2 mio. kr. til skateparken ved Egelund Station."
+
+
+def run_notify(store: Store, config: Config, **kw) -> notify.Report:
+    """A run some weeks after the test meetings (minutes of a meeting older than 90 days are not news)."""
+    return notify.run(store, config, now=NOW, **kw)
 
 
 def ingest(store: Store, folder: Path, name: str, text: str) -> None:
@@ -164,7 +171,7 @@ class SlackRig:
         return [c for c in self.fake.calls_to("chat.postMessage") if c["channel"] == channel and not c.get("thread_ts")]
 
     def run(self) -> notify.Report:
-        return notify.run(self.store, self.cfg)
+        return run_notify(self.store, self.cfg)
 
 
 def button(message: dict, action_id: str) -> dict:
@@ -395,10 +402,10 @@ def test_teams_follow_from_an_answer_notice_once_and_stop(tmp_path, store, no_ne
         assert (made.platform, made.destination, made.user_hash) == ("teams", CHANNEL, store.user_hash("aad-mette"))
 
         oeu_meeting(store, tmp_path)
-        failed = notify.run(store, config, sender_for=teams_sender(store, dead=True))
+        failed = run_notify(store, config, sender_for=teams_sender(store, dead=True))
         assert (failed.sent, failed.failed) == (0, 1) and len(connector.messages()) == 1
-        assert notify.run(store, config, sender_for=sender).sent == 1  # the failed notice, retried once
-        assert notify.run(store, config, sender_for=sender).sent == 0
+        assert run_notify(store, config, sender_for=sender).sent == 1  # the failed notice, retried once
+        assert run_notify(store, config, sender_for=sender).sent == 0
         [_, notice] = connector.messages()
         assert notice.conversation_id == CHANNEL  # a new thread in the channel
         card = card_of(notice)
@@ -414,7 +421,7 @@ def test_teams_follow_from_an_answer_notice_once_and_stop(tmp_path, store, no_ne
         response = client.post("/api/messages", json=invoke(connector.url, stop))
         assert "Du følger ikke længere sagen" in response.json()["value"]
         ingest(store, tmp_path, "br.txt", minutes("Byrådet", "10-09-2024", [SKATE_BR]))
-        assert notify.run(store, config, sender_for=sender).sent == 0
+        assert run_notify(store, config, sender_for=sender).sent == 0
         assert len(connector.messages()) == 2
 
         # typed commands work in Teams too (no slash commands there)
@@ -436,7 +443,7 @@ def test_teams_channel_without_access_to_the_forum_gets_nothing(tmp_path, store,
         client.post("/api/messages", json=teams_activity(connector.url, f"følg {CASE}"))
         assert "Du følger nu sagen" in connector.messages()[-1].activity["text"]
         oeu_meeting(store, tmp_path)  # Økonomiudvalget, which the channel may not see
-        report = notify.run(store, config, sender_for=teams_sender(store))
+        report = run_notify(store, config, sender_for=teams_sender(store))
         assert (report.sent, report.failed) == (0, 0) and len(connector.messages()) == 1
 
 
@@ -497,13 +504,13 @@ def test_a_correction_that_leaves_the_decision_is_not_news_one_that_changes_it_i
     follows = Follows(service, Asker(service.answerer(), config))
     follows.follow_text(CASE, Where(Place("slack", "C1"), "C1"), "U1")
     oeu_meeting(store, tmp_path)
-    assert notify.run(store, config, sender_for=lambda f: Recorder()).sent == 1
+    assert run_notify(store, config, sender_for=lambda f: Recorder()).sent == 1
     # corrected minutes: a typo fixed elsewhere in the meeting leaves this decision as it was
     oeu_meeting(store, tmp_path, [SKATE_OEU, REUSED, BUDGET.replace("for anlæg til", "for anlæg  til")])
-    assert notify.run(store, config, sender_for=lambda f: Recorder()).sent == 0
+    assert run_notify(store, config, sender_for=lambda f: Recorder()).sent == 0
     changed = SKATE_OEU.replace("anbefaler over for Byrådet", "anbefaler enstemmigt over for Byrådet")
     oeu_meeting(store, tmp_path, [changed, REUSED, BUDGET])
-    assert notify.run(store, config, sender_for=lambda f: Recorder()).sent == 1
+    assert run_notify(store, config, sender_for=lambda f: Recorder()).sent == 1
     text = json.dumps(sent[-1], ensure_ascii=False)
     assert "Rettet referat i en sag, du følger" in text and "anbefaler enstemmigt" in text
 
@@ -515,7 +522,7 @@ def test_a_platform_this_process_cannot_post_to_is_left_for_one_that_can(tmp_pat
     service = Service(store, config)
     Follows(service, Asker(service.answerer(), config)).follow_text(CASE, Where(Place("slack", "C1"), "C1"), "U1")
     oeu_meeting(store, tmp_path)
-    report = notify.run(store, config)
+    report = run_notify(store, config)
     assert report.sent == 0 and report.skipped and "SLACK_BOT_TOKEN" in report.skipped[0]
     assert store.conn.execute("SELECT count(*) FROM follow_sent WHERE status != 'baseline'").fetchone()[0] == 0
     got: list = []
@@ -525,7 +532,7 @@ def test_a_platform_this_process_cannot_post_to_is_left_for_one_that_can(tmp_pat
             got.append(payload)
             return "ok"
 
-    assert notify.run(store, config, sender_for=lambda f: Recorder()).sent == 1  # a process that can, later
+    assert run_notify(store, config, sender_for=lambda f: Recorder()).sent == 1  # a process that can, later
 
 
 def test_closed_item_answering_a_topic_shows_its_public_decision_line_only(tmp_path, store) -> None:
@@ -553,7 +560,7 @@ Direktøren forhandler prisen ned til 2,1 mio. kr."""
             got.append(payload)
             return "ok"
 
-    notify.run(store, config, sender_for=lambda f: Recorder())
+    run_notify(store, config, sender_for=lambda f: Recorder())
     text = json.dumps(got, ensure_ascii=False)
     # the closed item answers by its title; it shows nothing but its public line
     assert len(got) == 1 and "Indstillingen blev godkendt." in text and "lukket punkt" in text
@@ -602,8 +609,8 @@ def test_web_follow_from_an_answer_card_then_its_feed_gets_the_new_treatment(tmp
     assert "Skatepark ved Egelund Station" in client.get(f"/abonnement/{token}").text
 
     oeu_meeting(store, tmp_path)
-    assert notify.run(store, cfg()).sent == 1  # a web follow's "send" is its feed
-    assert notify.run(store, cfg()).sent == 0
+    assert run_notify(store, cfg()).sent == 1  # a web follow's "send" is its feed
+    assert run_notify(store, cfg()).sent == 0
     feed = client.get(f"/feed/{token}")
     assert feed.headers["content-type"].startswith("application/atom+xml")
     assert feed.text.count("<entry>") == 1 and OEU_QUOTE in feed.text and "Vejbelysning" not in feed.text
@@ -644,3 +651,44 @@ def test_case_page_and_feed_show_only_what_the_web_may_see(tmp_path, store) -> N
     assert feed.count("<entry>") == 1 and "Økonomiudvalget" not in feed
     # an item the web may not see cannot be followed from the web either
     assert client.post("/folg", data={"punkt": "oekonomiudvalget-2024-08-27#3"}).status_code == 404
+
+
+def test_a_backfilled_old_meeting_is_not_news(tmp_path, store) -> None:
+    first_meeting(store, tmp_path)
+    config = cfg()
+    service = Service(store, config)
+    Follows(service, Asker(service.answerer(), config)).follow_text(CASE, Where(Place("slack", "C1"), "C1"), "U1")
+    got: list = []
+
+    class Recorder:
+        def send(self, payload) -> str:
+            got.append(payload)
+            return "ok"
+
+    oeu_meeting(store, tmp_path)  # 27 August 2024: stored now, but half a year old on this run's day
+    later = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+    assert notify.run(store, config, now=later, sender_for=lambda f: Recorder()).sent == 0
+    assert notify.run(store, config, now=later, sender_for=lambda f: Recorder()).sent == 0 and got == []
+
+
+def test_a_pushed_topic_notice_needs_the_topic_in_title_heading_or_decision(tmp_path, store) -> None:
+    first_meeting(store, tmp_path)
+    passing = """Punkt 8: Anlægsplan for fritidsområderne 2025
+
+05.00.00-G01-4-24
+
+Sagsfremstilling
+
+Planen omfatter nye stier, en udvidet legeplads og en skatepark ved hallen.
+
+Skateparken finansieres af puljen til byfornyelse, og stierne af vejbudgettet.
+
+Beslutning
+
+Udvalget godkendte anlægsplanen for fritidsområderne."""
+    oeu_meeting(store, tmp_path, [passing, BUDGET, SKATE_OEU.replace("Punkt 3", "Punkt 9")])
+    rows = [r for r in treatments.arrived_since(store, "2000-01-01") if r["meeting_id"].startswith("oekonomi")]
+    asked = [r["title"] for r in answering(store, "skatepark", rows)]
+    pushed = [r["title"] for r in answering(store, "skatepark", rows, prominent=True)]
+    assert "Anlægsplan for fritidsområderne 2025" in asked  # an answer may name it among others
+    assert pushed == ["Skatepark ved Egelund Station - anlægsbevilling"]  # a notice must be about it
