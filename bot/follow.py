@@ -187,6 +187,10 @@ class Follows:
                 return texts.ambiguous_case(token, [g[-1]["title"] for g in groups])
             latest = groups[0][-1]
             return self._case(where, user, [token], latest["title"], latest["id"], fora)[0]
+        if len(words) == 1 and _NUMBERLIKE.match(words[0].strip(".,;:!?()")):
+            # a bare number no visible item holds: as a topic it would match any later item that holds it,
+            # whatever its subject
+            return texts.unknown_case(words[0])
         return self._topic(what, where, user, fora)
 
     def mine(self, where: Where, user: str) -> str:

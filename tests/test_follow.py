@@ -692,3 +692,25 @@ Udvalget godkendte anlægsplanen for fritidsområderne."""
     pushed = [r["title"] for r in answering(store, "skatepark", rows, prominent=True)]
     assert "Anlægsplan for fritidsområderne 2025" in asked  # an answer may name it among others
     assert pushed == ["Skatepark ved Egelund Station - anlægsbevilling"]  # a notice must be about it
+
+
+def test_an_unknown_case_number_is_refused_not_followed_as_a_topic(tmp_path, store, slack) -> None:
+    first_meeting(store, tmp_path)
+    rig = SlackRig(store, cfg(), slack)
+    for number in ("23-011668", "00.01.00-A00-99-19"):  # Greve's form, and one the question reader knows
+        assert "Jeg kan ikke finde sag" in rig.command(f"følg {number}")["text"]
+    assert "Jeg kan ikke finde sag 00.01.00-A00-99-19" in rig.command("følg budget 00.01.00-A00-99-19")["text"]
+    assert all_follows(store) == []
+
+
+def test_no_table_holds_the_raw_user_id(tmp_path, store, slack) -> None:
+    first_meeting(store, tmp_path)
+    rig = SlackRig(store, cfg(), slack)
+    user = "U0FOLLOWER42"
+    rig.command(f"følg {CASE}", channel="D0DM", user=user)
+    rig.command("følg adgangskontrol", user=user)
+    oeu_meeting(store, tmp_path)
+    assert rig.run().sent == 1
+    assert "Skatepark ved Egelund Station" in rig.command("mine", channel="D0DM", user=user)["text"]
+    dump = "\n".join(store.conn.iterdump())
+    assert user not in dump and store.user_hash(user) in dump
