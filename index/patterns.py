@@ -12,7 +12,8 @@ import re
 # ("Albertslund Kommune", "Teknisk Udvalg").
 _INSTITUTION = (
     r"(?:Kommunes?|Byråd\w*|Udvalg\w*|Region\w*|Skole\w*|Forvaltning\w*|Afdeling\w*|Rådhus\w*|Center\w*|Centret|"
-    r"Kommunalbestyrelse\w*|Magistrat\w*|Direktion\w*|Chefforum|Havn\w*|Plan\w*|Gruppe\w*|Forening\w*)\b"
+    r"Kommunalbestyrelse\w*|Magistrat\w*|Direktion\w*|Chefforum|Havn\w*|Plan\w*|Gruppe\w*|Forening\w*|Råd\w*|"
+    r"Bibliotek\w*|Hus\w*|Styrelse\w*|Fond\w*|Selskab\w*)\b"
 )
 _UPPER = "A-ZÆØÅÉÈÁÜÖÄ"
 _LOWER = "a-zæøåéèáüöäí"

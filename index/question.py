@@ -42,7 +42,9 @@ _INTENTS = [
     ),
     (
         "decision",
-        r"\b(beslut\w*|vedt[ao]g\w*|godkend\w*|hvad sagde|konklu\w*|blev .* enige|aftalt|hvad (skete|sker) der|hvad gjorde)\b",
+        r"\b(beslut\w*|vedt[ao]g\w*|godkend\w*|hvad sagde|konklu\w*|blev .* enige|aftalt|hvad (skete|sker) der|hvad gjorde"
+        # what a body thought or asked for is its decision too
+        r"|hvad (anbefal\w*|mente|mener|ønske\w*|bemærke\w*|drøftede|stemte)|hvordan stemte|hvad kom .* frem til)\b",
     ),
     ("fact", r"^\s*(hvad|hvilke[tn]?|hvor)\b"),
 ]

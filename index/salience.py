@@ -101,6 +101,9 @@ def analyse(analyzer: Analyzer, title: str, sections: Iterable[Section]) -> Anal
             continue
         for line in subheadings(section.text):
             headings.update(analyzer.terms(line))
+        if len(section.heading.split()) > 2:
+            # "Beslutning i Tværgående chefgruppe den 17-09-2012" names the body that decided
+            headings.update(analyzer.terms(section.heading))
         tokens = analyzer.terms_at(section.text)
         j = 0
         for start, end in passages(section.text):
