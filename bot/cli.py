@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from functools import partial
 
 import click
 
@@ -14,10 +15,29 @@ log = logging.getLogger("referent.digest")
 SERVICES = frozenset({"serve", "slack", "sync", "digest", "fetch", "migrate"})
 
 
+db_option = click.option(
+    "--db", metavar="FILE", help="SQLite database (default: REFERENT_DB, then config, then referent.db)."
+)
+
+
 def _store(db: str | None):
     from index.store import Store
 
     return Store(db_path(db))
+
+
+def _read_store(db: str | None):
+    """The database a read command works on: refused when it does not exist (opening it would create an
+    empty one, which then answers every question with "Jeg fandt ikke noget"), a warning when it is empty."""
+    from pathlib import Path
+
+    path = db_path(db)
+    if path != ":memory:" and not Path(path).exists():
+        raise click.ClickException(f"no such database {path} (run `referent ingest PATH --db {path}` first)")
+    store = _store(path)
+    if store.item_count() == 0:
+        click.echo(f"warning: database {path} holds no minutes yet (run `referent ingest PATH --db {path}`)", err=True)
+    return store
 
 
 def _record(kind: str, store, sources, summary: dict, started: str) -> None:
@@ -34,7 +54,8 @@ def _record(kind: str, store, sources, summary: dict, started: str) -> None:
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    # soft_wrap: a line is never broken by the console (paths, ids and URLs stay whole; the terminal wraps).
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 class _Referent(click.Group):
@@ -84,7 +105,7 @@ def main(ctx: click.Context, log_level: str | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--db", help="SQLite database (default: REFERENT_DB, then config).")
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--municipality", help="The municipality these minutes belong to (default: the folder's [[sources]]).")
 def ingest(paths: tuple[str, ...], db: str | None, as_json: bool, municipality: str | None) -> None:
@@ -134,33 +155,36 @@ def ingest(paths: tuple[str, ...], db: str | None, as_json: bool, municipality: 
 
 
 @main.command()
-@click.option("--db", help="SQLite database.")
+@db_option
 @click.option("--json", "as_json", is_flag=True)
 def meetings(db: str | None, as_json: bool) -> None:
     """List stored meetings: id, forum, date, items, source."""
     rows = [
         {"id": r["id"], "forum": r["forum"], "date": r["date"], "items": r["item_count"], "source": r["source_path"]}
-        for r in _store(db).meetings()
+        for r in _read_store(db).meetings()
     ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    from rich.table import Table
-
-    table = Table("id", "forum", "date", "items", "source")
-    for r in rows:
-        table.add_row(r["id"], r["forum"], r["date"], str(r["items"]), r["source"] or "")
-    _console().print(table)
+    # Plain columns as wide as their widest value: an id is what `referent show` needs, so it is never cut
+    # or wrapped, whatever the terminal's width (the source path, last, may wrap).
+    table = [("id", "forum", "date", "items", "source")] + [
+        (r["id"], r["forum"], r["date"], str(r["items"]), r["source"] or "") for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    for row in table:
+        click.echo("  ".join([row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].ljust(widths[2]),
+                              row[3].rjust(widths[3]), row[4]]).rstrip())  # fmt: skip
 
 
 @main.command()
 @click.argument("meeting_id")
 @click.option("--item", "item_number", type=int, help="Show one agenda item.")
-@click.option("--db", help="SQLite database.")
+@db_option
 @click.option("--json", "as_json", is_flag=True)
 def show(meeting_id: str, item_number: int | None, db: str | None, as_json: bool) -> None:
     """Print a stored meeting, or one of its items."""
-    meeting = _store(db).load_meeting(meeting_id)
+    meeting = _read_store(db).load_meeting(meeting_id)
     if meeting is None:
         raise click.ClickException(f"no meeting with id {meeting_id!r} (see `referent meetings`)")
     items = [i for i in meeting.items if item_number is None or i.number == item_number]
@@ -177,15 +201,15 @@ def show(meeting_id: str, item_number: int | None, db: str | None, as_json: bool
 
 
 @main.command()
-@click.option("--db", help="SQLite database.")
+@db_option
 def reindex(db: str | None) -> None:
     """Rebuild the search index after editing config/stopwords.txt or config/stem-overrides.txt."""
-    n = _store(db).reindex()
+    n = _read_store(db).reindex()
     click.echo(f"Re-indexed {n} items.")
 
 
 @main.command()
-@click.option("--db", help="SQLite database.")
+@db_option
 @click.option("--host", help="Address to listen on (default from config: 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default from config: 8000).")
 @click.option(
@@ -206,43 +230,48 @@ def serve(db: str | None, host: str | None, port: int | None, public: bool, samp
 
 @main.command()
 @click.argument("question")
-@click.option("--db", help="SQLite database.")
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per answer (the contract other tools read).")
-@click.option("--limit", type=int, default=4, show_default=True, help="Number of items to return.")
+@click.option("--limit", type=click.IntRange(min=1), default=4, show_default=True, help="Number of items to return.")
 @click.option("--explain", is_flag=True, help="Also print how the question was read, the top candidates' score "
               "parts and why each answers or not.")  # fmt: skip
 def ask(question: str, db: str | None, as_json: bool, limit: int, explain: bool) -> None:
     """Answer a question; QUESTION '-' reads one question per line from stdin."""
-    from index.answer import answer, trace
-    from index.answer import explain as explain_lines
+    from bot.asker import Asker, Place
+    from bot.service import Service
 
     cfg = load_config()
-    store = _store(db)
+    service = Service(_read_store(db), cfg)
+    asker = Asker(service.answerer(limit), cfg)
     questions = [line.strip() for line in sys.stdin if line.strip()] if question == "-" else [question]
     out = _console()
     for q in questions:
-        cfg.see_public_sources(store.public_fora)
-        ans = answer(store, q, fora=cfg.fora_for("cli"), limit=limit, cfg=cfg)
+        reply = asker.ask(q, Place("cli"))
         if as_json:
-            click.echo(json.dumps(ans.to_dict(), ensure_ascii=False))
+            click.echo(json.dumps(reply.as_answer().to_dict(), ensure_ascii=False))
+        elif reply.answer is None:
+            out.print(reply.notice, soft_wrap=True)
         else:
             from bot.render.text import render_answer
 
-            out.print(render_answer(ans), soft_wrap=True)
+            out.print(render_answer(reply.answer), soft_wrap=True, markup=False)
         if explain:
-            lines = explain_lines(trace(store, q, fora=cfg.fora_for("cli")))
+            from index.answer import explain as explain_lines
+            from index.answer import trace
+
+            lines = explain_lines(service.read(partial(trace, question=q, fora=cfg.fora_for("cli"))))
             click.echo("\n".join(lines), err=as_json)
 
 
 @main.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--db", help="SQLite database.")
+@db_option
 @click.option("--json", "as_json", is_flag=True)
 def eval_cmd(file: str, db: str | None, as_json: bool) -> None:
     """Measure hit@1, hit@3, MRR, key phrase in the first quote and abstention on a JSONL question file."""
     from index.evaluate import evaluate, load_questions
 
-    report = evaluate(_store(db), load_questions(file), cfg=load_config())
+    report = evaluate(_read_store(db), load_questions(file), cfg=load_config())
     metrics = report.metrics()
     if as_json:
         click.echo(json.dumps({"metrics": metrics, "rows": [r.__dict__ for r in report.rows]}, ensure_ascii=False))
@@ -265,11 +294,15 @@ def eval_cmd(file: str, db: str | None, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--db", help="SQLite database.")
+@db_option
 def slack(db: str | None) -> None:
     """Run the Slack app over Socket Mode (needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN; no public URL)."""
     import os
 
+    from bot import texts
+    from bot.asker import chat_asker
+    from bot.examples import Examples
+    from bot.metrics import Flusher
     from bot.service import Service
     from bot.slack import create_slack_app, run_socket_mode, slack_client_from_env
 
@@ -277,31 +310,31 @@ def slack(db: str | None) -> None:
     if missing:
         raise click.UsageError(f"set {' and '.join(missing)} in the environment (see README, Slack)")
     cfg = load_config()
-    from bot.metrics import Flusher
-
     path = db_path(db, cfg)
-    service = Service(path, cfg, channel="slack")
+    # The same Service and Asker as the Slack endpoint inside `referent serve`: one way to the database.
+    service = Service(path, cfg)
     Flusher(path).start()  # its answers show in the web server's /metrics (the counts are in the database)
-    app = create_slack_app(
-        service.answer, slack_client_from_env(), feedback_fn=service.feedback,
-        fora_for=lambda channel, direct: cfg.fora_for("slack", channel, direct=direct),
-    )  # fmt: skip
-    click.echo("Referent er forbundet til Slack (Socket Mode). Stop med Ctrl+C.")
+    asker = chat_asker(service)
+    examples = Examples(service, service.answerer())
+    app = create_slack_app(asker, slack_client_from_env(), examples=examples.get)
+    click.echo(texts.SLACK_CONNECTED)
     run_socket_mode(app, os.environ["SLACK_APP_TOKEN"])
 
 
 @main.command()
 @click.option("--channel", help="slack:<id> or teams:<conversation id> (default: [digest] channels in config).")
 @click.option(
-    "--since", metavar="DATE", help="Minutes that arrived on or after DATE, instead of since the last digest."
-)
+    "--since", metavar="DATE",
+    help="Minutes that arrived on or after DATE (2025-01-13, 2025-01-13T08:00, 'i dag', 'i går' or 7d), "
+    "instead of since the last digest.",
+)  # fmt: skip
 @click.option("--days", type=click.IntRange(min=0), help="Minutes that arrived in the last N days.")
 @click.option(
     "--post", type=click.Choice(["slack", "teams", "stdout"]), help="Where to post (default: the channel's platform)."
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be posted; post and mark nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print each run, its digest and its messages as JSON.")
-@click.option("--db", help="SQLite database.")
+@db_option
 def digest(
     channel: str | None, since: str | None, days: int | None, post: str | None, dry_run: bool, as_json: bool,
     db: str | None,
@@ -311,7 +344,7 @@ def digest(
 
     from bot.digest import CLI_TARGET, PLATFORMS, StdoutPoster, Target, configured_targets, run_digest
     from bot.render.digest import text
-    from index.digest import TIMEZONE, days_ago, start_of
+    from index.digest import TIMEZONE, days_ago
 
     if since and days is not None:
         raise click.UsageError("use --since or --days, not both")
@@ -319,14 +352,14 @@ def digest(
     tz = cfg.digest.get("timezone", TIMEZONE)
     now = dt.datetime.now(dt.UTC)
     try:
-        floor = start_of(since, tz) if since else days_ago(now, days, tz) if days is not None else None
+        floor = _since(since, tz, now) if since else days_ago(now, days, tz) if days is not None else None
         if channel:
             targets = [Target.parse(channel, post if post in PLATFORMS else None)]
         else:
             targets = configured_targets(cfg) or [CLI_TARGET]
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    store = _store(db)
+    store = _read_store(db)
     cfg.see_public_sources(store.public_fora)
     results = []
     for target in targets:
@@ -340,8 +373,8 @@ def digest(
             raise click.UsageError(str(exc)) from exc
         results.append(res)
         if not as_json:
-            if res.status == "dry-run" and res.digest is not None:
-                click.echo(text(res.digest))
+            if res.status == "dry-run" and res.selection is not None:
+                click.echo(text(res.selection))
             # The outcome is a log line (stderr, timestamped), so cron mail and log shippers get it alike.
             (log.info if res.ok else log.warning)("%s%s", "(dry run) " if dry_run else "", res.note)
     if as_json:
@@ -349,6 +382,29 @@ def digest(
             (log.info if res.ok else log.warning)("%s", res.note)
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     sys.exit(0 if all(r.ok for r in results) else 1)
+
+
+def _since(value: str, tz: str, now):
+    """--since: an ISO date or time (local unless it names its offset), 'i dag', 'i går', or N days ago."""
+    import re
+
+    from index.digest import days_ago, start_of
+
+    spoken = " ".join(value.lower().split())
+    relative = {"i dag": 0, "idag": 0, "today": 0, "i går": 1, "igår": 1, "yesterday": 1}
+    if spoken in relative:
+        return days_ago(now, relative[spoken], tz)
+    found = re.fullmatch(r"(\d+)\s*(d|dag|dage|days?|w|uge|uger|weeks?)", spoken)
+    if found:
+        n = int(found[1])
+        return days_ago(now, n * 7 if found[2][0] in "wu" else n, tz)
+    try:
+        return start_of(value, tz)
+    except ValueError:
+        raise ValueError(
+            f"--since {value!r} is not a date: use 2025-01-13, 2025-01-13T08:00, 'i dag', 'i går', 7d (days ago) "
+            "or 2w (weeks ago)"
+        ) from None
 
 
 def _config():
@@ -362,7 +418,7 @@ def _config():
 
 @main.command()
 @click.argument("source", required=False)
-@click.option("--db", help="SQLite database (default: REFERENT_DB, then config).")
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print each source's report as JSON.")
 def fetch(source: str | None, db: str | None, as_json: bool) -> None:
     """Fetch new or changed meetings from the portals in [[sources]] (or only SOURCE, by name).
@@ -435,7 +491,7 @@ def _run_feed(store, cfg, feed, *, progress: bool):
 
 
 @main.command("sync")
-@click.option("--db", help="SQLite database.")
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def sync_cmd(db: str | None, as_json: bool) -> None:
     """Ingest the folders in [ingest] sources and folder [[sources]] (relative to the working directory), new or
@@ -462,7 +518,7 @@ def sync_cmd(db: str | None, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--db", help="SQLite database (default: REFERENT_DB, then config).")
+@db_option
 @click.option("--status", "show", is_flag=True, help="Only show applied and pending migrations; change nothing.")
 @click.option("--json", "as_json", is_flag=True)
 def migrate(db: str | None, show: bool, as_json: bool) -> None:
@@ -491,7 +547,7 @@ def migrate(db: str | None, show: bool, as_json: bool) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=True, writable=True))
-@click.option("--db", help="SQLite database (default: REFERENT_DB, then config).")
+@db_option
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Print what the copy holds as JSON.")
 def backup(path: str, db: str | None, force: bool, as_json: bool) -> None:

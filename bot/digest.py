@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.decisions import Selection, select
 from bot.render import digest as render
 from index import digest as ledger
 from index.config import Config
@@ -141,12 +142,12 @@ def poster_for(
     )
 
 
-def messages_for(digest: Digest, mode: str) -> list[render.Message]:
+def messages_for(sel: Selection, mode: str) -> list[render.Message]:
     if mode == "slack":
-        return render.slack_messages(digest)
+        return render.slack_messages(sel)
     if mode == "teams":
-        return render.teams_cards(digest)
-    return [(render.text(digest), [item.id for item in digest.items])]
+        return render.teams_cards(sel)
+    return [(render.text(sel), [item.id for item in sel.items])]
 
 
 # ---- one run -------------------------------------------------------------------------------
@@ -160,6 +161,7 @@ class RunResult:
     status: str  # posted, already, empty, busy, failed, partial, dry-run
     note: str  # one line for the CLI and the log
     digest: Digest | None = None
+    selection: Selection | None = None  # what the digest shows of it (bot.decisions)
     payloads: list[Any] = field(default_factory=list)
     message_ids: list[str] = field(default_factory=list)
 
@@ -176,6 +178,8 @@ class RunResult:
             "note": self.note,
             "message_ids": self.message_ids,
             "digest": self.digest.to_dict() if self.digest else None,
+            "listed": [item.id for item in self.selection.items] if self.selection else [],
+            "standing": self.selection.standing if self.selection else {},
             "messages": self.payloads,
         }
 
@@ -222,16 +226,23 @@ def run_digest(
         store, cfg, *key, fora=_fora(cfg, target), since=floor, period=period, now=now,
         max_age_days=None if explicit else max_age,
     )  # fmt: skip
-    if digest.empty and not settings.get("post_empty", False):
+    sel = select(store, digest)
+    counted = sum(sel.standing.values())
+    if not sel.meetings and not settings.get("post_empty", False):
         note = f"{target}: no new decisions since {digest.since_date}; nothing posted"
+        if counted:
+            note += f" ({counted} standing item(s) such as the agenda's approval are not news)"
         if not explicit and max_age:
             note += f" (meetings older than {max_age} days are left out; --days or --since includes them)"
-        return result("empty", note, digest=digest)
-    messages = messages_for(digest, mode)
-    summary = f"{len(digest.items)} item(s) from {len(digest.meetings)} meeting(s) in {len(messages)} message(s)"
+        return result("empty", note, digest=digest, selection=sel)
+    messages = messages_for(sel, mode)
+    summary = f"{len(sel.items)} decision(s) from {len(sel.meetings)} meeting(s) in {len(messages)} message(s)"
+    if counted:
+        summary += f", {counted} standing item(s) counted in one line"
     payloads = [m[0] for m in messages]
+    verb = "print" if mode == "stdout" else "post"  # stdout is not a channel: say what really happened
     if dry_run:
-        return result("dry-run", f"{target}: would post {summary}", digest=digest, payloads=payloads)
+        return result("dry-run", f"{target}: would {verb} {summary}", digest=digest, selection=sel, payloads=payloads)
     try:
         poster = poster or poster_for(store, mode, target)
     except RuntimeError as exc:
@@ -253,8 +264,8 @@ def run_digest(
                           digest=digest)  # fmt: skip
         ledger.record_message(store, run_id, index, ids[-1])
     ledger.finish_run(store, run_id, now)
-    note = f"{target}: posted {summary} for {period}"
-    return result("posted", note, digest=digest, payloads=payloads, message_ids=ids)
+    note = f"{target}: {verb}ed {summary} for {period}"
+    return result("posted", note, digest=digest, selection=sel, payloads=payloads, message_ids=ids)
 
 
 def _fora(cfg: Config, target: Target) -> frozenset[str] | None:

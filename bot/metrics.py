@@ -6,8 +6,8 @@ process that answers — each `referent serve` worker, and a `referent slack` So
 them — whichever worker a scrape reaches. Everything else (ingest, fetch and sync runs, digests, last
 successful sync, size) is read from the tables that record it when scraped.
 
-Adapters call one function per event: `observe_answer(answer, seconds, channel=...)` and
-`observe_rate_limited(channel)`; `timed(fn, channel)` wraps an answerer with the first.
+The Asker (bot/asker.py) calls one function per event for every channel: `observe_answer(answer, seconds,
+channel=...)` and `observe_rate_limited(channel)`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ import logging
 import math
 import sqlite3
 import threading
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from index.model import Answer, AnswerFn
+from index.model import Answer
 from index.runs import COUNTS, last_success, totals
 from index.store import Store
 
@@ -64,22 +63,6 @@ def observe_answer(answer: Answer | None, seconds: float, *, channel: str = "web
 
 def observe_rate_limited(channel: str) -> None:
     _add("referent_rate_limited_total", {"channel": channel})
-
-
-def timed(fn: AnswerFn, channel: str) -> AnswerFn:
-    """`fn` with each call counted by observe_answer (an exception counts as an error and is re-raised)."""
-
-    def call(question: str, fora: frozenset[str] | None) -> Answer:
-        start = time.perf_counter()
-        try:
-            answer = fn(question, fora)
-        except Exception:
-            observe_answer(None, time.perf_counter() - start, channel=channel)
-            raise
-        observe_answer(answer, time.perf_counter() - start, channel=channel)
-        return answer
-
-    return call
 
 
 # ---- the shared counters ------------------------------------------------------------------------

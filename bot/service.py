@@ -1,51 +1,58 @@
-"""What the chat adapters and the web server share: answering, votes and conversation references,
-over one database file, with a connection per thread (SQLite in WAL mode lets readers run side by side)."""
+"""The one way the adapters reach the database: one `Store` per process, used under one lock.
+
+The web pages, Slack (over HTTP inside `referent serve`, or over Socket Mode in `referent slack`) and
+Teams all read and write through a Service, so a question is answered the same way whatever started the
+process. One connection behind a lock, not one per thread: the answering core is Python under the GIL
+(threads would not answer faster) and each Store holds vocabulary caches that would multiply by the
+thread pool's size; `referent serve --workers N` is how answers run side by side.
+"""
 
 from __future__ import annotations
 
 import threading
-import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
-from bot.metrics import observe_answer
-from index.answer import answer
 from index.config import Config
-from index.model import Answer
+from index.model import Answer, AnswerFn
 from index.store import Store
+
+T = TypeVar("T")
 
 
 class Service:
-    def __init__(self, db_path: str, cfg: Config, *, channel: str = "chat"):
-        self.db_path = db_path
+    def __init__(self, store: Store | str | Path, cfg: Config) -> None:
+        self.store = store if isinstance(store, Store) else Store(store)
         self.cfg = cfg
-        self.channel = channel  # the label its answers are counted under in /metrics
-        self._local = threading.local()
-        self._write = threading.Lock()
-        Store(db_path).close()  # create and migrate once, up front
-        cfg.see_public_sources(lambda: self.store().public_fora())
+        self.lock = threading.RLock()
+        # Visibility follows the source: what a public portal published, every place may see.
+        cfg.see_public_sources(lambda: self.read(lambda store: store.public_fora()))
 
-    def store(self) -> Store:
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = self._local.store = Store(self.db_path)
-        return store
+    def read(self, fn: Callable[[Store], T]) -> T:
+        """Run `fn(store)` under the lock (reads and short writes alike)."""
+        with self.lock:
+            return fn(self.store)
 
-    def answer(self, question: str, fora: frozenset[str] | None) -> Answer:
-        start = time.perf_counter()
-        try:
-            result = answer(self.store(), question, fora=fora, cfg=self.cfg)
-        except Exception:
-            observe_answer(None, time.perf_counter() - start, channel=self.channel)
-            raise
-        observe_answer(result, time.perf_counter() - start, channel=self.channel)
-        return result
+    def answer(self, question: str, fora: frozenset[str] | None, *, limit: int = 4) -> Answer:
+        """The answering core over this store; imported on first use so a server starts without loading it."""
+        from index.answer import answer
+
+        with self.lock:
+            return answer(self.store, question, fora=fora, limit=limit, cfg=self.cfg)
+
+    def answerer(self, limit: int = 4) -> AnswerFn:
+        return lambda question, fora: self.answer(question, fora, limit=limit)
 
     def feedback(self, record: dict) -> None:
-        with self._write:
-            self.store().add_feedback(
+        """A 👍/👎 from bot.asker.Asker.vote; the store keeps a keyed hash of the user id, never the id."""
+        with self.lock:
+            self.store.add_feedback(
                 record["platform"], record["question"], list(record["item_ids"]), int(record["vote"]),
                 record["user_id"], record.get("created_at"),
             )  # fmt: skip
 
     def conversation(self, record: dict) -> None:
-        with self._write:
-            self.store().save_conversation(record["platform"], record["channel_id"], record)
+        """A Teams conversation reference, kept so the digest can post there later."""
+        with self.lock:
+            self.store.save_conversation(record["platform"], record["channel_id"], record)

@@ -1,44 +1,41 @@
-"""The Slack app: mentions, direct messages, /referat and 👍/👎 votes, over Socket Mode or HTTP.
+"""The Slack app: mentions, direct messages, thread replies, the assistant panel, /referat and 👍/👎
+votes, over Socket Mode or HTTP.
 
-Everything Slack-specific stays here and in bot.render.slack; the app only needs an answering
-function and a `WebClient`, so tests hand it a fake answerer and a client aimed at a local fake API.
+Everything Slack-specific stays here and in bot.render.slack; questions go to a `bot.asker.Asker`, so
+tests hand the app an Asker over a fake answerer and a client aimed at a local fake API. A thread is a
+conversation: a reply in a thread Referent answered in is read as a follow-up, mention or not.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import re
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, Assistant, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.limits import RateLimiter, read_body
-from bot.metrics import observe_rate_limited
+from bot import texts
+from bot.asker import Asker, Place, Reply
+from bot.followup import looks_like_question
+from bot.limits import read_body
 from bot.render import slack as render
-from bot.render.common import EMPTY, TOO_LONG, restrict
-from index.model import AnswerFn
+from bot.render.common import cut
 
 log = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
 COMMAND = "/referat"
-MAX_QUESTION = 2000
-QUESTIONS_PER_MINUTE = 10
-REMEMBERED = 2000  # threads and event ids kept in memory; old ones are forgotten first
+REMEMBERED = 2000  # event ids kept in memory against Slack's retries; old ones are forgotten first
 MAX_BODY = 1024 * 1024  # Slack's events and commands are a few KB; nothing larger is read at all
-
-Fora = frozenset[str] | None
-ForaFn = Callable[[str, bool], Fora]
-FeedbackFn = Callable[[dict], None]
+MAX_PROMPTS = 4  # Slack shows at most four suggested prompts
+PROMPT_TITLE = 75
 
 
 # ---- clients and runners -------------------------------------------------------------------
@@ -114,22 +111,6 @@ class _Recent:
                     self._put(k, True)
             return True
 
-    def get(self, key: Any) -> Any:
-        with self._lock:
-            return self._data.get(key)
-
-    def setdefault(self, key: Any, value: Any) -> None:
-        with self._lock:
-            if key not in self._data:
-                self._put(key, value)
-
-    def update(self, key: Any, fn: Callable[[Any], tuple[Any, Any]]) -> Any:
-        """Store fn(old)[0] under key and return fn(old)[1], as one step."""
-        with self._lock:
-            value, result = fn(self._data.get(key))
-            self._put(key, value)
-            return result
-
     def _put(self, key: Any, value: Any) -> None:
         self._data[key] = value
         while len(self._data) > self._size:
@@ -141,7 +122,6 @@ class _Recent:
 _USER_MENTION = re.compile(r"<[@!][^<>]*>")
 _LABELLED = re.compile(r"<[^<>|]+\|([^<>]*)>")
 _BARE = re.compile(r"<([^<>]*)>")
-_EMOJI = re.compile(r":[a-z0-9_+'\-]+:")
 _SHARE = re.compile(r"^\s*del\b[\s,:]*", re.IGNORECASE)
 
 
@@ -154,10 +134,6 @@ def clean_question(text: str) -> str:
     return " ".join(text.split())
 
 
-def has_words(text: str) -> bool:
-    return any(ch.isalnum() for ch in _EMOJI.sub("", text))
-
-
 def split_share(text: str) -> tuple[bool, str]:
     """'/referat del …' shares the answer with the channel.
 
@@ -168,17 +144,38 @@ def split_share(text: str) -> tuple[bool, str]:
     return stripped != text.strip(), stripped
 
 
+def _post(client: WebClient, **kwargs: Any) -> dict | None:
+    try:
+        return client.chat_postMessage(**kwargs).data  # type: ignore[return-value]
+    except SlackApiError as err:
+        log.warning("chat.postMessage failed: %s", err.response.get("error"))
+    except Exception:
+        log.exception("chat.postMessage failed")
+    return None
+
+
+def render_reply(reply: Reply) -> tuple[str, list[dict]]:
+    """(fallback text, blocks) for an answer or a notice."""
+    if reply.answer is None:
+        return render.message(reply.notice)
+    return render.answer_blocks(reply.answer, read_as=reply.question if reply.follow_up else "")
+
+
+def _prompts(questions: list[str]) -> list[dict[str, str]]:
+    # A prompt's title is what the panel shows; the message is what it sends when clicked.
+    return [{"title": cut(q, PROMPT_TITLE), "message": q} for q in questions]
+
+
 def create_slack_app(
-    answer_fn: AnswerFn,
+    asker: Asker,
     client: WebClient,
     *,
-    feedback_fn: FeedbackFn,
-    fora_for: ForaFn,
+    examples: Callable[[frozenset[str] | None], list[str]] | None = None,
     signing_secret: str | None = None,
-    questions_per_minute: int = QUESTIONS_PER_MINUTE,
-    clock: Callable[[], float] = time.monotonic,
 ) -> App:
-    """The bolt app. `signing_secret` is needed for HTTP only (None reads SLACK_SIGNING_SECRET)."""
+    """The bolt app over `asker` (bot.asker), which validates, limits, applies access and keeps each
+    thread's conversation. `examples(fora)` gives the assistant panel's suggested prompts.
+    `signing_secret` is needed for HTTP only (None reads SLACK_SIGNING_SECRET)."""
     app = App(
         client=_with_rate_limit_retry(client),
         signing_secret=signing_secret,
@@ -186,63 +183,73 @@ def create_slack_app(
         token_verification_enabled=False,
     )
     seen = _Recent()
-    threads = _Recent()  # (channel, thread ts) -> the thread's first question
-    limiter = RateLimiter(questions_per_minute, clock=clock)
 
-    def reply(text: str, user: str | None, fora: Fora, prior: str | None) -> tuple[str, list[dict], str | None]:
-        """(fallback, blocks, question asked or None when no question was asked)."""
-        if not has_words(text):
-            return (*render.message(EMPTY), None)
-        if len(text) > MAX_QUESTION:
-            return (*render.message(TOO_LONG), None)
-        if not limiter.allow(user):
-            observe_rate_limited("slack")
-            return (*render.message(render.RATE_LIMITED), None)
-        question = f"{prior} {text}" if prior else text
-        try:
-            answer = restrict(answer_fn(question, fora), fora)
-            return (*render.answer_blocks(answer, question=question), question)
-        except Exception:
-            # The user gets a Danish apology; the stack trace goes to the log only.
-            log.exception("answering a question of %d characters failed", len(question))
-            return (*render.message(render.ERROR), None)
-
-    def post(**kwargs: Any) -> dict | None:
-        try:
-            return client.chat_postMessage(**kwargs).data  # type: ignore[return-value]
-        except SlackApiError as err:
-            log.warning("chat.postMessage failed: %s", err.response.get("error"))
-        except Exception:
-            log.exception("chat.postMessage failed")
-        return None
-
-    def answer_message(event: dict, body: dict, *, direct: bool) -> None:
+    def answer(event: dict, body: dict, *, place: Place, thread: str, reply_in: str | None) -> None:
+        """Ask, post the reply (in `reply_in`, a thread ts, or at the top of a DM) and remember the thread."""
         channel, ts = event.get("channel", ""), event.get("ts", "")
         if not seen.first_time(body.get("event_id"), (channel, ts)):
             return  # a Slack retry, or the same message delivered as two event types
-        thread = event.get("thread_ts")
-        reply_in = thread if direct else thread or ts
-        prior = threads.get((channel, thread)) if thread else None
-        fora = fora_for(channel, direct)
-        text, blocks, question = reply(clean_question(event.get("text", "")), event.get("user"), fora, prior)
-        posted = post(channel=channel, thread_ts=reply_in, text=text, blocks=blocks, unfurl_links=False)
-        if posted and question:
-            base = prior or question  # follow-ups keep reading against the thread's first question
-            for key in (reply_in, ts, posted.get("ts")):
-                if key:
-                    threads.setdefault((channel, key), base)
+        reply = asker.ask(clean_question(event.get("text", "")), place, user=event.get("user"), thread=thread)
+        text, blocks = render_reply(reply)
+        posted = _post(client, channel=channel, thread_ts=reply_in, text=text, blocks=blocks, unfurl_links=False)
+        if posted and not reply_in:
+            # A top-level DM answer: a thread started on the question or the answer continues the DM.
+            asker.carry("slack", thread, *(f"{channel}:{t}" for t in (ts, posted.get("ts")) if t))
 
     @app.event("app_mention")
     def on_mention(event: dict, body: dict) -> None:
         if event.get("bot_id") or event.get("channel_type") == "im":
             return  # other bots could loop us; DMs arrive as message.im as well
-        answer_message(event, body, direct=False)
+        channel, root = event.get("channel", ""), event.get("thread_ts") or event.get("ts", "")
+        answer(event, body, place=Place("slack", channel), thread=f"{channel}:{root}", reply_in=root)
 
     @app.event("message")
-    def on_message(event: dict, body: dict) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+    def on_message(event: dict, body: dict, context: BoltContext) -> None:
+        if event.get("subtype") or event.get("bot_id"):
             return  # edits, deletions, joins and bot posts are not questions
-        answer_message(event, body, direct=True)
+        channel, root = event.get("channel", ""), event.get("thread_ts")
+        if event.get("channel_type") == "im":
+            # A direct message is one conversation (threads in a DM go to the assistant handler below).
+            answer(event, body, place=Place("slack", channel, direct=True), thread=channel, reply_in=root)
+            return
+        text = event.get("text", "")
+        bot_user = context.bot_user_id or ""
+        if not root or (bot_user and f"<@{bot_user}>" in text):
+            return  # only thread replies; a mention of Referent arrives as app_mention
+        thread = f"{channel}:{root}"
+        # Unaddressed, Referent speaks only where it answered already, and only to a question.
+        if looks_like_question(clean_question(text)) and asker.answered_in("slack", thread):
+            answer(event, body, place=Place("slack", channel), thread=thread, reply_in=root)
+
+    assistant = Assistant()
+
+    @assistant.thread_started
+    def on_assistant_started(event: dict, set_suggested_prompts: Callable) -> None:
+        thread = event.get("assistant_thread") or {}
+        channel, root = thread.get("channel_id", ""), thread.get("thread_ts", "")
+        _post(client, channel=channel, thread_ts=root, text=texts.ASSISTANT_GREETING)
+        questions = examples(asker.fora(Place("slack", channel, direct=True))) if examples else []
+        if questions:
+            try:
+                set_suggested_prompts(prompts=_prompts(questions[:MAX_PROMPTS]))
+            except Exception:
+                log.exception("setting the assistant's suggested prompts failed")
+
+    @assistant.thread_context_changed
+    def on_assistant_context(ack: Callable) -> None:
+        ack()  # which channel the user looks at does not change which minutes they may see
+
+    @assistant.user_message
+    def on_assistant_message(event: dict, body: dict, set_status: Callable) -> None:
+        channel, root = event.get("channel", ""), event.get("thread_ts", "")
+        try:
+            set_status(status=texts.ASSISTANT_STATUS)  # Slack clears it when the reply is posted
+        except Exception:
+            log.warning("assistant.threads.setStatus failed")
+        # The assistant panel's threads, and any thread in a DM, are conversations of their own.
+        answer(event, body, place=Place("slack", channel, direct=True), thread=f"{channel}:{root}", reply_in=root)
+
+    app.assistant(assistant)
 
     @app.command(COMMAND)
     def on_command(ack: Callable, command: dict, respond: Callable) -> None:
@@ -250,7 +257,9 @@ def create_slack_app(
         share, text = split_share(command.get("text", ""))
         channel = command.get("channel_id", "")
         direct = channel.startswith("D") or command.get("channel_name") == "directmessage"
-        fallback, blocks, _ = reply(clean_question(text), command.get("user_id"), fora_for(channel, direct), None)
+        # Each /referat stands alone: its answer is private, there is no thread to continue.
+        reply = asker.ask(clean_question(text), Place("slack", channel, direct=direct), user=command.get("user_id"))
+        fallback, blocks = render_reply(reply)
         try:
             respond(text=fallback, blocks=blocks, response_type="in_channel" if share else "ephemeral")
         except Exception:
@@ -260,20 +269,8 @@ def create_slack_app(
         ack()
         question, item_ids = render.parse_vote_value(action.get("value", ""))
         user = (body.get("user") or {}).get("id", "")
-        record = {
-            "platform": "slack",
-            "question": question,
-            "item_ids": item_ids,
-            "vote": 1 if action.get("action_id") == render.VOTE_UP else -1,
-            "user_id": user,  # hashed by the store with the installation's secret; never stored as is
-            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
-        thanks = render.THANKS
-        try:
-            feedback_fn(record)
-        except Exception:
-            log.exception("storing a vote failed")
-            thanks = render.VOTE_FAILED
+        up = action.get("action_id") == render.VOTE_UP
+        thanks = texts.THANKS if asker.vote("slack", question, item_ids, 1 if up else -1, user) else texts.VOTE_FAILED
         try:
             if body.get("response_url"):
                 respond(text=thanks, response_type="ephemeral", replace_original=False)

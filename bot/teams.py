@@ -9,7 +9,6 @@ register; `mount_teams` puts that handler on the server's app.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import html
 import json
 import logging
@@ -41,27 +40,17 @@ from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.apps.http.adapter import HttpRequest, HttpResponse, HttpRouteHandler
 from microsoft_teams.common import ClientOptions
 
-from bot.limits import RateLimiter, read_body
-from bot.metrics import observe_rate_limited
-from bot.render.common import EMPTY, TOO_LONG, restrict
+from bot import texts
+from bot.asker import Asker, Place
+from bot.limits import read_body
 from bot.render.teams import VOTE_VERB, answer_card
-from index.model import AnswerFn
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION = 2_000
 MAX_BODY = 256 * 1024  # Teams activities are a few KB; anything this big is not from Teams
-RATE_LIMIT = 10  # questions per user per minute
 HTTP_TIMEOUT = 15.0  # the SDK's default is no timeout at all, which could hang a reply forever
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 _TEST_KEY = "referent-tests-only-never-a-real-secret"
-
-ENGLISH = "Jeg svarer på dansk, fordi referaterne er på dansk. Prøv fx: hvad blev besluttet om adgangskontrol?"
-RATE_LIMITED = "Du har stillet mange spørgsmål på kort tid. Vent et øjeblik, og prøv så igen."
-FAILED = "Beklager, noget gik galt, da jeg ledte i referaterne. Prøv igen om lidt."
-THANKS = "Tak for din tilbagemelding."
-VOTE_FAILED = "Beklager, din stemme blev ikke gemt. Prøv igen senere."
-UNKNOWN_ACTION = "Den handling kender jeg ikke."
 
 
 @dataclass(frozen=True)
@@ -83,10 +72,6 @@ def teams_credentials_from_env(environ: Mapping[str, str] | None = None) -> Team
 _AT = re.compile(r"<at\b[^>]*>(.*?)</at>", re.S | re.I)
 _LEADING_AT = re.compile(r"^\s*<at\b[^>]*>.*?</at>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
-_EN = frozenset("what which who when where why how the was were is are did does decided decision about "
-                "meeting minutes please regarding".split())  # fmt: skip
-_DA = frozenset("hvad hvilke hvilken hvem hvornår hvor hvorfor hvordan blev er var om det den der og at "
-                "på til med for besluttet beslutning møde mødet referat".split())  # fmt: skip
 
 
 def question_text(activity: MessageActivity) -> str:
@@ -98,26 +83,6 @@ def question_text(activity: MessageActivity) -> str:
         text = _LEADING_AT.sub("", text)
     text = html.unescape(_TAG.sub(" ", _AT.sub(r"\1", text)))
     return " ".join(text.split())
-
-
-def looks_english(text: str) -> bool:
-    lowered = text.lower()
-    if re.search("[æøå]", lowered):
-        return False
-    words = re.findall(r"[a-z]+", lowered)
-    english = sum(w in _EN for w in words)
-    return english >= 2 and english > sum(w in _DA for w in words)
-
-
-def polite_reply(text: str) -> str | None:
-    """A Danish reply for input that is not a question we can search for, else None."""
-    if not any(ch.isalnum() for ch in text):  # empty, or only emoji and punctuation
-        return EMPTY
-    if len(text) > MAX_QUESTION:
-        return TOO_LONG
-    if looks_english(text):
-        return ENGLISH
-    return None
 
 
 def user_id(account: Account) -> str:
@@ -216,20 +181,9 @@ def _new_app(
 class TeamsBot:
     """The SDK App with Referent's handlers; `mount_teams` serves it, `handle` feeds it."""
 
-    def __init__(
-        self,
-        app: App,
-        routes: _RouteCapture,
-        answer_fn: AnswerFn,
-        feedback_fn: Callable[[dict], None],
-        conversation_fn: Callable[[dict], None],
-        fora_for: Callable[[str | None, bool], frozenset[str] | None],
-        limiter: RateLimiter,
-    ) -> None:
+    def __init__(self, app: App, routes: _RouteCapture, asker: Asker, conversation_fn: Callable[[dict], None]) -> None:
         self.app, self._routes = app, routes
-        self._answer_fn, self._feedback_fn = answer_fn, feedback_fn
-        self._conversation_fn, self._fora_for = conversation_fn, fora_for
-        self._limiter = limiter
+        self._asker, self._conversation_fn = asker, conversation_fn
         self._known: set[str] = set()
         self._initialized = False
         app.on_message(self._on_message)
@@ -252,7 +206,7 @@ class TeamsBot:
             reply: str | dict = await self._reply(activity)
         except Exception:
             log.exception("Teams question failed")
-            reply = FAILED
+            reply = texts.ERROR
         fields = {"reply_to_id": activity.id}
         message = (
             MessageActivityInput(text=reply, **fields) if isinstance(reply, str) else card_message(reply, **fields)
@@ -263,39 +217,29 @@ class TeamsBot:
             log.exception("Teams reply could not be sent")
 
     async def _reply(self, activity: MessageActivity) -> str | dict:
-        text = question_text(activity)
-        polite = polite_reply(text)
-        if polite:
-            return polite
-        if not self._limiter.allow(user_id(activity.from_)):
-            observe_rate_limited("teams")
-            return RATE_LIMITED
         personal = _is_personal(activity)
-        fora = self._fora_for(None if personal else place_id(activity), personal)
-        answer = restrict(await asyncio.to_thread(self._answer_fn, text, fora), fora)
-        return answer_card(answer, question=text)
+        place = Place("teams", None if personal else place_id(activity), direct=personal)
+        # A channel's reply chain is its own conversation ("19:…;messageid=<root>"), a chat is one too.
+        reply = await asyncio.to_thread(
+            self._asker.ask, question_text(activity), place, user=user_id(activity.from_),
+            thread=activity.conversation.id,
+        )  # fmt: skip
+        if reply.answer is None:
+            return reply.notice
+        return answer_card(reply.answer, read_as=reply.question if reply.follow_up else "")
 
     async def _on_card_action(self, ctx: ActivityContext[AdaptiveCardInvokeActivity]) -> InvokeResponse:
         action = ctx.activity.value.action
         data = action.data or {}
         vote = data.get("vote")
         if action.verb != VOTE_VERB or isinstance(vote, bool) or vote not in (1, -1):
-            return _invoke_message(UNKNOWN_ACTION)
+            return _invoke_message(texts.UNKNOWN_ACTION)
         raw_ids = data.get("item_ids")
-        record = {
-            "platform": "teams",
-            "question": str(data.get("question", ""))[:MAX_QUESTION],
-            "item_ids": [i[:200] for i in raw_ids if isinstance(i, str)][:10] if isinstance(raw_ids, list) else [],
-            "vote": int(vote),
-            "user_id": user_id(ctx.activity.from_),  # hashed by the store; never stored as is
-            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
-        try:
-            await asyncio.to_thread(self._feedback_fn, record)
-        except Exception:
-            log.exception("Teams vote could not be stored")
-            return _invoke_message(VOTE_FAILED)
-        return _invoke_message(THANKS)
+        ids = [i for i in raw_ids if isinstance(i, str)] if isinstance(raw_ids, list) else []
+        stored = await asyncio.to_thread(
+            self._asker.vote, "teams", str(data.get("question", "")), ids, int(vote), user_id(ctx.activity.from_)
+        )
+        return _invoke_message(texts.THANKS if stored else texts.VOTE_FAILED)
 
     async def _on_conversation_update(self, ctx: ActivityContext[ConversationUpdateActivity]) -> None:
         bot_id = ctx.activity.recipient.id
@@ -321,21 +265,17 @@ def _invoke_message(text: str) -> InvokeResponse:
 
 
 def create_teams_bot(
-    answer_fn: AnswerFn,
+    asker: Asker,
     *,
-    feedback_fn: Callable[[dict], None],
     conversation_fn: Callable[[dict], None],
-    fora_for: Callable[[str | None, bool], frozenset[str] | None],
     credentials: TeamsCredentials | None,
-    rate_limiter: RateLimiter | None = None,
     _unauthenticated_for_tests: bool = False,
 ) -> TeamsBot:
-    """The Teams bot. `credentials` are required; only tests may pass `_unauthenticated_for_tests`."""
+    """The Teams bot over `asker` (bot.asker), which validates, limits, applies access and keeps each
+    reply chain's conversation. `credentials` are required; only tests may pass `_unauthenticated_for_tests`."""
     routes = _RouteCapture()
     app = _new_app(credentials, routes, test_token="test-token" if _unauthenticated_for_tests else None)
-    return TeamsBot(
-        app, routes, answer_fn, feedback_fn, conversation_fn, fora_for, rate_limiter or RateLimiter(RATE_LIMIT)
-    )
+    return TeamsBot(app, routes, asker, conversation_fn)
 
 
 def mount_teams(fastapi_app: FastAPI, bot: TeamsBot, path: str = "/api/messages") -> None:

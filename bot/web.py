@@ -20,12 +20,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot import metrics
+from bot import texts
 from bot.admin import add_admin_routes
+from bot.asker import Asker, chat_asker
+from bot.conversation import Conversations
+from bot.examples import Examples
 from bot.head import HeadAsGet
 from bot.limits import RateLimiter
 from bot.render.html import TEMPLATES, environment
-from bot.web_pages import Site, add_routes, sample_question
+from bot.service import Service
+from bot.web_pages import Site, add_routes
 from index.config import Config
 from index.model import AnswerFn
 from index.store import Store
@@ -45,14 +49,6 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 MIN_TOKEN = 32  # characters; a token is the only thing between the internet and the minutes
 LOGINS_PER_MINUTE = 5  # per client address; enough for typing errors, far too few for guessing
 
-LOGIN_FAILED = "Forkert adgangskode. Prøv igen."
-LOGIN_THROTTLED = "Der har været for mange forsøg på at logge ind. Vent et minut, og prøv så igen."
-NEED_LOGIN = "Log ind for at bruge Referent."
-STATUS_TEXT = {
-    404: "Siden findes ikke.",
-    405: "Det kan man ikke her.",
-    422: "Forespørgslen kunne ikke læses.",
-}
 SECURITY_HEADERS = {
     # No inline script or style anywhere, so a slipped-through tag could not run even if escaping failed.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -119,17 +115,6 @@ def _safe_next(target: str) -> str:
 # ---- the app ---------------------------------------------------------------------------------
 
 
-def default_answer_fn(store: Store, cfg: Config, *, limit: int = 4) -> AnswerFn:
-    """The real answer engine, imported on first use so the server starts without loading it."""
-
-    def ask(question: str, fora: frozenset[str] | None):
-        from index.answer import answer
-
-        return answer(store, question, fora=fora, limit=limit, cfg=cfg)
-
-    return ask
-
-
 def create_app(
     store: Store,
     cfg: Config,
@@ -146,13 +131,16 @@ def create_app(
     problem = check_token(token)
     if problem:
         raise ValueError(problem)
-    env = environment(cfg.public_url)
+    service = Service(store, cfg)
+    answer = answer_fn or service.answerer()
     site = Site(
-        store=store,
+        service=service,
         cfg=cfg,
-        answer_fn=answer_fn or default_answer_fn(store, cfg),
-        search_fn=search_fn or answer_fn or default_answer_fn(store, cfg, limit=10),
-        env=env,
+        asker=Asker(answer, cfg, conversations=Conversations(service)),
+        # /search lists every item an answer names, so it asks for many.
+        searcher=Asker(search_fn or answer_fn or service.answerer(limit=50), cfg),
+        examples=Examples(service, answer),
+        env=environment(cfg.public_url),
     )
     app = FastAPI(title="Referent", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.site = site
@@ -167,7 +155,7 @@ def create_app(
         if path not in OPEN_PATHS and not path.startswith("/static/") and not request.state.authorized:
             if path.startswith("/api/") or path == "/metrics":  # machines get a 401, not the login form
                 response: Response = JSONResponse(
-                    {"detail": NEED_LOGIN}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+                    {"detail": texts.NEED_LOGIN}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
                 )
             else:
                 target = path + (f"?{request.url.query}" if request.url.query else "")
@@ -181,7 +169,7 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if exc.status_code == 404 and exc.detail != "Not Found" else None
-        message = message or STATUS_TEXT.get(exc.status_code, "Der skete en fejl.")
+        message = message or texts.STATUS_TEXT.get(exc.status_code, texts.GENERIC_ERROR)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
         return site.page("error.html", status=exc.status_code, status_code=exc.status_code, message=message)
@@ -190,7 +178,7 @@ def create_app(
     def login_form(next: str = "/") -> Response:
         if not token:
             return RedirectResponse("/", status_code=303)
-        return site.page("login.html", next=_safe_next(next), error="", message=NEED_LOGIN)
+        return site.page("login.html", next=_safe_next(next), error="", message=texts.NEED_LOGIN)
 
     @app.post("/login", response_class=HTMLResponse)
     def login(request: Request, password: str = Form(""), next: str = Form("/")) -> Response:
@@ -201,12 +189,14 @@ def create_app(
         client = request.client.host if request.client else ""
         if not logins.allow(client):
             refused = site.page(
-                "login.html", status=429, next=_safe_next(next), error=LOGIN_THROTTLED, message=NEED_LOGIN
+                "login.html", status=429, next=_safe_next(next), error=texts.LOGIN_THROTTLED, message=texts.NEED_LOGIN
             )
             refused.headers["Retry-After"] = str(logins.retry_after(client))
             return refused
         if not hmac.compare_digest(password.encode(), token.encode()):
-            return site.page("login.html", status=401, next=_safe_next(next), error=LOGIN_FAILED, message=NEED_LOGIN)
+            return site.page(
+                "login.html", status=401, next=_safe_next(next), error=texts.LOGIN_FAILED, message=texts.NEED_LOGIN
+            )
         response = RedirectResponse(_safe_next(next), status_code=303)
         response.set_cookie(
             COOKIE, login_cookie(token), max_age=COOKIE_DAYS * 86400, httponly=True, samesite="lax",
@@ -233,21 +223,14 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
     TENANT_ID) on `app` when configured; returns what was mounted. A bot that fails to build is
     logged and left out, so the web keeps working."""
     site: Site = app.state.site
-    answer_fn = site.locked(site.answer_fn)
-    slack_answer, teams_answer = metrics.timed(answer_fn, "slack"), metrics.timed(answer_fn, "teams")
-
-    def feedback(record: dict) -> None:
-        with site.lock:
-            store.add_feedback(**record)
-
+    asker = chat_asker(site.service, site.asker.answer_fn)
     mounted: list[str] = []
     if os.environ.get("SLACK_BOT_TOKEN") and os.environ.get("SLACK_SIGNING_SECRET"):
         try:
             from bot.slack import create_slack_app, mount_slack, slack_client_from_env
 
             bolt = create_slack_app(
-                slack_answer, slack_client_from_env(), feedback_fn=feedback,
-                fora_for=lambda channel, direct: cfg.fora_for("slack", channel, direct=direct),
+                asker, slack_client_from_env(), examples=site.examples.get,
                 signing_secret=os.environ["SLACK_SIGNING_SECRET"],
             )  # fmt: skip
             mount_slack(app, bolt, SLACK_PATH)
@@ -258,15 +241,9 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
         try:
             from bot.teams import create_teams_bot, mount_teams, teams_credentials_from_env
 
-            def remember(payload: dict) -> None:
-                with site.lock:
-                    store.save_conversation("teams", payload["channel_id"], payload)
-
             bot = create_teams_bot(
-                teams_answer, feedback_fn=feedback, conversation_fn=remember,
-                fora_for=lambda place, personal: cfg.fora_for("teams", place, direct=personal),
-                credentials=teams_credentials_from_env(),
-            )  # fmt: skip
+                asker, conversation_fn=site.service.conversation, credentials=teams_credentials_from_env()
+            )
             mount_teams(app, bot, TEAMS_PATH)
             mounted.append(f"Teams {TEAMS_PATH}")
         except Exception:
@@ -292,10 +269,13 @@ def serve(
     # Answers carry absolute links; without a configured address they should point where we listen.
     if cfg.public_url == DEFAULT_PUBLIC_URL and not os.environ.get("REFERENT_PUBLIC_URL"):
         cfg.public_url = url
-    print(f"Referent kører på {url}/" + (f" ({workers} processer)" if workers > 1 else ""), flush=True)
+    print(texts.RUNNING_AT.format(url=url) + (texts.PROCESSES.format(n=workers) if workers > 1 else ""), flush=True)
     if sample:
-        question = sample_question()
-        print(f"Prøv fx at spørge: {question}\n  {url}/?q={quote(question)}", flush=True)
+        service = Service(db_path, cfg)
+        found = Examples(service, service.answerer()).get(cfg.fora_for("web"), limit=1)
+        service.store.close()
+        if found:
+            print(texts.TRY_ASKING.format(question=found[0]) + f"\n  {url}/?q={quote(found[0])}", flush=True)
     from bot.server import run
 
     # The workers mount the bots, and one of them runs the weekly sync + digest (see bot.server).

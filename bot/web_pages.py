@@ -1,153 +1,123 @@
-"""The web's pages and JSON: chat, meeting pages, search, /api/ask and /healthz.
+"""The web's pages and JSON: chat, the chat's reply fragment, meeting pages, search, /api/ask, /healthz.
 
-Every route reads through `Site`, which holds the one lock the store is used under: FastAPI runs
-these handlers on worker threads, and the Slack and Teams adapters call the same answerer from
-theirs, while a sqlite3 connection must not be used by two threads at once.
+Questions go through the site's `Asker` (bot.asker) like every other channel's; the chat keeps one
+conversation per browser session (a session cookie holding a random id, never the question), so
+"og i 2024?" is read with the question before it. /api/ask stays stateless: a tool gets the same
+answer for the same question. The store is reached through the site's `Service` (bot.service).
 """
 
 from __future__ import annotations
 
 import logging
-import re
+import secrets
 import sqlite3
-import threading
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from bot.metrics import observe_answer
-from bot.render.common import EMPTY, NO_ANSWER_HINT, TOO_LONG, restrict
-from bot.render.html import public_only
-from index.config import PROJECT_ROOT, Config
-from index.model import Answer, AnswerFn
+from bot import texts
+from bot.asker import MAX_QUESTION, Asker, Place, Reply
+from bot.examples import Examples
+from bot.render.card import search_links, view
+from bot.service import Service
+from index.config import Config
 from index.store import Store
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION = 2000
-NOT_FOUND_MEETING = "Mødet findes ikke, eller du har ikke adgang til det."
-ERROR = "Beklager, noget gik galt, da jeg ledte i referaterne. Prøv igen om lidt."
-DEFAULT_SAMPLE = "hvad blev besluttet om adgangskontrol?"
-EXAMPLES_TTL = 60.0  # seconds; new minutes show up in the examples within a minute
-_DEMO_QUESTION = re.compile(r"^\s*\d+\.\s+\*\*(.+?)\*\*")
-_DULL_TITLE = re.compile(r"^(evt|eventuelt|meddelelser|orientering|godkendelse af (dagsorden|referat))\b", re.I)
-
-
-def demo_questions() -> list[str]:
-    """The numbered, bold questions of demo/QUESTIONS.md (next to the code or the working directory)."""
-    for folder in (PROJECT_ROOT / "demo", Path.cwd() / "demo"):
-        path = folder / "QUESTIONS.md"
-        if path.is_file():
-            lines = path.read_text(encoding="utf-8").splitlines()
-            return [m.group(1).strip() for line in lines if (m := _DEMO_QUESTION.match(line))]
-    return []
-
-
-def sample_question() -> str:
-    found = demo_questions()
-    return found[0] if found else DEFAULT_SAMPLE
+WEB = Place("web")
+CHAT_COOKIE = "referent_samtale"  # the browser session's conversation id; ends when the browser closes
 
 
 @dataclass
 class Site:
-    """What the routes share: the store under its lock, the answerers, the config and the templates."""
+    """What the routes share: the service (store and lock), the askers, the examples and the templates."""
 
-    store: Store
+    service: Service
     cfg: Config
-    answer_fn: AnswerFn
-    search_fn: AnswerFn
+    asker: Asker  # the chat and /api/ask
+    searcher: Asker  # /search: many results, every question on its own
+    examples: Examples
     env: jinja2.Environment
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    _examples: tuple[float, list[str]] = (0.0, [])
+
+    @property
+    def store(self) -> Store:
+        return self.service.store
+
+    @property
+    def lock(self) -> Any:
+        return self.service.lock
 
     @property
     def fora(self) -> frozenset[str] | None:
-        return self.cfg.fora_for("web")
-
-    def locked(self, fn: AnswerFn) -> AnswerFn:
-        def call(question: str, fora: frozenset[str] | None) -> Answer:
-            with self.lock:
-                return fn(question, fora)
-
-        return call
-
-    def ask(self, question: str, *, search: bool = False) -> Answer:
-        """The answer the web may show: capped length, this site's fora only, a Danish apology on failure."""
-        if not question.strip():
-            return Answer(question=question, no_answer=True, message=EMPTY)
-        if len(question) > MAX_QUESTION:
-            return Answer(question=question[:200], no_answer=True, message=TOO_LONG)
-        fn = self.search_fn if search else self.answer_fn
-        start = time.perf_counter()
-        try:
-            with self.lock:
-                ans = fn(question, self.fora)
-        except Exception:
-            log.exception("answering a question of %d characters failed", len(question))
-            observe_answer(None, time.perf_counter() - start, channel="web")
-            return Answer(question=question, no_answer=True, message=ERROR)
-        observe_answer(ans, time.perf_counter() - start, channel="web")
-        return public_only(restrict(ans, self.fora))
+        return self.asker.fora(WEB)
 
     def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(self.env.get_template(name).render(**context), status_code=status)
 
-    def examples(self, limit: int = 4) -> list[str]:
-        stamp, cached = self._examples
-        if time.monotonic() - stamp < EXAMPLES_TTL:
-            return cached
-        with self.lock:
-            found = self._find_examples(limit)
-        self._examples = (time.monotonic(), found)
-        return found
 
-    def _find_examples(self, limit: int) -> list[str]:
-        """The curated demo questions when the demo minutes are loaded, else questions about recent items."""
-        rows = self.store.meetings(self.fora)
-        demo = demo_questions()
-        if demo and any("demo/" in (r["source_path"] or "").replace("\\", "/") for r in rows):
-            return demo[:limit]
-        out: list[str] = []
-        for row in reversed(rows[-20:]):
-            for item in self.store.conn.execute(
-                "SELECT title FROM items WHERE meeting_id = ? AND closed = 0 ORDER BY number", (row["id"],)
-            ):
-                topic = item["title"].split(" - ")[0].strip().rstrip(".")
-                question = f"Hvad blev besluttet om {topic}?"
-                if len(topic) >= 8 and not _DULL_TITLE.match(topic) and question not in out:
-                    out.append(question)
-                if len(out) >= limit:
-                    return out
-        return out
+def _session(request: Request) -> tuple[str, bool]:
+    """The browser session's conversation id, and whether it is new (then the response sets the cookie)."""
+    given = request.cookies.get(CHAT_COOKIE, "")
+    if 16 <= len(given) <= 64 and given.replace("-", "").replace("_", "").isalnum():
+        return given, False
+    return secrets.token_urlsafe(18), True
+
+
+def _keep_session(response: Response, request: Request, session: str, new: bool) -> Response:
+    if new:
+        response.set_cookie(
+            CHAT_COOKIE, session, httponly=True, samesite="lax", secure=request.url.scheme == "https"
+        )  # no max_age: a session cookie, so a new browser session starts a new conversation
+    return response
+
+
+def bubble(reply: Reply) -> dict:
+    """What the bot bubble template needs: a card view, or a notice."""
+    if reply.answer is None:
+        return {"view": None, "notice": reply.notice}
+    return {"view": view(reply.answer, read_as=reply.question if reply.follow_up else ""), "notice": ""}
 
 
 def add_routes(app: FastAPI, site: Site) -> None:
     """Mount the pages and the JSON endpoints on `app`."""
 
     @app.get("/", response_class=HTMLResponse)
-    def chat(q: str = "") -> HTMLResponse:
-        answer = site.ask(q) if q.strip() else None
+    def chat(request: Request, q: str = "") -> Response:
+        session, new = _session(request)
+        reply = site.asker.ask(q, WEB, thread=session) if q.strip() else None
         with site.lock:
-            empty = site.store.conn.execute("SELECT 1 FROM meetings LIMIT 1").fetchone() is None
-        return site.page(
-            "chat.html", question=q[:MAX_QUESTION], answer=answer, examples=site.examples(), empty=empty,
-            hint=NO_ANSWER_HINT,
+            empty = site.store.item_count() == 0
+        # Examples greet a new visitor; under an answer they would only push the conversation away.
+        examples = [] if empty or reply else site.examples.get(site.fora)
+        response = site.page(
+            "chat.html", question=q[:MAX_QUESTION], reply=reply, bot=bubble(reply) if reply else None,
+            examples=examples, empty=empty,
         )  # fmt: skip
+        return _keep_session(response, request, session, new)
+
+    @app.get("/chat/reply", response_class=HTMLResponse)
+    def chat_reply(request: Request, q: str = "") -> Response:
+        """The bot bubble for one question, for chat.js: the same markup the page renders itself."""
+        session, new = _session(request)
+        reply = site.asker.ask(q, WEB, thread=session)
+        response = site.page("_bubble.html", status=500 if reply.kind == "error" else 200, bot=bubble(reply))
+        return _keep_session(response, request, session, new)
 
     @app.get("/search", response_class=HTMLResponse)
     def search(q: str = "") -> HTMLResponse:
-        answer = site.ask(q, search=True) if q.strip() else None
-        return site.page("search.html", question=q[:MAX_QUESTION], answer=answer, hint=NO_ANSWER_HINT)
+        reply = site.searcher.ask(q, WEB) if q.strip() else None
+        answer = reply.as_answer() if reply else None
+        results = search_links(answer) if answer else []
+        return site.page("search.html", question=q[:MAX_QUESTION], answer=answer, results=results)
 
     @app.get("/api/ask")
     def api_ask(q: str = "") -> JSONResponse:
-        answer = site.ask(q)
-        return JSONResponse(answer.to_dict(), status_code=500 if answer.message == ERROR else 200)
+        reply = site.asker.ask(q, WEB)
+        return JSONResponse(reply.as_answer().to_dict(), status_code=500 if reply.kind == "error" else 200)
 
     @app.get("/m/{meeting_id}", response_class=HTMLResponse)
     def meeting(meeting_id: str) -> HTMLResponse:
@@ -155,11 +125,11 @@ def add_routes(app: FastAPI, site: Site) -> None:
         with site.lock:
             row = site.store.meeting_row(meeting_id)
             if row is None or (fora is not None and row["forum"] not in fora):
-                raise HTTPException(404, NOT_FOUND_MEETING)
+                raise HTTPException(404, texts.NOT_FOUND_MEETING)
             loaded = site.store.load_meeting(meeting_id)
             revisions = [dict(r) for r in site.store.revisions(meeting_id)]
         if loaded is None:
-            raise HTTPException(404, NOT_FOUND_MEETING)
+            raise HTTPException(404, texts.NOT_FOUND_MEETING)
         return site.page("meeting.html", meeting=loaded, meeting_id=meeting_id, revisions=revisions)
 
     @app.get("/healthz")

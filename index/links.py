@@ -53,7 +53,8 @@ def item_url(
     portal_url: str | None = None,
 ) -> str:
     """The forum's configured pattern if every placeholder it uses is known, else the portal's item page when
-    the meeting came from a portal, else the "*" pattern, else our own page."""
+    the meeting came from a portal, else the "*" pattern, else our own page, opened at the item's decision
+    (the page anchors `#punkt-N` too)."""
     values = dict(
         meeting_id=meeting_id, date=date, meeting_external_id=meeting_external_id, item_number=str(number),
         item_external_id=item_external_id,
@@ -65,7 +66,7 @@ def item_url(
         _pattern(cfg, forum, exact=True, **values)
         or portal
         or _pattern(cfg, forum, exact=False, **values)
-        or f"{own_meeting_url(cfg, meeting_id)}#punkt-{number}"
+        or f"{own_meeting_url(cfg, meeting_id)}#punkt-{number}-beslutning"
     )
 
 

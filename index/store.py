@@ -236,6 +236,18 @@ def m008_about(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX items_date ON items(date, forum)")  # questions narrowed to a period
 
 
+@migrations()
+def m009_chat_context(db: sqlite_utils.Database) -> None:
+    # The last question of each chat conversation (a web session, a Slack thread or DM, a Teams reply chain),
+    # so a follow-up ("og i 2024?") is read with it by every server process; written by bot/conversation.py,
+    # keyed by a keyed hash of the conversation and forgotten after a week.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS chat_context (key TEXT PRIMARY KEY, question TEXT NOT NULL, updated_at TEXT NOT NULL)"
+        " WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS chat_context_age ON chat_context(updated_at)")
+
+
 _ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing", "ede", "ed", "de", "te")
 
 

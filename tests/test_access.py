@@ -27,7 +27,9 @@ from click.testing import CliRunner
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from bot.asker import Asker
 from bot.cli import main
+from bot.conversation import Conversations
 from bot.service import Service
 from bot.web import check_listen, create_app, mount_bots
 from index.answer import answer
@@ -343,11 +345,10 @@ def teams_run(db: Path, cfg: Config) -> dict[str, list[str]]:
 
     saved = {k: os.environ.pop(k, None) for k in ("CLIENT_ID", "CLIENT_SECRET", "TENANT_ID")}
     service = Service(str(db), cfg)
+    asker = Asker(service.answerer(), cfg, conversations=Conversations(service), feedback_fn=service.feedback)
     bot = create_teams_bot(
-        service.answer, feedback_fn=service.feedback, conversation_fn=service.conversation,
-        fora_for=lambda place, personal: cfg.fora_for("teams", place, direct=personal),
-        credentials=None, _unauthenticated_for_tests=True,
-    )  # fmt: skip
+        asker, conversation_fn=service.conversation, credentials=None, _unauthenticated_for_tests=True
+    )
     app = FastAPI()
     mount_teams(app, bot)
     out: dict[str, list[str]] = {"open": [], "personal": [], "chef": []}

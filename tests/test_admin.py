@@ -13,7 +13,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bot import metrics
+from bot.asker import Asker
 from bot.cli import main
+from bot.limits import RateLimiter
 from bot.slack import create_slack_app, mount_slack, slack_client_from_env
 from bot.web import create_app
 from index.config import Config
@@ -25,7 +27,7 @@ from tests.test_privacy import SECRETS, _signed
 
 TOKEN = "admin-test-token-31415-9265358979323"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
-SERIES = re.compile(r'^([a-z_]+)(\{([a-z_]+="[^"]*",?)*\})? (-?[0-9.e+]+|\+Inf)$')
+SERIES = re.compile(r'^([a-z_]+)(\{([a-z_]+="[^"]*",?)*\})? (-?[0-9.]+(e[+-]?[0-9]+)?|\+Inf)$')
 EMPTY_ITEMS = "Punkt 2: CF - Punkt uden tekst\n\nPunkt 3: CF - Endnu et punkt uden tekst"
 
 
@@ -163,11 +165,11 @@ def test_rate_limited_questions_are_counted(deployed, monkeypatch: pytest.Monkey
     monkeypatch.setenv("SLACK_API_URL", fake.api_url)
     from index.model import Answer
 
-    bolt = create_slack_app(
-        lambda q, f: Answer(question=q, no_answer=True, message="Jeg fandt ikke noget."), slack_client_from_env(),
-        feedback_fn=lambda r: None, fora_for=lambda c, d: None, signing_secret=SECRETS["SLACK_SIGNING_SECRET"],
-        questions_per_minute=1,
+    asker = Asker(
+        lambda q, f: Answer(question=q, no_answer=True, message="Jeg fandt ikke noget."), cfg,
+        limiter=RateLimiter(1),
     )  # fmt: skip
+    bolt = create_slack_app(asker, slack_client_from_env(), signing_secret=SECRETS["SLACK_SIGNING_SECRET"])
     app = FastAPI()
     mount_slack(app, bolt)
     slack = TestClient(app)

@@ -73,7 +73,7 @@ def test_decision_question_quotes_the_decision_verbatim(corpus: Store) -> None:
         top.quotes[0].text
         == "Chefforum besluttede at der benyttes ID-kort i forbindelse med implementering af ny adgangskontrol."
     )
-    assert top.item.url == "http://referent.test/m/chefforum-2017-11-15#punkt-1"
+    assert top.item.url == "http://referent.test/m/chefforum-2017-11-15#punkt-1-beslutning"
     assert top.meeting.url == "http://referent.test/m/chefforum-2017-11-15"
 
 
@@ -125,7 +125,7 @@ def test_case_history_and_latest_first(corpus: Store) -> None:
     top = a.answers[0]
     assert top.meeting.date == "2020-11-10"  # the latest treatment of the case comes first
     assert [(c.date, c.item_number) for c in top.case_history] == [("2019-03-05", 1)]
-    assert top.case_history[0].url == "http://referent.test/m/boerne-og-skoleudvalget-2019-03-05#punkt-1"
+    assert top.case_history[0].url == "http://referent.test/m/boerne-og-skoleudvalget-2019-03-05#punkt-1-beslutning"
 
 
 def test_precedent_lists_decisions_newest_first(corpus: Store) -> None:
@@ -200,7 +200,11 @@ def test_link_pattern_from_config(tmp_path: Path) -> None:
     a = answer(store, "adgangskontrol", cfg=cfg)
     assert a.answers[0].item.url == "https://kommune.dk/referat/2017-11-15#p1"
     cfg = Config(links={"*": "https://x.dk/{item_external_id}"})  # placeholder unknown: our own page
-    assert answer(store, "adgangskontrol", cfg=cfg).answers[0].item.url.endswith("/m/chefforum-2017-11-15#punkt-1")
+    assert (
+        answer(store, "adgangskontrol", cfg=cfg)
+        .answers[0]
+        .item.url.endswith("/m/chefforum-2017-11-15#punkt-1-beslutning")
+    )
 
 
 @pytest.fixture(scope="module")

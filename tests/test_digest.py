@@ -15,6 +15,7 @@ from click.testing import CliRunner
 import index.digest as ledger
 import index.store
 from bot.cli import main
+from bot.decisions import Selection, Shown
 from bot.digest import (
     CLI_TARGET,
     SlackPoster,
@@ -63,7 +64,9 @@ BUDGET = """Punkt 1: CF - Budgetopfølgning
 
 Beslutning
 
-Chefforum tog budgetopfølgningen til efterretning."""
+Chefforum tog budgetopfølgningen til efterretning.
+
+Afdelingerne holder igen med nyansættelser til årets udgang."""
 
 LUKKET_TO_LINJER = """Punkt 5: Lukket: Ejendomshandel
 
@@ -335,7 +338,7 @@ def test_closed_item_shows_only_its_public_decision_line(tmp_path, store, cfg, c
     assert closed[5].decision == "Indstillingen blev godkendt."
     assert "Personalesag (lukket punkt)" in printed and "Ejendomshandel (lukket punkt)" in printed
     assert "Fortroligt" not in printed and "4,2 mio" not in printed and "Direktøren forhandler" not in printed
-    for payload, _ in slack_messages(result.digest) + teams_cards(result.digest):
+    for payload, _ in slack_messages(result.selection) + teams_cards(result.selection):
         assert "Direktøren forhandler" not in json.dumps(payload, ensure_ascii=False)
 
 
@@ -354,7 +357,7 @@ def test_corrected_meeting_shows_once_as_rettet(tmp_path, store, cfg, clock, sla
     assert meeting.corrected and [(i.number, i.corrected) for i in meeting.items] == [(2, True)]
     latest = posted_text(slack)[-1]
     assert "rettet" in latest and "Bo Berg tager bagvagten i uge 29." in latest and "ID-kort" not in latest
-    assert "(rettet)" in text(corrected.digest)
+    assert "(rettet)" in text(corrected.selection)
 
     assert run_digest(store, cfg, target, now=MONDAY + 2 * WEEK).status == "empty"
     assert len(slack.calls_to("chat.postMessage")) == 2
@@ -397,9 +400,13 @@ def _big_digest(items: int, decision: str) -> Digest:
     return Digest("slack", CHANNEL, "2025-W04", "2025-01-13T07:00:00+00:00", "2025-01-13", [meeting])
 
 
+def _all_shown(digest: Digest) -> Selection:
+    return Selection(digest, digest.meetings, {i.id: Shown([i.decision]) for i in digest.items}, {})
+
+
 def test_slack_split_within_limits() -> None:
     digest = _big_digest(120, "Godkendt & vedtaget <straks>. " * 300)
-    messages = slack_messages(digest)
+    messages = slack_messages(_all_shown(digest))
     assert len(messages) >= 3
     ids = [i for _, part in messages for i in part]
     assert ids == [f"byraad-2025-01-15#{n}" for n in range(1, 121)]
@@ -413,7 +420,7 @@ def test_slack_split_within_limits() -> None:
 
 
 def test_teams_split_within_card_size() -> None:
-    cards = teams_cards(_big_digest(80, "Godkendt med bemærkninger. " * 100))
+    cards = teams_cards(_all_shown(_big_digest(80, "Godkendt med bemærkninger. " * 100)))
     assert len(cards) >= 2
     assert all(card_bytes(card) <= CARD_BYTES for card, _ in cards)
     assert sum(len(ids) for _, ids in cards) == 80
@@ -527,7 +534,9 @@ def test_cli_digest_dry_run_days_stdout(tmp_path, config_file) -> None:
     assert "Chefforum, 15. januar 2025" in result.stdout
     assert "» Chefforum besluttede at der benyttes ID-kort" in result.stdout
     assert "http://referent.test/m/chefforum-2025-01-15#punkt-1" in result.stdout
-    assert "would post 4 item(s) from 1 meeting(s)" in result.stderr
+    # "Evt." is counted in one line; stdout is not a channel, so the note says printed, not posted.
+    assert "would print 3 decision(s) from 1 meeting(s) in 1 message(s), 1 standing item(s)" in result.stderr
+    assert "Desuden 1 eventuelt (ikke vist)." in result.stdout
     check = Store(db)
     assert ledger.runs(check) == []
     check.close()
@@ -585,3 +594,119 @@ def test_scheduled_run_syncs_then_posts(tmp_path, cfg, clock, slack) -> None:
     assert [r.status for r in results] == ["posted", "posted"]
     assert {b["channel"] for b in slack.calls_to("chat.postMessage")} == {CHANNEL, "CTEK"}
     assert [r.status for r in scheduled_run(cfg, db, now=MONDAY)] == ["already", "already"]
+
+
+# ---- decisions that matter -----------------------------------------------------------------------
+
+DAGSORDEN = "Punkt 1: Godkendelse af dagsorden\n\nBeslutning\n\nGodkendt."
+UNDERSKRIFT = "Punkt 9: Underskriftsark\n\nBeslutning\n\nUnderskrevet."
+ORIENTERING = "Punkt 7: Orientering om ny telefoni\n\nBeslutning\n\nTaget til efterretning."
+MEDDELELSER = "Punkt 8: Meddelelser fra formanden\n\nBeslutning\n\nFormanden orienterede om julefrokosten."
+BY_REFERENCE = """Punkt 2: Trafiksikkerhed på Skolevej
+
+05.01.00-G01-2-25
+
+Indstilling
+
+Forvaltningen indstiller,
+
+1. at der etableres en 40 km/t-zone på Skolevej
+2. at projektet finansieres af puljen til trafiksikkerhed.
+
+Beslutning
+
+Godkendt.
+
+Torben Lauridsen kunne ikke tiltræde indstillingen."""
+AARHUS = """Punkt 3: Regnskab 2024
+
+EMN-2025-008579
+
+Beslutninger
+
+Tilbagesendes Borgmesterens Afdeling med bemærkning, at byrådet i sit møde den 27. august 2025 har vedtaget Magistratens foranstående indstilling af 19. august 2025.
+
+.
+
+Beslutningspunkter
+
+Det indstilles:
+
+At 1) Regnskabet for 2024 godkendes endeligt."""
+
+
+def test_standing_items_are_counted_in_one_line_not_listed(tmp_path, store, cfg, clock) -> None:
+    ingest(store, tmp_path, "tu.txt", minutes("Teknisk Udvalg", "16-01-2025",
+                                              [DAGSORDEN, CYKELSTI.replace("Punkt 1", "Punkt 3"), ORIENTERING,
+                                               MEDDELELSER, UNDERSKRIFT]))  # fmt: skip
+    ingest(
+        store, tmp_path, "cf.txt", minutes("Chefforum", "15-01-2025", [DAGSORDEN, EVT.replace("Punkt 4", "Punkt 2")])
+    )
+    out: list[str] = []
+    result = run_digest(store, cfg, CLI_TARGET, poster=StdoutPoster(out.append), now=MONDAY)
+    [printed] = out
+    assert [(m.forum, [i.number for i in m.items]) for m in result.selection.meetings] == [("Teknisk Udvalg", [3])]
+    assert "Chefforum" not in printed  # a meeting of standing items only is not listed, only counted
+    assert printed.rstrip().endswith(
+        "Desuden 2 godkendelser af dagsorden, 1 eventuelt, 1 meddelelse eller orientering, 1 underskriftsark og "
+        "1 orientering taget til efterretning (ikke vist)."
+    )
+    assert "printed 1 decision(s) from 1 meeting(s) in 1 message(s), 6 standing item(s)" in result.note
+    # Listed or counted, every item is marked as sent: none comes back next week.
+    assert len(sent_ids(store, "stdout", "stdout")) == 7
+    for payload, _ in slack_messages(result.selection):
+        assert "godkendelser af dagsorden" in json.dumps(payload, ensure_ascii=False)
+
+
+def test_a_decision_by_reference_shows_what_was_adopted(tmp_path, store, cfg, clock) -> None:
+    ingest(store, tmp_path, "tu.txt", minutes("Teknisk Udvalg", "16-01-2025", [BY_REFERENCE]))
+    ingest(store, tmp_path, "ab.txt", minutes("Aarhus Byråd", "15-01-2025", [AARHUS]))
+    result = run_digest(store, cfg, CLI_TARGET, now=MONDAY, dry_run=True)
+    printed = text(result.selection)
+    assert (
+        "  Punkt 2: Trafiksikkerhed på Skolevej\n    Indstillingen blev vedtaget:\n"
+        "    » 1. at der etableres en 40 km/t-zone på Skolevej\n"
+        "    » 2. at projektet finansieres af puljen til trafiksikkerhed.\n"
+        "    » Torben Lauridsen kunne ikke tiltræde indstillingen.\n"
+    ) in printed  # the proposal, then the dissent the decision recorded
+    assert "Indstillingen blev vedtaget:\n    » At 1) Regnskabet for 2024 godkendes endeligt.\n" in printed
+    assert "Tilbagesendes" not in printed and "Godkendt." not in printed
+    # No line is ever empty: the stray "." under the Aarhus decision is not shown.
+    assert all(any(ch.isalnum() for ch in line) for line in printed.splitlines() if line.strip().startswith("»"))
+
+
+def test_a_closed_decision_by_reference_keeps_its_public_line(tmp_path, store, cfg, clock) -> None:
+    ingest(store, tmp_path, "cf.txt", minutes("Chefforum", "15-01-2025", [LUKKET_TO_LINJER]))
+    printed = text(run_digest(store, cfg, CLI_TARGET, now=MONDAY, dry_run=True).selection)
+    assert "» Indstillingen blev godkendt." in printed and "vedtaget:" not in printed
+
+
+@pytest.mark.parametrize(
+    ("title", "decision", "kind"),
+    [("Godkendelse af dagsorden", "Godkendt.", "agenda"), ("Godkendelse af dagsorden og referat", "", "agenda"),
+     ("Referat fra sidste udvalgsmøde", "", "minutes"), ("Evt.", "", "misc"), ("Eventuelt", "", "misc"),
+     ("Meddelelser", "", "announcements"), ("Orientering fra formanden/gensidig orientering", "", "announcements"),
+     ("Borgmesteren orienterer", "", "announcements"), ("Underskriftsark", "", "signatures"),
+     ("Plan- og Tryghedsudvalgets mødekalender 2025", "Godkendt.", "calendar"),
+     ("Orientering om renovering af Stationsvej", "Taget til efterretning.", "noted"),
+     ("Sygefravær", "Chefforum tog sygefraværsstatistikken for 2. kvartal 2023 til efterretning.", "noted"),
+     ("Affaldssortering", "Chefforum tog orienteringen til efterretning.\n\nHver afdeling udpeger en ambassadør.", None),
+     ("Evt. lukning af Egelund Skole", "Godkendt.", None), ("Skatepark", "Godkendt.", None),
+     ("Orientering om økonomi", "Udvalget besluttede at spare 2 mio. kr.", None)],
+)  # fmt: skip
+def test_standing_kinds(title: str, decision: str, kind: str | None) -> None:
+    from bot.standing import kind as standing_kind
+
+    assert standing_kind(title, decision) == kind
+
+
+def test_the_demo_weeks_digest_lists_decisions_of_substance_only(tmp_path, cfg) -> None:
+    demo = Path(__file__).resolve().parents[1] / "demo" / "minutes"
+    store = Store(tmp_path / "demo.db")
+    assert not ingest_paths(store, [demo]).failed
+    result = run_digest(store, cfg, CLI_TARGET, since=MONDAY - WEEK, now=dt.datetime.now(dt.UTC), dry_run=True)
+    printed = text(result.selection)
+    titles = [line.split(": ", 1)[1] for line in printed.splitlines() if line.startswith("  Punkt ")]
+    assert titles and not [t for t in titles if t.startswith(("Godkendelse af dagsorden", "Evt", "Eventuelt"))]
+    assert len(titles) < len(result.digest.items) and "godkendelser af dagsorden" in printed.splitlines()[-1]
+    assert all(any(ch.isalnum() for ch in line) for line in printed.splitlines() if line.strip().startswith("»"))

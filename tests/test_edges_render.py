@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from bot.decisions import Selection, Shown
 from bot.render import digest as digest_render
 from bot.render import slack as slack_render
 from bot.render.teams import answer_card, no_answer_card
@@ -68,7 +69,8 @@ def test_teams_digest_card_shows_markup_as_text() -> None:
     item = DigestItem("cf-2024-03-01#2", 2, HOSTILE_TITLE, None, False, HOSTILE_QUOTE, OURS)
     meeting = DigestMeeting("cf-2024-03-01", "Chefforum", "2024-03-01", OURS, items=[item])
     digest = Digest("teams", "19:x", "2024-W10", "2024-03-04T07:00:00+00:00", "2024-03-04", meetings=[meeting])
-    [(card, ids)] = digest_render.teams_cards(digest)
+    selection = Selection(digest, digest.meetings, {item.id: Shown([HOSTILE_QUOTE])}, {})
+    [(card, ids)] = digest_render.teams_cards(selection)
     assert ids == ["cf-2024-03-01#2"]
     assert_markup_is_inert(card)
 

@@ -16,7 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.limits import RateLimiter
-from bot.web import LOGIN_THROTTLED, LOGINS_PER_MINUTE, MIN_TOKEN, check_token, create_app, serve
+from bot.texts import LOGIN_THROTTLED
+from bot.web import LOGINS_PER_MINUTE, MIN_TOKEN, check_token, create_app, serve
 from index.config import Config
 from index.store import Store
 from tests.conftest import ADGANG, VAGT, minutes
@@ -68,13 +69,15 @@ def slack_server(store: Store, caplog: pytest.LogCaptureFixture) -> Iterator[str
     pytest.importorskip("slack_bolt")
     from slack_sdk import WebClient
 
+    from bot.asker import Asker
     from bot.slack import create_slack_app, mount_slack
 
     caplog.set_level(logging.DEBUG)
     bolt = create_slack_app(
-        fake_answer, WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/"),
-        feedback_fn=lambda record: None, fora_for=lambda channel, direct: None, signing_secret="edge-secret",
-    )  # fmt: skip
+        Asker(fake_answer, Config()),
+        WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/"),
+        signing_secret="edge-secret",
+    )
     app = create_app(store, Config(), answer_fn=fake_answer, token=None)
     mount_slack(app, bolt)
     with running_server(app) as base:

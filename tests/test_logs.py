@@ -104,7 +104,7 @@ def test_scheduled_sync_and_digest_outcomes_reach_the_log(tmp_path: Path, monkey
     text = buffer.getvalue()
     assert all(LINE.match(line) for line in text.splitlines() if not line.startswith((" ", "Traceback")))
     assert re.search(r"INFO    bot\.schedule: sync: 1 added, .* 1 failed", text)
-    assert re.search(r"INFO    bot\.digest: slack:C0LOGS: posted 2 item\(s\)", text)
+    assert re.search(r"INFO    bot\.digest: slack:C0LOGS: posted 2 decision\(s\)", text)
     assert "xoxb-logs-test-token" not in text
 
 

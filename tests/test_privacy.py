@@ -25,6 +25,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from bot.asker import Asker
+from bot.conversation import Conversations
 from bot.service import Service
 from bot.teams import create_teams_bot, mount_teams
 from bot.web import create_app, mount_bots
@@ -233,11 +235,10 @@ def test_teams_logs_no_secret_and_no_question(
     for name in ("CLIENT_ID", "CLIENT_SECRET", "TENANT_ID"):
         monkeypatch.delenv(name)
     service = Service(str(db), CFG)
+    asker = Asker(service.answerer(), CFG, conversations=Conversations(service), feedback_fn=service.feedback)
     bot = create_teams_bot(
-        service.answer, feedback_fn=service.feedback, conversation_fn=service.conversation,
-        fora_for=lambda place, personal: CFG.fora_for("teams", place, direct=personal),
-        credentials=None, _unauthenticated_for_tests=True,
-    )  # fmt: skip
+        asker, conversation_fn=service.conversation, credentials=None, _unauthenticated_for_tests=True
+    )
     app = FastAPI()
     mount_teams(app, bot)
     with FakeConnector() as connector, TestClient(app) as client:

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
@@ -17,15 +18,21 @@ import uvicorn
 from fastapi import FastAPI
 from slack_sdk import WebClient
 
-from bot.render.common import EMPTY, NO_ANSWER_HINT, TOO_LONG
-from bot.render.slack import MAX_BLOCKS, RATE_LIMITED, SECTION_LIMIT, answer_blocks
+from bot.asker import Asker
+from bot.conversation import Conversations
+from bot.limits import RateLimiter
+from bot.render.slack import MAX_BLOCKS, SECTION_LIMIT, answer_blocks
+from bot.service import Service
 from bot.slack import create_slack_app, mount_slack, slack_client_from_env
+from bot.texts import EMPTY, ENGLISH, NO_ANSWER_HINT, RATE_LIMITED, TOO_LONG
+from index.config import Config
 from index.model import Answer, CaseRef, Hit, ItemRef, MeetingRef, Quote
+from index.store import Store
 from tests.slack_fake import FakeSlack
 
 SECRET = "test-signing-secret"
 QUOTE = "Chefforum besluttede at der benyttes ID-kort i forbindelse med implementering af ny adgangskontrol."
-URL = "http://127.0.0.1:8000/m/chefforum-2017-11-15#punkt-6"
+URL = "http://127.0.0.1:8000/m/chefforum-2017-11-15#punkt-6-beslutning"
 QUIET = 0.15  # how long "nothing more happens" is watched for
 
 
@@ -34,7 +41,10 @@ def hit(forum: str = "Chefforum", date: str = "2017-11-15", number: int = 6, quo
     return Hit(
         meeting=MeetingRef(meeting_id, forum, date, f"Referat {forum} {date}", f"http://127.0.0.1:8000/m/{meeting_id}"),
         item=ItemRef(
-            number, "Adgangskontrol og ID-kort", "17/1234", f"http://127.0.0.1:8000/m/{meeting_id}#punkt-{number}"
+            number,
+            "Adgangskontrol og ID-kort",
+            "17/1234",
+            f"http://127.0.0.1:8000/m/{meeting_id}#punkt-{number}-beslutning",
         ),
         quotes=[Quote(section="Beslutning", text=quote, kind="beslutning")],
         score=3.2,
@@ -129,11 +139,12 @@ def loopback() -> Iterator[tuple[Swap, int]]:
 
 
 @pytest.fixture
-def make_bot(loopback: tuple[Swap, int], monkeypatch: pytest.MonkeyPatch) -> Iterator:
+def make_bot(loopback: tuple[Swap, int], monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator:
     swap, port = loopback
     cleanup: list = []
 
-    def make(answer_fn=sample_answer, fora_for=lambda channel, direct: None, **options) -> Bot:
+    def make(answer_fn=sample_answer, cfg: Config | None = None, questions_per_minute: int = 10,
+             examples=None) -> Bot:  # fmt: skip
         fake = FakeSlack().start()
         monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
         monkeypatch.setenv("SLACK_API_URL", fake.api_url)
@@ -144,14 +155,12 @@ def make_bot(loopback: tuple[Swap, int], monkeypatch: pytest.MonkeyPatch) -> Ite
             bot.asked.append((question, fora))
             return answer_fn(question, fora)
 
-        bolt = create_slack_app(
-            answer,
-            slack_client_from_env(),
+        service = Service(Store(tmp_path / f"slack-{len(cleanup)}.db"), cfg or Config())
+        asker = Asker(
+            answer, service.cfg, conversations=Conversations(service), limiter=RateLimiter(questions_per_minute),
             feedback_fn=bot.votes.append,
-            fora_for=fora_for,
-            signing_secret=SECRET,
-            **options,
-        )
+        )  # fmt: skip
+        bolt = create_slack_app(asker, slack_client_from_env(), examples=examples, signing_secret=SECRET)
         swap.app = FastAPI()
         mount_slack(swap.app, bolt)
         return bot
@@ -184,26 +193,120 @@ def test_mention_replies_once_in_thread_with_quote_and_link(make_bot) -> None:
 
 def test_follow_up_in_thread_is_read_with_first_question(make_bot) -> None:
     bot = make_bot()
-    bot.event(mention("<@UBOT> adgangskontrol"), event_id="Ev1")
+    bot.event(mention("<@UBOT> Hvad blev besluttet om adgangskontrol?"), event_id="Ev1")
     bot.fake.wait_for("chat.postMessage")
     follow = mention("<@UBOT> og i 2021?", ts="1700000001.000100", thread_ts="1699999999.000100")
     bot.event(follow, event_id="Ev2")
     posts = bot.fake.wait_for("chat.postMessage", 2)
-    assert bot.asked[1][0] == "adgangskontrol og i 2021?"
+    assert bot.asked[1][0] == "Hvad blev besluttet om adgangskontrol i 2021?"
     assert posts[1]["thread_ts"] == "1699999999.000100"
+    assert "Læst som: Hvad blev besluttet om adgangskontrol i 2021?" in all_text(posts[1]["blocks"])
 
 
-def test_direct_message_answers_and_ignores_bots_and_edits(make_bot) -> None:
-    bot = make_bot(fora_for=lambda channel, direct: frozenset({"Chefforum"}) if direct else None)
-    bot.event(dm("<@UBOT> ID-kort?", bot_id="B2"), event_id="Ev1")
-    bot.event(dm("rettet", subtype="message_changed"), event_id="Ev2")
-    bot.event(dm("ID-kort?"), event_id="Ev3")
-    (post,) = bot.fake.wait_for("chat.postMessage")
-    assert post["channel"] == "D1" and "thread_ts" not in post
-    assert QUOTE in all_text(post["blocks"])
-    assert bot.asked == [("ID-kort?", frozenset({"Chefforum"}))]
+def thread_reply(text: str, ts: str, root: str = "1699999999.000100", **extra) -> dict:
+    """A message in a channel thread, as message.channels delivers it (no mention of Referent)."""
+    return {"type": "message", "channel_type": "channel", "user": "U2", "text": text, "ts": ts, "channel": "C1",
+            "thread_ts": root, **extra}  # fmt: skip
+
+
+def test_thread_follow_up_without_mention_in_a_thread_referent_answered(make_bot) -> None:
+    bot = make_bot()
+    bot.event(mention("<@UBOT> Hvad blev besluttet om adgangskontrol?"), event_id="Ev1")
+    bot.fake.wait_for("chat.postMessage")
+    bot.event(thread_reply("hvem foreslog det?", "1700000001.000100"), event_id="Ev2")
+    posts = bot.fake.wait_for("chat.postMessage", 2)
+    assert posts[1]["thread_ts"] == "1699999999.000100" and posts[1]["channel"] == "C1"
+    assert bot.asked[1][0] == "hvem foreslog det om adgangskontrol?"
+    # A new topic in the same thread starts fresh; chatter that asks nothing gets no reply.
+    bot.event(thread_reply("Hvem tager bagvagten i uge 30?", "1700000002.000100"), event_id="Ev3")
+    bot.event(thread_reply("super, tak", "1700000003.000100"), event_id="Ev4")
+    bot.fake.wait_for("chat.postMessage", 3)
     time.sleep(QUIET)
-    assert len(bot.fake.calls_to("chat.postMessage")) == 1
+    assert len(bot.fake.calls_to("chat.postMessage")) == 3
+    assert [q for q, _ in bot.asked] == [
+        "Hvad blev besluttet om adgangskontrol?", "hvem foreslog det om adgangskontrol?", "Hvem tager bagvagten i uge 30?"
+    ]  # fmt: skip
+
+
+def test_unmentioned_thread_messages_elsewhere_are_left_alone(make_bot) -> None:
+    bot = make_bot()
+    bot.event(thread_reply("og i 2021?", "1700000001.000100", root="1600000000.000100"), event_id="Ev1")
+    bot.event({**thread_reply("og i 2021?", "1700000002.000100"), "thread_ts": None}, event_id="Ev2")  # top level
+    time.sleep(QUIET)
+    assert not bot.fake.calls_to("chat.postMessage") and not bot.asked
+
+
+def test_a_mention_in_a_thread_is_answered_once_though_it_comes_as_two_events(make_bot) -> None:
+    bot = make_bot()
+    bot.event(mention("<@UBOT> Hvad blev besluttet om adgangskontrol?"), event_id="Ev1")
+    bot.fake.wait_for("chat.postMessage")
+    text = "<@UBOT> og i 2021?"
+    bot.event(thread_reply(text, "1700000001.000100"), event_id="Ev2")  # message.channels
+    bot.event(mention(text, ts="1700000001.000100", thread_ts="1699999999.000100"), event_id="Ev3")
+    bot.fake.wait_for("chat.postMessage", 2)
+    time.sleep(QUIET)
+    assert len(bot.fake.calls_to("chat.postMessage")) == 2 and len(bot.asked) == 2
+
+
+def test_direct_messages_are_one_conversation(make_bot) -> None:
+    bot = make_bot()
+    bot.event(dm("Hvad blev besluttet om adgangskontrol?"), event_id="Ev1")
+    (first,) = bot.fake.wait_for("chat.postMessage")
+    bot.event(dm("og i 2021?", ts="1699999999.000300"), event_id="Ev2")
+    posts = bot.fake.wait_for("chat.postMessage", 2)
+    assert bot.asked[1][0] == "Hvad blev besluttet om adgangskontrol i 2021?" and "thread_ts" not in posts[1]
+    # A thread started on Referent's first answer (the fake numbers its posts from 1700000000.000001)
+    # continues the conversation there, in that thread.
+    bot.event(dm("hvem foreslog det?", ts="1699999999.000400", thread_ts="1700000000.000001"), event_id="Ev3")
+    posts = bot.fake.wait_for("chat.postMessage", 3)
+    assert bot.asked[2][0] == "hvem foreslog det om adgangskontrol?"
+    assert posts[2]["thread_ts"] == "1700000000.000001"
+    assert first["channel"] == "D1"
+
+
+def assistant_started(channel: str = "D9", root: str = "1700000100.000100") -> dict:
+    return {"type": "assistant_thread_started", "event_ts": "1700000100.000200",
+            "assistant_thread": {"user_id": "U1", "channel_id": channel, "thread_ts": root, "context": {}}}  # fmt: skip
+
+
+def test_assistant_thread_gets_a_greeting_and_prompts_the_minutes_answer(make_bot) -> None:
+    seen: list = []
+
+    def examples(fora):
+        seen.append(fora)
+        return ["Hvad blev besluttet om adgangskontrol?", "Hvad blev besluttet om " + "en meget lang sag " * 10 + "?"]
+
+    bot = make_bot(cfg=Config(dm_fora=["Chefforum"]), examples=examples)
+    assert bot.event(assistant_started(), event_id="Ev1").status_code == 200
+    (prompts,) = bot.fake.wait_for("assistant.threads.setSuggestedPrompts")
+    (greeting,) = bot.fake.wait_for("chat.postMessage")
+    assert greeting["channel"] == "D9" and greeting["thread_ts"] == "1700000100.000100" and "Hej" in greeting["text"]
+    shown = json.loads(prompts["prompts"]) if isinstance(prompts["prompts"], str) else prompts["prompts"]
+    assert shown[0] == {
+        "title": "Hvad blev besluttet om adgangskontrol?",
+        "message": "Hvad blev besluttet om adgangskontrol?",
+    }
+    assert len(shown[1]["title"]) <= 75 and shown[1]["message"].endswith("?")
+    assert prompts["channel_id"] == "D9" and prompts["thread_ts"] == "1700000100.000100"
+    assert seen == [frozenset({"Chefforum"})]  # the prompts come from the minutes a DM may see
+
+
+def test_assistant_message_shows_a_status_then_answers_in_its_thread(make_bot) -> None:
+    bot = make_bot()
+    bot.event(assistant_started(), event_id="Ev1")
+    bot.fake.wait_for("chat.postMessage")
+    question = dm("Hvad blev besluttet om adgangskontrol?", ts="1700000101.000100", channel="D9",
+                  thread_ts="1700000100.000100")  # fmt: skip
+    bot.event(question, event_id="Ev2")
+    posts = bot.fake.wait_for("chat.postMessage", 2)
+    (status,) = bot.fake.calls_to("assistant.threads.setStatus")
+    assert status["thread_ts"] == "1700000100.000100" and status["status"]
+    methods = [m for m, _ in bot.fake.calls if m in ("assistant.threads.setStatus", "chat.postMessage")]
+    assert methods == ["chat.postMessage", "assistant.threads.setStatus", "chat.postMessage"]  # status first
+    assert posts[1]["thread_ts"] == "1700000100.000100" and QUOTE in all_text(posts[1]["blocks"])
+    bot.event({**question, "text": "og i 2021?", "ts": "1700000102.000100"}, event_id="Ev3")
+    bot.fake.wait_for("chat.postMessage", 3)
+    assert bot.asked[-1][0] == "Hvad blev besluttet om adgangskontrol i 2021?"
 
 
 def test_slash_command_is_private_unless_shared(make_bot) -> None:
@@ -305,7 +408,7 @@ def test_user_asking_too_often_is_asked_to_wait(make_bot) -> None:
 
 
 def test_channel_only_sees_its_fora(make_bot) -> None:
-    bot = make_bot(fora_for=lambda channel, direct: frozenset({"Økonomiudvalget"}))
+    bot = make_bot(cfg=Config(channel_fora={"slack": {"C1": ["Økonomiudvalget"]}}))
     bot.event(mention("<@UBOT> adgangskontrol"))  # the fake answerer ignores fora; the app must not
     (post,) = bot.fake.wait_for("chat.postMessage")
     assert bot.asked[0][1] == frozenset({"Økonomiudvalget"})
@@ -322,7 +425,7 @@ def test_client_from_env_aims_at_slack_api_url(monkeypatch: pytest.MonkeyPatch) 
 def test_http_mode_refuses_to_run_without_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
     client = WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
-    bolt = create_slack_app(sample_answer, client, feedback_fn=print, fora_for=lambda c, d: None)
+    bolt = create_slack_app(Asker(sample_answer, Config()), client)
     with pytest.raises(ValueError):
         mount_slack(FastAPI(), bolt)
 
@@ -339,10 +442,11 @@ def test_no_answer_is_danish_with_suggestions() -> None:
     assert not [b for b in blocks if b["type"] == "actions"]
 
 
-def test_english_question_gets_danish_reply() -> None:
-    answer = Answer("what was decided about parking?", no_answer=True, message="")
-    text, _ = answer_blocks(answer, question="what was decided about parking?")
-    assert "på dansk" in text and NO_ANSWER_HINT in text
+def test_english_question_gets_danish_reply(make_bot) -> None:
+    bot = make_bot()
+    bot.event(mention("<@UBOT> what was decided about parking?"))
+    (post,) = bot.fake.wait_for("chat.postMessage")
+    assert post["text"] == ENGLISH and "på dansk" in post["text"] and not bot.asked
 
 
 def test_markup_is_escaped() -> None:
@@ -367,4 +471,18 @@ def test_long_quote_is_cut_within_slack_limits() -> None:
             if piece and "text" in piece and isinstance(piece["text"], str):
                 assert len(piece["text"]) <= SECTION_LIMIT
     quote = next(b["text"]["text"] for b in blocks if "Beslutning" in b.get("text", {}).get("text", ""))
-    assert quote.endswith("adgangskort.")  # cut at a sentence, not mid-word
+    assert quote.split("\n_")[0].endswith("adgangskort.")  # cut at a sentence, not mid-word
+
+
+def test_manifest_subscribes_to_what_the_app_listens_to_with_the_scopes_it_needs() -> None:
+    yaml = pytest.importorskip("yaml")
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "slack-manifest.yml").read_text())
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    needs = {"app_mention": "app_mentions:read", "message.im": "im:history", "message.channels": "channels:history",
+             "message.groups": "groups:history", "assistant_thread_started": "assistant:write",
+             "assistant_thread_context_changed": "assistant:write"}  # fmt: skip
+    assert set(needs) <= events
+    assert {needs[e] for e in events} <= scopes and {"chat:write", "commands"} <= scopes
+    assert manifest["features"]["assistant_view"]["assistant_description"]
+    assert manifest["features"]["slash_commands"][0]["command"] == "/referat"

@@ -94,7 +94,7 @@ def test_portal_links_without_fragment() -> None:
     )
     # without the portal's ids: our own page; a forum pattern still wins over the portal, the "*" one does not
     assert item_url(cfg, "x", "Byråd", "2025-01-29", 4, portal_url="https://dagsordener.greve.dk").endswith(
-        "/m/x#punkt-4"
+        "/m/x#punkt-4-beslutning"
     )
     cfg.links = {"Byråd": "https://greve.dk/byraad/{date}", "*": "https://other.example/{item_external_id}"}
     assert item_url(cfg, "x", "Byråd", "2025-01-29", 4, meeting_external_id="m", item_external_id="i",

@@ -18,25 +18,21 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot.render.common import EMPTY, TOO_LONG
+from bot.asker import Asker
+from bot.conversation import Conversations
+from bot.limits import RateLimiter
 from bot.render.teams import CARD_BYTES, answer_card, card_bytes, no_answer_card
-from bot.teams import (
-    ENGLISH,
-    FAILED,
-    RATE_LIMITED,
-    THANKS,
-    RateLimiter,
-    TeamsCredentials,
-    create_teams_bot,
-    mount_teams,
-    send_proactive,
-    teams_credentials_from_env,
-)
+from bot.service import Service
+from bot.teams import TeamsCredentials, create_teams_bot, mount_teams, send_proactive, teams_credentials_from_env
+from bot.texts import EMPTY, ENGLISH, RATE_LIMITED, THANKS, TOO_LONG
+from bot.texts import ERROR as FAILED
+from index.config import Config
 from index.model import Answer, CaseRef, Hit, ItemRef, MeetingRef, Quote
+from index.store import Store
 from tests.teams_fake import FakeConnector
 
 QUOTE = "Chefforum besluttede at der benyttes ID-kort i forbindelse med implementering af ny adgangskontrol."
-ITEM_URL = "http://127.0.0.1:8000/m/chefforum-2017-11-15#punkt-6"
+ITEM_URL = "http://127.0.0.1:8000/m/chefforum-2017-11-15#punkt-6-beslutning"
 BOT_ID = "28:referent-bot"
 CHANNEL = "19:chefgruppe@thread.tacv2"
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -49,7 +45,7 @@ def _hit(number: int, title: str, quotes: list[Quote], history: list[CaseRef] | 
     meeting = MeetingRef("chefforum-2017-11-15", "Chefforum", "2017-11-15", "Referat Chefforum 15-11-2017",
                          "http://127.0.0.1:8000/m/chefforum-2017-11-15")  # fmt: skip
     item = ItemRef(number, title, "17/4711" if number == 6 else None,
-                   f"http://127.0.0.1:8000/m/chefforum-2017-11-15#punkt-{number}")  # fmt: skip
+                   f"http://127.0.0.1:8000/m/chefforum-2017-11-15#punkt-{number}-beslutning")  # fmt: skip
     return Hit(meeting, item, quotes, score=1.0 / number, case_history=history or [])
 
 
@@ -68,7 +64,11 @@ class Recorded:
     questions: list[tuple[str, frozenset[str] | None]] = field(default_factory=list)
     feedback: list[dict] = field(default_factory=list)
     conversations: list[dict] = field(default_factory=list)
-    places: list[tuple[str | None, bool]] = field(default_factory=list)
+    db: Path | None = None
+
+
+# The channel sees Chefforum only; personal chats see every forum.
+CFG = Config(channel_fora={"teams": {CHANNEL: ["Chefforum"]}})
 
 
 @pytest.fixture(autouse=True)
@@ -97,31 +97,30 @@ def connector() -> Iterator[FakeConnector]:
         yield fake
 
 
-def _client(recorded: Recorded, credentials: TeamsCredentials | None = None, **kwargs: object) -> TestClient:
+def _client(recorded: Recorded, credentials: TeamsCredentials | None = None, *, answer_fn=None,
+            rate_limiter: RateLimiter | None = None, **kwargs: object) -> TestClient:  # fmt: skip
     def answer(question: str, fora: frozenset[str] | None) -> Answer:
         recorded.questions.append((question, fora))
         return fake_answer(question, fora)
 
-    def fora_for(place: str | None, personal: bool) -> frozenset[str] | None:
-        recorded.places.append((place, personal))
-        return None if personal else frozenset({"Chefforum"})
-
-    bot = create_teams_bot(
-        kwargs.pop("answer_fn", answer),  # type: ignore[arg-type]
+    assert recorded.db is not None
+    service = Service(Store(recorded.db), CFG)
+    asker = Asker(
+        answer_fn or answer, CFG, conversations=Conversations(service), limiter=rate_limiter or RateLimiter(10),
         feedback_fn=recorded.feedback.append,
-        conversation_fn=recorded.conversations.append,
-        fora_for=fora_for,
-        credentials=credentials,
+    )  # fmt: skip
+    bot = create_teams_bot(
+        asker, conversation_fn=recorded.conversations.append, credentials=credentials,
         **kwargs,  # type: ignore[arg-type]
-    )
+    )  # fmt: skip
     app = FastAPI()
     mount_teams(app, bot)
     return TestClient(app)
 
 
 @pytest.fixture
-def recorded() -> Recorded:
-    return Recorded()
+def recorded(tmp_path: Path) -> Recorded:
+    return Recorded(db=tmp_path / "teams.db")
 
 
 @pytest.fixture
@@ -198,7 +197,6 @@ def test_teams_channel_mention_replies_in_thread_with_card(client, connector, re
     assert card["version"] == "1.5"
     # The @mention is gone before the question reaches the answer engine; the channel's fora apply.
     assert recorded.questions == [("hvad blev besluttet om adgangskontrol?", frozenset({"Chefforum"}))]
-    assert recorded.places == [(CHANNEL, False)]
 
 
 def test_teams_personal_message_gets_one_reply(client, connector, recorded) -> None:
@@ -209,8 +207,31 @@ def test_teams_personal_message_gets_one_reply(client, connector, recorded) -> N
     assert reply.conversation_id == "a:1personalchat"
     text = json.dumps(_card(reply.activity), ensure_ascii=False)
     assert QUOTE in text and ITEM_URL in text
-    assert recorded.places == [(None, True)]
-    assert recorded.questions[0][1] is None
+    assert recorded.questions[0][1] is None  # a personal chat sees what [access] dm allows: here every forum
+
+
+def test_teams_reply_chain_reads_a_follow_up_with_its_first_question(client, connector, recorded) -> None:
+    client.post("/api/messages", json=channel_message(connector.url, "Hvad blev besluttet om adgangskontrol?"))
+    follow = channel_message(connector.url, "og i 2017?")
+    follow["id"] = "1700000000002"  # a reply in the same chain: the conversation id names the chain's root
+    client.post("/api/messages", json=follow)
+    other = channel_message(connector.url, "og i 2017?")
+    other["id"] = "1700000000003"
+    other["conversation"]["id"] = f"{CHANNEL};messageid=1700000000003"
+    client.post("/api/messages", json=other)  # another chain in the channel knows nothing of the first
+    assert [q for q, _ in recorded.questions] == [
+        "Hvad blev besluttet om adgangskontrol?", "Hvad blev besluttet om adgangskontrol i 2017?", "og i 2017?"
+    ]  # fmt: skip
+    replies = connector.messages()
+    card = json.dumps(_card(replies[1].activity), ensure_ascii=False)
+    assert "Læst som: Hvad blev besluttet om adgangskontrol i 2017?" in card
+    assert replies[1].activity["replyToId"] == "1700000000002"
+
+
+def test_teams_personal_chat_is_one_conversation(client, connector, recorded) -> None:
+    client.post("/api/messages", json=personal_message(connector.url, "Hvad blev besluttet om ID-kort?"))
+    client.post("/api/messages", json={**personal_message(connector.url, "hvem foreslog det?"), "id": "1700000000100"})
+    assert recorded.questions[1][0] == "hvem foreslog det om ID-kort?"
 
 
 def test_teams_vote_is_stored_and_answered(client, connector, recorded) -> None:
@@ -325,7 +346,7 @@ def test_teams_rate_limit_per_user(connector, recorded) -> None:
         for user in ("aad-a", "aad-a", "aad-a", "aad-b"):
             client.post("/api/messages", json=channel_message(connector.url, "hvad med budgettet?", user=user))
     texts = [p.activity.get("text") for p in connector.messages()]
-    assert texts[2] == RATE_LIMITED and texts[3] != RATE_LIMITED
+    assert texts[2] == RATE_LIMITED and texts[3] != RATE_LIMITED  # per person, not per channel
     assert len(recorded.questions) == 3
 
 

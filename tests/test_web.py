@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.render.common import TOO_LONG
 from bot.render.html import TEMPLATES, local_url, paragraphs, safe_href
+from bot.texts import TOO_LONG
 from bot.web import COOKIE, check_listen, create_app, is_loopback, mount_bots, serve
-from bot.web_pages import demo_questions, sample_question
+from bot.web_pages import CHAT_COOKIE
 from index.config import Config
 from index.model import DECISION, Answer, CaseRef, Hit, ItemRef, MeetingRef, Quote
-from index.readers.text import read_text
 from index.store import Store
 from tests.conftest import ADGANG, EVT, LUKKET, VAGT, minutes
 from tests.web_helpers import ingest_texts
@@ -81,11 +80,12 @@ def fake_hit(forum: str = "Chefforum", mid: str = CF_ID, **quote: str) -> Hit:
     return Hit(
         meeting=MeetingRef(id=mid, forum=forum, date="2017-11-15", title=f"Referat {forum} 15-11-2017", url=url),
         item=ItemRef(number=1, title="Ny adgangskontrol på Rådhuset", case_number="00.01.00-A00-41-17",
-                     url=f"{url}#punkt-1"),  # fmt: skip
+                     url=f"{url}#punkt-1-beslutning"),  # fmt: skip
         quotes=[Quote(section=quote.get("section", "Beslutning"), kind=DECISION, text=quote.get("text",
                 "Chefforum besluttede at der benyttes ID-kort i forbindelse med implementering af ny adgangskontrol."))],
         case_history=[CaseRef(meeting_id=OEU_ID, date="2018-01-10", forum="Økonomiudvalget", item_number=1,
-                              title="Budgetopfølgning på anlæg", url=f"{CFG_URL}/m/{OEU_ID}#punkt-1")],
+                              title="Budgetopfølgning på anlæg", url=f"{CFG_URL}/m/{OEU_ID}#punkt-1-beslutning",
+                              decision="Økonomiudvalget godkendte budgetopfølgningen på anlæg.")],
     )  # fmt: skip
 
 
@@ -120,19 +120,38 @@ def test_chat_answers_server_side_with_quote_and_link(client: TestClient) -> Non
     assert r.status_code == 200
     assert '<li class="bubble user"><p>hvad blev besluttet om adgangskontrol?</p></li>' in r.text
     assert re.search(r"<blockquote>\s*<p>Chefforum besluttede at der benyttes ID-kort", r.text)
-    assert f'href="/m/{CF_ID}#punkt-1"' in r.text  # our own link made relative to whatever host served the page
+    # Our own link, made relative to whatever host served the page, opens the item at its decision.
+    assert f'href="/m/{CF_ID}#punkt-1-beslutning"' in r.text
     assert "15. november 2017" in r.text and "Chefforum" in r.text
 
 
-def test_examples_are_the_demo_questions_when_the_demo_is_loaded(tmp_path: Path) -> None:
-    if not demo_questions():
-        pytest.skip("demo/QUESTIONS.md not present")
+STANDING = [
+    "Punkt 5: Godkendelse af dagsorden\n\nBeslutning\n\nGodkendt.",
+    "Punkt 6: Referat fra sidste udvalgsmøde\n\nBeslutning\n\nReferatet blev godkendt.",
+    "Punkt 7: Orientering om ny telefoni\n\nBeslutning\n\nTaget til efterretning.",
+    "Punkt 8: Kantineordning\n\nSagsfremstilling\n\nIngen beslutning endnu.",
+]
+
+
+def test_examples_are_answerable_questions_about_items_with_a_decision(tmp_path: Path) -> None:
     s = Store(tmp_path / "d.db")
-    s.ingest(read_text(minutes("Chefforum", "15-11-2017", [ADGANG]).encode()), source_path="demo/minutes/cf.txt")
-    r = TestClient(create_app(s, cfg(), answer_fn=FakeAnswerer(), token=None)).get("/")
-    shown = re.findall(r'class="example"[^>]*>([^<]+)</a>', r.text)
-    assert 3 <= len(shown) <= 4
-    assert shown[0] == sample_question()
+    ingest_texts(s, minutes("Chefforum", "15-11-2017", [ADGANG, VAGT, LUKKET, EVT, *STANDING]))
+    fake = FakeAnswerer()
+    page = TestClient(create_app(s, cfg(), answer_fn=fake, token=None)).get("/").text
+    shown = re.findall(r'class="example"[^>]*>([^<]+)</a>', page)
+    assert shown == [
+        "Hvad blev besluttet om Ny adgangskontrol på Rådhuset?",
+        "Hvad blev besluttet om Vagtplan for sommeren?",
+    ]
+    assert f'placeholder="Fx: {shown[0]}"' in page
+    # Each was asked before it was shown; the answer decides whether it is shown at all.
+    assert [q for q, _ in fake.calls] == shown
+
+    def only_vagtplan(question: str, fora: frozenset[str] | None) -> Answer:
+        return fake(question, fora) if "Vagtplan" in question else Answer(question, True, "Nej.")
+
+    page = TestClient(create_app(s, cfg(), answer_fn=only_vagtplan, token=None)).get("/").text
+    assert re.findall(r'class="example"[^>]*>([^<]+)</a>', page) == ["Hvad blev besluttet om Vagtplan for sommeren?"]
 
 
 def test_empty_database_says_so(tmp_path: Path) -> None:
@@ -147,15 +166,60 @@ def test_no_answer_shows_message_and_suggestions(store: Store) -> None:
 
     r = TestClient(create_app(store, cfg(), answer_fn=nothing, token=None)).get("/", params={"q": "kantine"})
     assert "Jeg fandt ikke noget, der svarer præcist." in r.text
-    assert '<ul class="suggestions">' in r.text and f'href="/m/{CF_ID}#punkt-1"' in r.text
+    assert '<ul class="suggestions">' in r.text and f'href="/m/{CF_ID}#punkt-1-beslutning"' in r.text
     assert "Prøv med andre ord" in r.text
 
 
-def test_fake_answer_renders_history_and_decision_quote(store: Store) -> None:
+def test_answer_card_has_one_heading_the_answer_first_and_a_timeline(store: Store) -> None:
     r = TestClient(create_app(store, cfg(), answer_fn=FakeAnswerer(), token=None)).get("/", params={"q": "adgang"})
-    assert '<figure class="quote decision">' in r.text and "<figcaption>Beslutning</figcaption>" in r.text
-    assert "Sagen har også været behandlet:" in r.text
-    assert f'<a href="/m/{OEU_ID}#punkt-1">Økonomiudvalget 10. januar 2018, punkt 1</a>' in r.text
+    bubble = r.text[r.text.index('<li class="bubble bot answer">') :]
+    card = bubble[: bubble.index('class="timeline"')]
+    # Forum, date, punkt and title once, in the one heading, which links to the decision.
+    assert bubble.count("Ny adgangskontrol på Rådhuset") == 1 and card.count("15. november 2017") == 1
+    assert re.search(r'<h3 class="card-head"><a class="item-link" href="/m/chefforum-2017-11-15#punkt-1-beslutning">'
+                     r'<span class="where">Chefforum · 15. november 2017 · punkt 1</span>', bubble)  # fmt: skip
+    assert bubble.index('<figure class="quote lead decision">') < bubble.index('class="timeline"')
+    assert "<figcaption>Beslutning</figcaption>" in bubble
+    steps = re.findall(r'<li class="step( current)?">', bubble)
+    assert steps == [" current", ""]  # this item (2017) before the Økonomiudvalget treatment (2018), oldest first
+    assert f'<a href="/m/{OEU_ID}#punkt-1-beslutning">Økonomiudvalget, punkt 1</a>' in bubble
+    assert "Økonomiudvalget godkendte budgetopfølgningen på anlæg." in bubble
+    assert "Beslutningen står i" not in bubble  # the engine's sentence would repeat the heading
+
+
+def test_precedent_answer_shows_each_treatment(store: Store) -> None:
+    hits = [fake_hit(), fake_hit(forum="Økonomiudvalget", mid=OEU_ID)]
+    hits[1].meeting.date = "2018-01-10"
+
+    def precedent(question: str, fora: frozenset[str] | None) -> Answer:
+        return Answer(question, False, "Sagen er behandlet på 2 møde(r); nyeste først.", hits, intent="precedent")
+
+    r = TestClient(create_app(store, cfg(), answer_fn=precedent, token=None)).get("/", params={"q": "tidligere"})
+    assert "Sagen er behandlet på 2 møder, nyeste først:" in r.text
+    assert r.text.count('<h3 class="card-head">') == 2 and 'class="timeline"' not in r.text
+
+
+def test_follow_ups_are_read_with_the_browser_sessions_last_question(store: Store) -> None:
+    fake = FakeAnswerer()
+    app = create_app(store, cfg(), answer_fn=fake, token=None)
+    mine, other = TestClient(app), TestClient(app)
+    first = mine.get("/", params={"q": "Hvad blev besluttet om adgangskontrol?"})
+    assert CHAT_COOKIE in first.cookies and "max-age" not in first.headers["set-cookie"].lower()  # a session cookie
+    reply = mine.get("/chat/reply", params={"q": "og i 2017?"})
+    assert reply.status_code == 200 and reply.text.lstrip().startswith('<li class="bubble bot answer">')
+    assert "Læst som: <q>Hvad blev besluttet om adgangskontrol i 2017?</q>" in reply.text
+    mine.get("/", params={"q": "hvem foreslog det?"})
+    other.get("/chat/reply", params={"q": "og i 2017?"})  # another browser: a conversation of its own
+    mine.get("/api/ask", params={"q": "og i 2018?"})  # the API stays stateless
+    mine.get("/", params={"q": "Hvem tager bagvagten i uge 29?"})  # a new topic starts fresh
+    assert [q for q, _ in fake.calls] == [
+        "Hvad blev besluttet om adgangskontrol?",
+        "Hvad blev besluttet om adgangskontrol i 2017?",
+        "hvem foreslog det om adgangskontrol i 2017?",
+        "og i 2017?",
+        "og i 2018?",
+        "Hvem tager bagvagten i uge 29?",
+    ]
 
 
 def test_api_ask_is_the_cli_json_contract(client: TestClient, store: Store) -> None:
@@ -165,14 +229,23 @@ def test_api_ask_is_the_cli_json_contract(client: TestClient, store: Store) -> N
     r = client.get("/api/ask", params={"q": q})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
     assert r.json() == answer(store, q, fora=None, cfg=cfg()).to_dict()
-    assert r.json()["answers"][0]["item"]["url"] == f"{CFG_URL}/m/{CF_ID}#punkt-1"
+    assert r.json()["answers"][0]["item"]["url"] == f"{CFG_URL}/m/{CF_ID}#punkt-1-beslutning"
 
 
 def test_search_lists_results(client: TestClient) -> None:
     r = client.get("/search", params={"q": "adgangskontrol"})
     assert r.status_code == 200
-    assert '<ol class="results">' in r.text and f'href="/m/{CF_ID}#punkt-1"' in r.text
+    assert '<ol class="results">' in r.text and f'href="/m/{CF_ID}#punkt-1-beslutning"' in r.text
     assert client.get("/search").status_code == 200
+
+
+def test_search_lists_every_item_the_answer_names(store: Store) -> None:
+    # The top item, its case's other treatment and a further result: each once.
+    answer = FakeAnswerer([fake_hit(), fake_hit(forum="Økonomiudvalget", mid=OEU_ID)])
+    r = TestClient(create_app(store, cfg(), search_fn=answer, token=None)).get("/search", params={"q": "adgang"})
+    links = re.findall(r'<li>\s*<a href="([^"]+)">', r.text)
+    assert links == [f"/m/{CF_ID}#punkt-1-beslutning", f"/m/{OEU_ID}#punkt-1-beslutning"]
+    assert "2 punkter" in r.text
 
 
 def test_meeting_page(client: TestClient) -> None:
@@ -185,7 +258,11 @@ def test_meeting_page(client: TestClient) -> None:
         assert f'<section id="punkt-{n}"' in text
     assert text.index('id="punkt-1"') < text.index('id="punkt-2"') < text.index('id="punkt-3"')
     assert "Sagsnr. 00.01.00-A00-41-17" in text and "<h3>Sagsfremstilling</h3>" in text
-    assert re.search(r'<div class="section decision">\s*<h3>Beslutning</h3>\s*<p>Chefforum besluttede', text)
+    assert re.search(r'<div class="section decision" id="punkt-1-beslutning" data-item="1. Ny adgangskontrol på Rådhuset">\s*<h3>Beslutning</h3>\s*'
+                     r'<p>Chefforum besluttede', text)  # fmt: skip
+    # Every item has the decision anchor answers link to: on its decision, else on its title.
+    for n in range(1, 6):
+        assert text.count(f'id="punkt-{n}-beslutning"') == 1
     assert "<li>Notat om adgangskontrol</li>" in text
     assert "@media print" in TEMPLATES.parent.joinpath("static", "style.css").read_text()
 

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import jinja2
 
+from bot import texts
+from bot.render.card import Card
 from bot.render.common import cut, danish_date, item_label
-from index.model import DECISION, Answer, Hit, Section
+from index.model import DECISION, Section
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _SAFE_SCHEME = re.compile(r"^https?://", re.I)
@@ -40,8 +42,9 @@ def safe_href(url: str) -> str:
     return url if _SAFE_SCHEME.match(url) else "#"
 
 
-def own_item_url(hit: Hit) -> str:
-    return f"/m/{hit.meeting.id}#punkt-{hit.item.number}"
+def own_item_url(c: Card) -> str:
+    """Referent's own page for a card's item, opened at its decision."""
+    return f"/m/{c.meeting_id}#punkt-{c.item_number}-beslutning"
 
 
 def closed_view(sections: list[Section]) -> list[Section]:
@@ -51,24 +54,6 @@ def closed_view(sections: list[Section]) -> list[Section]:
             first = paragraphs(s.text)[0][0]
             return [dataclasses.replace(s, text=first)]
     return []
-
-
-def public_only(answer: Answer) -> Answer:
-    """Quotes from a closed item shrink to its public decision line, whatever the answerer returned."""
-
-    def clean(hit: Hit) -> Hit:
-        if not hit.item.closed:
-            return hit
-        quotes = [
-            dataclasses.replace(q, text=paragraphs(q.text)[0][0])
-            for q in hit.quotes
-            if q.kind == DECISION and q.text.strip()
-        ]
-        return dataclasses.replace(hit, quotes=quotes[:1])
-
-    return dataclasses.replace(
-        answer, answers=[clean(h) for h in answer.answers], suggestions=[clean(h) for h in answer.suggestions]
-    )
 
 
 def environment(public_url: str) -> jinja2.Environment:
@@ -87,5 +72,5 @@ def environment(public_url: str) -> jinja2.Environment:
         own_item_url=own_item_url,
         closed_view=closed_view,
     )
-    env.globals.update(item_label=item_label, DECISION=DECISION, public_url=public_url)
+    env.globals.update(item_label=item_label, DECISION=DECISION, public_url=public_url, T=texts)
     return env

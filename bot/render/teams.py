@@ -5,28 +5,27 @@ link Referent never made. Text from the minutes (and from questions) therefore g
 RichTextBlocks, which Teams never reads as Markdown; TextBlocks carry Referent's own wording only,
 and a link is a block made clickable with Action.OpenUrl, never Markdown.
 
-The building blocks (`adaptive_card`, `text_block`, `plain_block`, `link_block`, `hit_heading`, `fit`)
+The building blocks (`adaptive_card`, `text_block`, `plain_block`, `link_block`, `fit`)
 are public so the digest can compose its own card with the same look and the same size guard.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 
-from bot.render.common import NO_ANSWER_HINT, cut, danish_date, item_label
-from index.model import Answer, CaseRef, Hit, Quote
+from bot import texts
+from bot.render.card import Card, Link, Passage, View, view
+from bot.render.common import cut, danish_date
+from index.model import Answer
 
 # Teams rejects a message over roughly 28 KB including the activity envelope around the card,
 # so the card itself stays well below that.
 CARD_BYTES = 24_000
-MORE_RESULTS = 3
-HISTORY_ENTRIES = 5
 VOTE_VERB = "vote"
 # Quote lengths tried in turn until the card fits; the last one drops history and extra results.
 _QUOTE_LIMITS = (1_500, 800, 400, 200)
-
-NO_ANSWER = "Jeg fandt ikke noget svar i referaterne."
 
 
 def adaptive_card(body: list[dict], actions: list[dict] | None = None) -> dict:
@@ -72,33 +71,30 @@ def link_block(label: str, url: str, tail: str = "", **style: object) -> dict:
     return {"type": "Container", "items": [rich], "selectAction": {"type": "Action.OpenUrl", "url": url}, **block_style}
 
 
-def item_id(hit: Hit) -> str:
-    """The id the feedback table uses for an item: '{meeting id}#{item number}'."""
-    return f"{hit.meeting.id}#{hit.item.number}"
-
-
-def hit_heading(hit: Hit) -> list[dict]:
-    """Forum, date and item number on a subtle line, then the item title linked to the minutes."""
-    meta = [hit.meeting.forum, danish_date(hit.meeting.date), f"punkt {hit.item.number}"]
-    if hit.item.case_number:
-        meta.append(f"sag {hit.item.case_number}")
-    if hit.item.closed:
-        meta.append("lukket punkt")
+def _heading(c: Card) -> list[dict]:
+    """Forum · date · punkt N on a subtle line, then the item title linked to the item at its decision."""
+    meta = c.where + (f" · {texts.CASE} {c.case_number}" if c.case_number else "")
+    meta += f" · {texts.CLOSED}" if c.closed else ""
     return [
-        plain_block(" · ".join(meta), isSubtle=True, size="Small", spacing="Medium"),
-        link_block(hit.item.title, hit.item.url, weight="Bolder", size="Medium", spacing="None"),
+        plain_block(meta, isSubtle=True, size="Small", spacing="Medium"),
+        link_block(c.title, c.url, weight="Bolder", size="Medium", spacing="None"),
     ]
 
 
-def quote_block(quote: Quote, limit: int) -> dict:
-    """A verbatim quote set off in an emphasis container under the section it was cut from."""
+def _lead(p: Passage, limit: int) -> dict:
+    """The answering passage, larger than the rest, with the section it was cut from below it."""
     return {
         "type": "Container",
         "style": "emphasis",
-        "items": [
-            plain_block(quote.section or "Uddrag", weight="Bolder", size="Small"),
-            plain_block(cut(quote.text.strip(), limit)),
-        ],
+        "items": [plain_block(cut(p.text, limit), size="Medium"), plain_block(p.label, isSubtle=True, size="Small")],
+    }
+
+
+def _passage(p: Passage, limit: int) -> dict:
+    """A further verbatim quote under the name of its section."""
+    return {
+        "type": "Container",
+        "items": [plain_block(p.label, weight="Bolder", size="Small"), plain_block(cut(p.text, limit))],
     }
 
 
@@ -129,56 +125,84 @@ def fit(build: Callable[[int, bool], dict]) -> dict:
     return build(_QUOTE_LIMITS[-1], False)
 
 
-def _history(entries: list[CaseRef]) -> list[dict]:
-    blocks = [text_block("Sagens forløb", weight="Bolder", spacing="Large", separator=True)]
-    for ref in entries[:HISTORY_ENTRIES]:
-        label = item_label(ref.forum, ref.date, ref.item_number, ref.title)
-        tail = f": {cut(ref.decision, 200)}" if ref.decision else ""
-        blocks.append(link_block(label, ref.url, tail, size="Small", spacing="Small"))
+def _timeline(c: Card) -> list[dict]:
+    blocks = [text_block(texts.TIMELINE, weight="Bolder", spacing="Large", separator=True)]
+    if c.hidden_steps:
+        blocks.append(text_block(texts.AND_MORE.format(n=c.hidden_steps), isSubtle=True, size="Small"))
+    for step in c.timeline:
+        label = f"{danish_date(step.date)} · {step.label}"
+        if step.current:
+            blocks.append(plain_block(f"{label} ({texts.THIS_ITEM})", weight="Bolder", size="Small", spacing="Small"))
+        else:
+            tail = f": {cut(step.decision, 200)}" if step.decision else ""
+            blocks.append(link_block(label, step.url, tail, size="Small", spacing="Small"))
     return blocks
 
 
-def _more(hits: list[Hit], heading: str) -> list[dict]:
+def _links(entries: list[Link], heading: str) -> list[dict]:
     blocks = [text_block(heading, weight="Bolder", spacing="Large", separator=True)]
-    for hit in hits[:MORE_RESULTS]:
-        label = item_label(hit.meeting.forum, hit.meeting.date, hit.item.number, hit.item.title)
-        blocks.append(link_block(label, hit.item.url, size="Small", spacing="Small"))
+    for entry in entries:
+        tail = f" ({texts.CLOSED})" if entry.closed else ""
+        blocks.append(link_block(entry.label, entry.url, tail, size="Small", spacing="Small"))
     return blocks
 
 
-def answer_card(answer: Answer, *, question: str) -> dict:
-    """The top item with its quotes, up to three more results, case history and 👍/👎."""
-    if answer.no_answer or not answer.answers:
-        return no_answer_card(answer)
-    top, rest = answer.answers[0], answer.answers[1:]
-    ids = [item_id(h) for h in answer.answers[: 1 + MORE_RESULTS]]
+def _card_body(c: Card, limit: int, full: bool) -> list[dict]:
+    body = _heading(c)
+    if c.lead:
+        body.append(_lead(c.lead, limit))
+    body += [_passage(p, limit) for p in c.passages]
+    if full and c.timeline:
+        body += _timeline(c)
+    return body
+
+
+def view_card(v: View) -> dict:
+    """The card(s) of a view, up to three more results, and 👍/👎; a no-answer shows its suggestions."""
+    if v.no_answer:
+        return no_answer_card(v)
 
     def build(limit: int, full: bool) -> dict:
         body: list[dict] = []
-        if answer.message:
-            body.append(plain_block(answer.message))  # may repeat words of the question
-        body += hit_heading(top)
-        body += [quote_block(q, limit) for q in top.quotes]
-        if full and top.case_history:
-            body += _history(top.case_history)
-        if full and rest:
-            body += _more(rest, "Flere resultater")
+        if v.read_as:
+            body.append(plain_block(f"{texts.READ_AS}: {v.read_as}", isSubtle=True, size="Small"))
+        if v.intro:
+            body.append(text_block(v.intro, weight="Bolder"))
+        for n, c in enumerate(v.cards):
+            part = _card_body(c, limit, full)
+            if n:  # treatments of a precedent answer, one under the other
+                part[0] = {**part[0], "separator": True, "spacing": "Large"}
+            body += part
+        if full and v.more:
+            body += _links(v.more, texts.MORE)
         actions = []
-        if top.item.url.startswith(("http://", "https://")):
-            actions.append({"type": "Action.OpenUrl", "title": "Åbn punktet", "url": top.item.url})
-        return adaptive_card(body, actions + vote_actions(question, ids))
+        top = v.cards[0].url
+        if top.startswith(("http://", "https://")):
+            actions.append({"type": "Action.OpenUrl", "title": texts.OPEN_ITEM, "url": top})
+        return adaptive_card(body, actions + vote_actions(v.question, v.item_ids))
 
     return fit(build)
 
 
-def no_answer_card(answer: Answer | None = None) -> dict:
+def answer_card(answer: Answer, *, question: str = "", read_as: str = "") -> dict:
+    """The Adaptive Card for an answer or a no-answer; `question` is what a vote records."""
+    v = view(answer, read_as=read_as)
+    return view_card(dataclasses.replace(v, question=question) if question else v)
+
+
+def no_answer_card(v: View | Answer | None = None) -> dict:
     """Danish 'no answer' with the hint and the nearest items, when the engine found any."""
-    message = (answer.message if answer and answer.message else NO_ANSWER).strip()
+    if isinstance(v, Answer):
+        v = view(v)
+    message = v.message if v is not None and v.message else texts.NO_ANSWER
+    suggestions = v.suggestions if v is not None else []
+    read_as = v.read_as if v is not None else ""
 
     def build(limit: int, full: bool) -> dict:
-        body = [plain_block(message), text_block(NO_ANSWER_HINT, isSubtle=True)]
-        if full and answer and answer.suggestions:
-            body += _more(answer.suggestions, "Måske et af disse punkter")
+        body = [plain_block(f"{texts.READ_AS}: {read_as}", isSubtle=True, size="Small")] if read_as else []
+        body += [plain_block(message), text_block(texts.NO_ANSWER_HINT, isSubtle=True)]
+        if full and suggestions:
+            body += _links(suggestions, texts.SUGGESTIONS)
         return adaptive_card(body)
 
     return fit(build)

@@ -1,7 +1,10 @@
-"""Plain-text (terminal) rendering of meetings and answers."""
+"""Plain-text (terminal) rendering of meetings and answer cards."""
 
 from __future__ import annotations
 
+from bot import texts
+from bot.render.card import Card, View, view
+from bot.render.common import danish_date
 from index.model import DECISION, Answer, Item, Meeting
 
 
@@ -11,42 +14,56 @@ def render_meeting(meeting: Meeting, items: list[Item]) -> str:
     if any(details):
         lines.append(", ".join(d for d in details if d))
     if meeting.absentees:
-        lines.append("Fravær: " + ", ".join(meeting.absentees))
+        lines.append(f"{texts.ABSENT}: " + ", ".join(meeting.absentees))
     for item in items:
         lines += ["", f"Punkt {item.number}: {item.title}" + (" (lukket)" if item.closed else "")]
         if item.case_number:
-            lines.append(f"Sagsnr. {item.case_number}")
+            lines.append(f"{texts.CASE_NUMBER} {item.case_number}")
         for section in item.sections:
             if section.heading:
                 lines += ["", section.heading.upper() if section.kind == DECISION else section.heading]
             lines += ["", section.text] if section.text else []
         if item.attachments:
-            lines += ["", "Bilag:"] + [f"  - {a.title}" for a in item.attachments]
+            lines += ["", f"{texts.ATTACHMENTS}:"] + [f"  - {a.title}" for a in item.attachments]
     return "\n".join(lines)
 
 
-def render_answer(ans: Answer) -> str:
-    from bot.render.common import danish_date
+def _quote(text: str) -> list[str]:
+    return [f"  > {line}".rstrip() for line in text.splitlines()]
 
-    lines = [f"? {ans.question}", ""]
-    if ans.no_answer:
-        lines.append(ans.message)
-        for hit in ans.suggestions:
-            lines.append(f"  - {hit.meeting.forum} {danish_date(hit.meeting.date)}, punkt {hit.item.number}: "
-                         f"{hit.item.title}  {hit.item.url}")  # fmt: skip
+
+def _card(c: Card) -> list[str]:
+    lines = [c.heading + (f" ({texts.CLOSED})" if c.closed else "")]
+    if c.lead:
+        lines += [*_quote(c.lead.text), f"  ({c.lead.label})"]
+    for p in c.passages:
+        lines += [f"  {p.label}:", *_quote(p.text)]
+    lines.append(f"  {c.url}")
+    if c.timeline:
+        lines += ["", f"  {texts.TIMELINE}:"]
+        if c.hidden_steps:
+            lines.append("    " + texts.AND_MORE.format(n=c.hidden_steps))
+        width = max(len(danish_date(s.date)) for s in c.timeline)
+        for s in c.timeline:
+            tail = f" ({texts.THIS_ITEM})" if s.current else (f": {s.decision}" if s.decision else "")
+            lines.append(f"    {danish_date(s.date):<{width}}  {s.label}{tail}")
+    return lines
+
+
+def render_view(v: View) -> str:
+    lines = [f"? {v.question}", ""]
+    if v.no_answer:
+        lines.append(v.message)
+        lines += [f"  - {s.label}  {s.url}" for s in v.suggestions]
         return "\n".join(lines)
-    for i, hit in enumerate(ans.answers):
-        head = f"{hit.meeting.forum}, {danish_date(hit.meeting.date)}, punkt {hit.item.number}: {hit.item.title}"
-        if i == 0:
-            lines.append(head)
-            for q in hit.quotes:
-                lines += [f"  {q.section.rstrip(':')}:", *(f"  > {line}" for line in q.text.splitlines()), ""]
-            lines.append(f"  {hit.item.url}")
-            if hit.case_history:
-                refs = "; ".join(f"{c.forum} {danish_date(c.date)} punkt {c.item_number}" for c in hit.case_history)
-                lines.append(f"  Sagen har også været behandlet: {refs}")
-            if len(ans.answers) > 1:
-                lines += ["", "Andre relevante punkter:"]
-        else:
-            lines.append(f"  - {head}  {hit.item.url}")
+    if v.intro:
+        lines += [v.intro, ""]
+    for n, c in enumerate(v.cards):
+        lines += ([""] if n else []) + _card(c)
+    if v.more:
+        lines += ["", f"{texts.MORE}:"] + [f"  - {m.label}  {m.url}" for m in v.more]
     return "\n".join(lines)
+
+
+def render_answer(ans: Answer, *, read_as: str = "") -> str:
+    return render_view(view(ans, read_as=read_as))

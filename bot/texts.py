@@ -1,0 +1,135 @@
+"""Every Danish sentence Referent says to its users, in one place: notices, card labels, digest lines.
+
+Web, Slack, Teams and the terminal all say the same thing in the same words, and the secretariat (or a
+translator) finds them here instead of in five adapters. Templates read them as the Jinja global `T`.
+Texts from the minutes are never here; neither are the answering core's own messages (index/answer.py).
+"""
+
+from __future__ import annotations
+
+MONTHS = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+# ---- notices instead of an answer (bot.asker) -------------------------------------------------------
+
+EMPTY = "Skriv et spørgsmål om referaterne, fx: hvad blev besluttet om adgangskontrol?"
+TOO_LONG = "Dit spørgsmål er for langt. Skriv det gerne kortere, så finder jeg svaret."
+RATE_LIMITED = "Du har stillet mange spørgsmål på kort tid. Vent et øjeblik, og prøv så igen."
+ERROR = "Beklager, noget gik galt, da jeg ledte i referaterne. Prøv igen om lidt."
+ENGLISH = "Jeg svarer på dansk, fordi referaterne er på dansk. Prøv fx: hvad blev besluttet om adgangskontrol?"
+NO_ANSWER = "Jeg fandt ikke noget svar i referaterne."
+NO_ANSWER_HINT = "Prøv med andre ord, et årstal eller navnet på udvalget."
+
+# ---- votes ------------------------------------------------------------------------------------------
+
+THANKS = "Tak for din vurdering!"
+VOTE_FAILED = "Tak! Din vurdering kunne desværre ikke gemmes lige nu."
+UNKNOWN_ACTION = "Den handling kender jeg ikke."
+VOTE_UP_LABEL = "Godt svar"
+VOTE_DOWN_LABEL = "Dårligt svar"
+
+# ---- answer cards (bot.render.card and every renderer of it) ---------------------------------------
+
+READ_AS = "Læst som"  # "Læst som: Hvad blev besluttet om skateparken i 2024?" above a follow-up's answer
+ITEM = "punkt"
+CASE = "sag"
+CLOSED = "lukket punkt"
+EXCERPT = "Uddrag"  # a quote whose section has no heading
+TIMELINE = "Sagens forløb"
+THIS_ITEM = "dette punkt"
+MORE = "Andre resultater"
+SUGGESTIONS = "Måske er et af disse punkter relevant:"
+OPEN_ITEM = "Åbn punktet"
+WHOLE_MINUTES = "Hele referatet"
+OWN_PAGE = "Punktet hos Referent"
+AND_MORE = "+ {n} flere"
+
+
+def treatments(n: int) -> str:
+    """The line above a precedent answer: one card per treatment follows."""
+    return f"Sagen er behandlet på {n} {'møde' if n == 1 else 'møder'}, nyeste først:"
+
+
+# ---- the web ------------------------------------------------------------------------------------
+
+INTRO = (
+    "Hej! Spørg mig om, hvad der er besluttet på møderne, så svarer jeg med citater fra referaterne og "
+    "links til punkterne. Du kan spørge videre, fx »og i 2024?« eller »hvem foreslog det?«."
+)
+PENDING = "Leder i referaterne …"
+EXAMPLES = "Prøv fx"
+NO_MINUTES = "Der er endnu ingen referater i databasen. Indlæs dem med"
+NOT_FOUND_MEETING = "Mødet findes ikke, eller du har ikke adgang til det."
+LOGIN_FAILED = "Forkert adgangskode. Prøv igen."
+LOGIN_THROTTLED = "Der har været for mange forsøg på at logge ind. Vent et minut, og prøv så igen."
+NEED_LOGIN = "Log ind for at bruge Referent."
+STATUS_TEXT = {404: "Siden findes ikke.", 405: "Det kan man ikke her.", 422: "Forespørgslen kunne ikke læses."}
+GENERIC_ERROR = "Der skete en fejl."
+EXAMPLE_QUESTION = "Hvad blev besluttet om {topic}?"
+
+
+def items_found(n: int) -> str:
+    return f"{n} {'punkt' if n == 1 else 'punkter'}"
+
+
+# ---- Slack's assistant panel ------------------------------------------------------------------------
+
+ASSISTANT_GREETING = "Hej! Spørg mig om beslutninger i referaterne. Her er nogle forslag:"
+ASSISTANT_STATUS = "leder i referaterne …"
+
+# ---- the digest ---------------------------------------------------------------------------------------
+
+DIGEST_TITLE = "Nye beslutninger fra referaterne"
+CORRECTED = "rettet"
+CONTINUED = "fortsat"
+ADOPTED = "Indstillingen blev vedtaget:"  # over the proposal a decision adopted by reference ("Godkendt.")
+STANDING = {
+    "agenda": ("godkendelse af dagsorden", "godkendelser af dagsorden"),
+    "minutes": ("godkendelse af referat", "godkendelser af referat"),
+    "misc": ("eventuelt", "eventuelt"),
+    "announcements": ("meddelelse eller orientering", "meddelelser og orienteringer"),
+    "signatures": ("underskriftsark", "underskriftsark"),
+    "calendar": ("mødekalender", "mødekalendere"),
+    "noted": ("orientering taget til efterretning", "orienteringer taget til efterretning"),
+    "blank": ("punkt uden beslutningstekst", "punkter uden beslutningstekst"),
+}
+
+
+def since_line(date: str) -> str:
+    return f"Referater modtaget siden {date}"
+
+
+def empty_digest(date: str) -> str:
+    return f"Ingen nye beslutninger i referater modtaget siden {date}."
+
+
+def digest_counts(meetings: int, items: int) -> str:
+    return (
+        f"{meetings} {'møde' if meetings == 1 else 'møder'}, {items} {'beslutning' if items == 1 else 'beslutninger'}"
+    )
+
+
+def standing_line(counts: dict[str, int]) -> str:
+    """'Desuden 5 godkendelser af dagsorden, 3 eventuelt og 2 orienteringer taget til efterretning.'"""
+    parts = [f"{n} {STANDING[kind][0 if n == 1 else 1]}" for kind, n in counts.items() if n]
+    if not parts:
+        return ""
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+    return f"Desuden {joined} (ikke vist)."
+
+
+def part_of(i: int, total: int) -> str:
+    return f"Del {i} af {total}"
+
+
+# ---- the terminal and the server's start line ------------------------------------------------------
+
+RUNNING_AT = "Referent kører på {url}/"
+PROCESSES = " ({n} processer)"
+TRY_ASKING = "Prøv fx at spørge: {question}"
+SLACK_CONNECTED = "Referent er forbundet til Slack (Socket Mode). Stop med Ctrl+C."
+ABSENT = "Fravær"
+CASE_NUMBER = "Sagsnr."
+ATTACHMENTS = "Bilag"
