@@ -84,6 +84,8 @@ class Concept:
         (a topic such as "svømmehal" or "biograf") must be found for an answer to count; a short one
         ("gik", "luften") is more likely a paraphrase and is left out of the evidence, unless the question
         writes it as a name or an acronym ("GDPR")."""
+        if self.phrasing:
+            return False  # the question's own verb ("Hvem foreslog …") is how it asks, not what about
         return not self.known and (bool(self.parts) or len(self.surface) >= 7 or self.name)
 
     @property

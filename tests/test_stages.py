@@ -248,6 +248,10 @@ def test_a_number_the_question_names_must_be_in_the_item(store: Store) -> None:
 def test_a_missing_question_verb_does_not_refuse(store: Store) -> None:
     t = trace(store, "Hvad mente byrådet om cykelstien langs Hovedgaden?", today=TODAY)
     assert decide(t.query, t.ranked[0].evidence).answers
+    # a verb the minutes never use is how the question asks, not a topic they lack
+    t = trace(store, "Hvem foreslog cykelstien langs Hovedgaden?", today=TODAY)
+    assert any(c.phrasing and not c.known for c in t.query.concepts)
+    assert decide(t.query, t.ranked[0].evidence).answers
 
 
 def test_a_word_only_in_hidden_minutes_changes_nothing(store: Store) -> None:
