@@ -22,7 +22,7 @@ from index.salience import Span, analyse, load
 from index.store import Store
 
 WINDOW = 3  # passages of one section that count as one window (an answer rarely spans more)
-_CACHE_MAX = 2000
+_CACHE_MAX = 600  # analysed items kept per Store (long real items hold ~100 passages each)
 
 
 Passage = Span  # a sentence or list line of an item (index/salience.py)
@@ -38,6 +38,7 @@ class Hit:
     decision: bool
     heading: bool  # a sub-heading inside a section names it
     meta: bool = False  # found only in the meeting's forum, year or month ("Chefforum", "2012", "maj")
+    bound: bool = True  # for a number with a unit word ("uge 31"): the two stand together somewhere
 
     @property
     def found(self) -> bool:
@@ -171,7 +172,8 @@ def gather(store: Store, query: Query, row: dict) -> Evidence:
         else:
             credit = 0.0
         decided = any(kinds[passages[p].section] == DECISION for p in held)
-        hits.append(Hit(credit, len(held), in_title, decided, bool(c.terms & heading_terms), by_meta))
+        bound = c.follows < 0 or by_meta or _together(c, concepts[c.follows], passages, where)
+        hits.append(Hit(credit, len(held), in_title, decided, bool(c.terms & heading_terms), by_meta, bound))
     at = {p: frozenset(cs) for p, cs in found.items()}
     share = list(query.shares)
     coverage = sum(s * h.credit for s, h in zip(share, hits, strict=True))
@@ -219,6 +221,17 @@ def _split_in_order(concept: Concept, passages: tuple[Passage, ...], where: dict
         terms = passages[p].terms
         if any(list(terms[i : i + n]) == parts for i in range(len(terms) - n + 1)):
             return True
+    return False
+
+
+def _together(number: Concept, unit: Concept, passages: tuple[Passage, ...], where: dict[str, list[int]]) -> bool:
+    """Does the number stand by its unit word somewhere, within two words ("uge 31", "Lærkevej nr. 12"),
+    and not merely somewhere else in the item ("uge 29 … 31 dage")?"""
+    for p in where.get(number.stem, ()):
+        terms = passages[p].terms
+        for i, term in enumerate(terms):
+            if term == number.stem and any(t in unit.terms for t in terms[max(0, i - 3) : i + 3]):
+                return True
     return False
 
 
