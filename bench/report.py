@@ -313,6 +313,56 @@ def targets_table(runs: dict[str, dict]) -> list[str]:
     return lines
 
 
+def summary_table(runs: dict[str, dict]) -> list[str]:
+    """hit@1 per set across runs: Referent, and the best peer of the same run (named)."""
+    names = list(runs)
+    blocks: list[str] = []
+    for run in runs.values():
+        for name in [*run["sets"], *run.get("groups", {})]:
+            if name not in blocks:
+                blocks.append(name)
+    lines = [
+        "| hit@1: Referent / best peer | " + " | ".join(title(n, runs[n]) for n in names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    for block in blocks:
+        cells = []
+        for n in names:
+            b = runs[n]["sets"].get(block) or runs[n].get("groups", {}).get(block)
+            if b is None:
+                cells.append("")
+                continue
+            ours = _f(b["systems"]["referent"]["hit1"], "{:.0%}")
+            peers = [(m["hit1"], p) for p, m in b["systems"].items() if p != "referent" and m["hit1"] is not None]
+            best = max(peers, default=None)
+            cells.append(f"{ours} / {best[0]:.0%} {NAMES[best[1]]}" if best else ours)
+        label = f"**{block}**" if block in ("all", "dev+extra") else block
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def speed_summary(runs: dict[str, dict]) -> list[str]:
+    """Referent's speed, size and memory per run, with the peers' latency and memory beside it."""
+    lines = [
+        "| run | items | ingest from text (s; items/s) | DB (MB; × published) | Referent p50 / p95 (ms) "
+        "| peers p50 / p95 (ms) | serving RSS (MB) | peers' RSS peak (MB) | cold start (s) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, run in runs.items():
+        ref, peers = run["referent"], run.get("peers", {})
+        ingest = ref.get("ingest_text_s") or ref.get("ingest_s")
+        per_s = ref.get("text_items_per_s") or ref.get("items_per_s")
+        lat = "; ".join(f"{NAMES[p]} {_f(m.get('p50_ms'))} / {_f(m.get('p95_ms'))}" for p, m in peers.items())
+        rss = "; ".join(f"{NAMES[p]} {_f(m.get('rss_peak_mb'), '{:,.0f}')}" for p, m in peers.items())
+        lines.append(
+            f"| {title(name, run)} | {ref['items']:,} | {_f(ingest, '{:.0f}')}; {_f(per_s, '{:,.0f}')} "
+            f"| {_f(ref['db_bytes'] / 1e6, '{:,.0f}')}; {_f(ref.get('db_ratio'), '{:.2f}×')} "
+            f"| {_f(ref.get('p50_ms'))} / {_f(ref.get('p95_ms'))} | {lat or '–'} | {_f(ref.get('rss_peak_mb'), '{:.0f}')} "
+            f"| {rss or '–'} | {_f(ref.get('cold_start_s'), '{:.2f}')} |"
+        )
+    return lines
+
+
 def misses(run: dict) -> list[str]:
     out = []
     for q in run.get("questions", []):
@@ -342,6 +392,8 @@ def markdown(runs: dict[str, dict], notes: list[str] | None = None, *, with_miss
         "",
     ]
     lines += targets_table(runs)
+    lines += ["", "## hit@1 per set", ""] + summary_table(runs)
+    lines += ["", "## Speed, size, memory", ""] + speed_summary(runs)
     for name, run in runs.items():
         lines += ["", f"## {title(name, run)}", "", describe(run) + ". " + _header(run), ""]
         lines += quality_table(run) + [""] + speed_table(run)
@@ -376,6 +428,19 @@ def load_results(path: Path) -> dict[str, dict]:
     return data.get("runs", {}) if data.get("version") == RESULTS_VERSION else {}
 
 
+def _dump(data: dict) -> str:
+    """Indented JSON with one line per question row, so a new run's diff stays readable."""
+    marker = "\u0000questions\u0000"
+    rows = {name: run.get("questions", []) for name, run in data["runs"].items()}
+    bare = {**data, "runs": {name: {**run, "questions": f"{marker}{name}"} for name, run in data["runs"].items()}}
+    text = json.dumps(bare, indent=2, ensure_ascii=False)
+    for name, qs in rows.items():
+        lines = ",\n".join("        " + json.dumps(q, ensure_ascii=False) for q in qs)
+        token = json.dumps(f"{marker}{name}", ensure_ascii=False)
+        text = text.replace(token, "[\n" + lines + "\n      ]" if qs else "[]", 1)
+    return text
+
+
 def save_results(path: Path, new_runs: dict[str, dict]) -> dict[str, dict]:
     """results.json keeps the latest run of each kind (scale, key variant, Greve), so a quick run does not
     erase the full one; results.md beside it is rewritten from all of them."""
@@ -383,7 +448,7 @@ def save_results(path: Path, new_runs: dict[str, dict]) -> dict[str, dict]:
     runs.update(new_runs)
     runs = ordered(runs)
     data = {"version": RESULTS_VERSION, "targets": targets(runs), "runs": runs}
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(_dump(data) + "\n", encoding="utf-8")
     path.with_suffix(".md").write_text(
         "# Benchmark results\n\nWritten by `python -m bench` from `results.json` (the latest run of each kind); "
         "the method is in `bench/README.md`.\n\n" + markdown(runs),

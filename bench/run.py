@@ -231,8 +231,9 @@ def _assemble(
             "systems": systems,
         }
         for i, (q, r) in enumerate(zip(s.questions, rows[s.name], strict=True)):
-            row = {"set": s.name, "id": q.get("id"), "q": q["q"], "gold": [labels.get(g, g) for g in golds[s.name][i]]}
-            row["referent"] = {k: r[k] for k in ("top", "rank", "key_in_quote", "abstained", "in_candidates", "ms")}
+            row = {"set": s.name, "id": q.get("id"), "gold": [labels.get(g, g) for g in golds[s.name][i]]}
+            row["referent"] = {k: r[k] for k in ("top", "rank", "key_in_quote", "abstained", "in_candidates")}
+            row["referent"]["ms"] = round(r["ms"], 1)
             for name in peers:
                 found = tops[name][sl][i]
                 row[name] = {"top": labels.get(found[0], found[0]) if found else None,
