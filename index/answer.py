@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from index.abstain import Verdict, decide
 from index.cases import same_case
 from index.config import Config, load_config
-from index.evidence import gather, prefetch, with_text
+from index.evidence import gather, needs_text, prefetch, public_texts, with_text
 from index.history import case_history
 from index.links import item_url, meeting_url
 from index.model import DECISION, Answer, Hit, ItemRef, MeetingRef
@@ -67,7 +67,8 @@ def trace(
         cands = retrieve(store, query, scope, vocab.total(), params)
         rows = store.items_by_rowid([c.rowid for c in cands])
         prefetch(store, list(rows.values()))
-        evidence = [gather(store, query, rows[c.rowid]) for c in cands if c.rowid in rows]
+        texts = public_texts(store, list(rows.values())) if needs_text(query) else {}
+        evidence = [gather(store, query, rows[c.rowid], texts.get(c.rowid, ())) for c in cands if c.rowid in rows]
         ranked = rank(query, evidence, store.analyzer, params)
         verdicts = tuple(decide(query, s.evidence, params) for s in ranked)
         result = Trace(query, tuple(cands), tuple(ranked), verdicts)

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from index.model import DECISION, Section
-from index.patterns import ANSWER_FLAGS
+from index.patterns import ANSWER_PATTERNS
 from index.question import MONTH_NAMES, Concept, Query, forum_stems
 from index.salience import Span, analyse, load
 from index.store import Store
@@ -121,6 +121,21 @@ def _public(store: Store, row: dict) -> list[Section]:
     return [s for s in sections if s.kind == DECISION] if row["closed"] else sections
 
 
+def needs_text(query: Query) -> bool:
+    """Does gathering the evidence for `query` read the items' text (for the answer-type patterns)?"""
+    return query.intent in ANSWER_PATTERNS
+
+
+def public_texts(store: Store, rows: list[dict]) -> dict[int, tuple[Section, ...]]:
+    """The public sections of these items, read in one query."""
+    texts = store.sections_of([r["rowid"] for r in rows])
+    closed = {r["rowid"] for r in rows if r["closed"]}
+    return {
+        rowid: tuple(s for s in secs if s.kind == DECISION) if rowid in closed else secs
+        for rowid, secs in texts.items()
+    }
+
+
 def with_text(store: Store, ev: Evidence) -> Evidence:
     """The evidence with the item's section texts, which quotes are cut from."""
     return ev if ev.sections else replace(ev, sections=tuple(_public(store, ev.row)))
@@ -144,8 +159,9 @@ def _heads(concept: Concept, lines: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def gather(store: Store, query: Query, row: dict) -> Evidence:
-    """The evidence `row` (an items row) holds for `query`."""
+def gather(store: Store, query: Query, row: dict, sections: tuple[Section, ...] = ()) -> Evidence:
+    """The evidence `row` (an items row) holds for `query`. `sections`: the item's text, needed only when the
+    question asks for a name, a date, an amount or a place (see needs_text)."""
     kinds, passages, where, title_terms, heading_terms, lines = _analysed(store, row)
     concepts = query.concepts
     parts_col = set(row["parts"].split()) if row["parts"] else set()
@@ -184,7 +200,8 @@ def gather(store: Store, query: Query, row: dict) -> Evidence:
         rowid=row["rowid"], row=row, kinds=kinds, passages=passages, found=at, hits=tuple(hits),
         coverage=coverage, about=about, window=window, window_at=window_at, title=title,
         proximity=_proximity(query, passages, at, row["title"], store),
-        answer_type=_answer_type(query, passages, at, share, window),
+        answer_type=_answer_type(query, passages, at, share, window, sections),
+        sections=sections,
     )  # fmt: skip
 
 
@@ -277,13 +294,20 @@ def _adjacent(pairs: list[tuple[frozenset[str], frozenset[str]]], terms: list[st
 
 
 def _answer_type(
-    query: Query, passages: tuple[Passage, ...], found: dict[int, frozenset[int]], share: list[float], window: float
+    query: Query,
+    passages: tuple[Passage, ...],
+    found: dict[int, frozenset[int]],
+    share: list[float],
+    window: float,
+    sections: tuple[Section, ...],
 ) -> bool:
     """For who/when/how-much/where questions: does a passage that matches the question well hold a name, a
     date, an amount or a place? An item that only mentions the topic cannot answer them."""
-    flag = ANSWER_FLAGS.get(query.intent)
-    if flag is None or window <= 0:
+    pattern = ANSWER_PATTERNS.get(query.intent)
+    if pattern is None or window <= 0 or not sections:
         return False
     return any(
-        passages[i].flags & flag and window_share(passages, found, max(0, i - 1), share) >= 0.5 * window for i in found
+        window_share(passages, found, max(0, i - 1), share) >= 0.5 * window
+        and pattern.search(sections[passages[i].section].text[passages[i].start : passages[i].end])
+        for i in found
     )
