@@ -157,7 +157,17 @@ def _measure(
 
     job = {
         "warmup": warmup,
-        "sets": [{"name": s.name, "questions": s.questions, "real": sorted(real_by_sources[s.sources])} for s in sets],
+        "sets": [
+            {
+                "name": s.name,
+                "questions": s.questions,
+                "real": sorted(real_by_sources[s.sources]),
+                # other sets' real minutes (the demo municipality beside the seeds): an answer from them to
+                # a question these minutes cannot answer is no false answer
+                "foreign": sorted(set().union(*real_by_sources.values()) - real_by_sources[s.sources]),
+            }
+            for s in sets
+        ],
     }
     job_file = work / "job.json"
     job_file.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")

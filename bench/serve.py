@@ -4,7 +4,8 @@ more, untimed). `python -m bench.serve DB JOB.json OUT.json` runs it in a proces
 peak read at the end is the serving process's.
 
 JOB.json: {"warmup": [question, ...], "sets": [{"name", "questions": [...], "real": [meeting id, ...]}]};
-a set's gold counts only in its `real` meetings."""
+a set's gold counts only in its `real` meetings; an unanswerable question answered only from `foreign`
+meetings (other sets' real minutes) counts as abstained."""
 
 from __future__ import annotations
 
@@ -31,7 +32,10 @@ def serve(db: Path, job: dict) -> dict:
     rows = {}
     for s in job["sets"]:
         real = frozenset(s["real"])
-        report = evaluate(store, s["questions"], cfg=cfg, is_real=real.__contains__, recall=True)
+        foreign = frozenset(s.get("foreign", ()))
+        report = evaluate(
+            store, s["questions"], cfg=cfg, is_real=real.__contains__, is_foreign=foreign.__contains__, recall=True
+        )
         rows[s["name"]] = [dataclasses.asdict(r) for r in report.rows]
     store.close()
     end = rss_mb()
