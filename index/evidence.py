@@ -102,9 +102,10 @@ def _analysed(
     a = store.analyzer
     if blob is None:
         blob = store.passages_of([key]).get(key)
-    if blob is not None:
-        passages, kinds, headings, where = load(blob)
-    else:  # a store written before passages were kept: analyse now
+    loaded = load(blob) if blob is not None else None
+    if loaded is not None:
+        passages, kinds, headings, where = loaded
+    else:  # a store written before passages were kept (or in another format): analyse now
         analysis = analyse(a, row["title"], _public(store, row))
         passages, kinds, headings, where = analysis.spans, analysis.kinds, analysis.headings, analysis.where
     title = frozenset(a.terms(f"{row['title']} {row['case_number'] or ''}"))

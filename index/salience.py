@@ -120,10 +120,12 @@ def analyse(analyzer: Analyzer, title: str, sections: Iterable[Section]) -> Anal
     return Analysis(tuple(spans), kinds, frozenset(headings), frozenset(analyzer.terms(title)))
 
 
-def load(blob: bytes) -> tuple[tuple[Span, ...], tuple[str, ...], frozenset[str], dict[str, list[int]]]:
+def load(blob: bytes) -> tuple[tuple[Span, ...], tuple[str, ...], frozenset[str], dict[str, list[int]]] | None:
     """(spans, section kinds, heading terms, term -> passages) from a stored blob. The term index is rebuilt
     here rather than stored: storing it would double the blob for a saving of a fraction of a millisecond."""
     data = json.loads(zlib.decompress(blob))
+    if data.get("v") != FORMAT:
+        return None  # written by another version: the caller analyses the text (reindex rewrites it)
     spans = tuple(Span(si, start, end, tuple(terms.split())) for si, start, end, terms in data["p"])
     return spans, tuple(data["k"]), frozenset(data["h"]), term_index(spans)
 

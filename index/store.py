@@ -34,6 +34,7 @@ from sqlite_utils import Migrations
 from index.analyze import Analyzer, get_analyzer
 from index.model import ATTACHMENTS, DECISION, Attachment, Item, Meeting, Section
 from index.readers import closed as closed_rule
+from index.salience import FORMAT as PASSAGES_FORMAT
 from index.salience import Analysis, analyse
 
 log = logging.getLogger(__name__)
@@ -482,8 +483,8 @@ class Store:
             self.reindex()
         if self.meta("analyzer") != self.analyzer.fingerprint:
             self.set_meta("analyzer", self.analyzer.fingerprint)
-        if self.meta("about") == "stale":  # m006: the about index and stored passages of older items
-            self.reindex()
+        if self.meta("about") == "stale" or self.meta("passages") != str(PASSAGES_FORMAT):
+            self.reindex()  # m008, or passages stored in an older format: rewrite the about index and them
         if self.meta("purge"):  # a purge that a crash or the migration left to do
             self.purge()
 
@@ -1038,6 +1039,7 @@ class Store:
                 )
             self.set_meta("analyzer", self.analyzer.fingerprint)
             self.set_meta("about", "fresh")
+            self.set_meta("passages", str(PASSAGES_FORMAT))
             self.set_meta("term_df", "stale")  # the terms changed wholesale: the next refresh copies them all
             if self.meta("purge") == "reindex":
                 self.set_meta("purge", "pending")
