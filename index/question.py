@@ -392,7 +392,7 @@ def _units(norm: str, analyzer: Analyzer, known: Callable[[str], bool], drafts: 
     for n, (kind, token) in enumerate(words):
         after = words[n + 1][1] if n + 1 < len(words) else ""
         # a day of a month ("pr. 30. september") is a date, not a number with a unit
-        if kind == "num" and previous >= 0 and after not in MONTHS:
+        if kind == "num" and previous >= 0 and not re.fullmatch(r"(19|20)\d\d", token) and after not in MONTHS:
             out.setdefault(token, previous)
         previous = position.get(analyzer.stem(analyzer.respell(token, known)), -1) if kind == "word" else -1
     return out
