@@ -33,13 +33,15 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check bot index bench tests
 	$(BIN)/mypy bot index
 
+# The shared hard haystack at 10k and 100k items plus the real Greve archive (bench/README.md);
+# BENCH_ARGS adds options, e.g. `make bench BENCH_ARGS="--keys both"` for the own-keys haystack too.
 bench: $(VENV)/.installed
 	$(PIP) -r requirements-bench.txt
-	$(BIN)/python -m bench --items 100000
+	$(BIN)/python -m bench --items 10000,100000 $(BENCH_ARGS)
 
 bench-quick: $(VENV)/.installed
 	$(PIP) -r requirements-bench.txt
-	$(BIN)/python -m bench --quick
+	$(BIN)/python -m bench --quick $(BENCH_ARGS)
 
 # Re-resolve the locks after changing pyproject.toml: existing pins are kept unless UPGRADE=1
 # (`make lock UPGRADE=1` moves every package to its newest allowed version). Dev and bench are

@@ -1,88 +1,76 @@
-"""What the benchmark mixes into the haystack: the real minutes in ../shared (when present) and the demo
-minutes, their question sets with gold items resolved to item ids, and the plain item texts the peers index."""
+"""What a benchmark database holds and how the figures read it: the shared folder, which meetings are real
+(read from a set's own sources, never the haystack), gold item ids, the plain item texts the peers index,
+and the byte counts the size figures divide."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.evaluate import load_questions
-from index.readers import read_bytes
-from index.store import Store, meeting_id
+from index.evaluate import is_gold
+from index.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO_MINUTES = ROOT / "demo" / "minutes"
-DEMO_QUESTIONS = ROOT / "demo" / "questions.jsonl"
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 
 
 def find_shared(explicit: str | Path | None = None) -> Path | None:
-    """../shared beside the repository (or REFERENT_SHARED); None when absent: the benchmark then runs on the
-    haystack and the demo minutes alone."""
+    """../shared beside the repository (or REFERENT_SHARED); None when absent."""
     for cand in (explicit, os.environ.get("REFERENT_SHARED"), ROOT.parent / "shared"):
         if cand and (Path(cand) / "corpus" / "seeds").is_dir():
-            return Path(cand)
+            return Path(cand).resolve()
     return None
 
 
-@dataclass
-class Mixed:
-    """The real and demo minutes that go into the same database as the haystack."""
-
-    paths: list[Path] = field(default_factory=list)  # folders and files to ingest
-    reserved: set[tuple[str, str]] = field(default_factory=set)  # (forum, ISO date) the generator must not use
-    vocab_texts: list[str] = field(default_factory=list)
-    pdf: Path | None = None
-    quality: dict[str, list[dict]] = field(default_factory=dict)  # set name -> questions with "gold_ids"
+def _inside(path: Path, folders: tuple[Path, ...]) -> bool:
+    return any(path == f or f in path.parents for f in folders)
 
 
-def mixed(shared: Path | None) -> Mixed:
-    out = Mixed()
-    sources: dict[str, list[Path]] = {"demo": sorted(DEMO_MINUTES.iterdir())}
-    if shared is not None:
-        sources["dev"] = sorted((shared / "corpus" / "seeds").iterdir()) + sorted(
-            (shared / "corpus" / "real").iterdir()
-        )
-        pdfs = [p for p in sources["dev"] if p.suffix.lower() == ".pdf"]
-        out.pdf = pdfs[0] if pdfs else None
-    meetings: dict[str, dict[str, str]] = {}  # set name -> ISO date -> meeting id
-    for name, files in sources.items():
-        for path in files:
-            data = path.read_bytes()
-            meeting = read_bytes(data, path.name)
-            out.reserved.add((meeting.forum, meeting.date.isoformat()))
-            meetings.setdefault(name, {})[meeting.date.isoformat()] = meeting_id(meeting)
-            if path.suffix.lower() in (".txt", ".md"):
-                out.vocab_texts.append(data.decode("utf-8", errors="replace"))
-        out.paths.extend(files)
-    question_files = {"demo": DEMO_QUESTIONS}
-    if shared is not None and (shared / "eval" / "dev.jsonl").exists():
-        question_files["dev"] = shared / "eval" / "dev.jsonl"
-    for name, qfile in question_files.items():
-        qs = load_questions(qfile)
-        for q in qs:
-            q["gold_ids"] = [f"{meetings[name][g['date']]}#{int(g['item'])}" for g in q.get("gold") or []
-                             if g["date"] in meetings.get(name, {})]  # fmt: skip
-            q["set"] = name
-        out.quality[name] = qs
+def real_meetings(store: Store, sources: tuple[Path, ...]) -> set[str]:
+    """Ids of the meetings read from a file in `sources` (files or folders, resolved)."""
+    out = set()
+    for mid, source in store.conn.execute("SELECT id, source_path FROM meetings WHERE source_path IS NOT NULL"):
+        if _inside(Path(source).resolve(), sources):
+            out.add(mid)
     return out
 
 
-def latency_set(
-    generated: Path, quality: dict[str, list[dict]], total: int, warmup: int, seed: int
-) -> tuple[list[dict], list[dict]]:
-    """A fixed question set: every quality question plus generated ones up to `total`; and a separate
-    warm-up set of generated questions."""
-    gen = [json.loads(line) for line in generated.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for q in gen:
-        q["set"] = "generated"
+def gold_ids(store: Store, question: dict, real: set[str]) -> list[str]:
+    """The item ids a question's gold names, among the real meetings only (the peers' yardstick; Referent's
+    rows come from index.evaluate with the same `is_gold`)."""
+    dates = sorted({g["date"] for g in question.get("gold") or []})
+    if not dates:
+        return []
+    marks = ",".join("?" * len(dates))
+    rows = store.conn.execute(
+        f"SELECT id, meeting_id, number, forum, date FROM items WHERE date IN ({marks}) ORDER BY rowid", dates
+    )
+    return [r[0] for r in rows if r[1] in real and is_gold(question, r[4], r[2], r[3])]
+
+
+def item_labels(store: Store, ids: set[str]) -> dict[str, str]:
+    """'forum date #n' for item ids, as index.evaluate labels Referent's first answer."""
+    out = {}
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in store.conn.execute(f"SELECT id, forum, date, number FROM items WHERE id IN ({marks})", chunk):
+            out[r[0]] = f"{r[1]} {r[2]} #{r[3]}"
+    return out
+
+
+def warmup_questions(store: Store, n: int, seed: int) -> list[str]:
+    """Questions about random item titles, to warm the caches before anything is timed."""
+    if n <= 0 or not store.item_count():
+        return []
     rng = random.Random(seed)
-    rng.shuffle(gen)
-    fixed = [q for qs in quality.values() for q in qs]
-    need = max(0, total - len(fixed))
-    return fixed + gen[:need], gen[need : need + warmup]
+    low, high = store.conn.execute("SELECT min(rowid), max(rowid) FROM items").fetchone()
+    sql = "SELECT title_raw FROM items WHERE rowid >= ? ORDER BY rowid LIMIT 1"
+    titles = [store.conn.execute(sql, (rng.randint(low, high),)).fetchone()[0] for _ in range(n)]
+    return [f"hvad blev besluttet om {t}" for t in titles]
 
 
 def dump_items(store: Store, path: Path) -> int:
@@ -97,7 +85,7 @@ def dump_items(store: Store, path: Path) -> int:
     n = 0
     with path.open("w", encoding="utf-8") as fh:
         for rowid, item_id, title, case in conn.execute(
-            "SELECT rowid, id, title, case_number FROM items ORDER BY rowid"
+            "SELECT rowid, id, title_raw, case_number FROM items ORDER BY rowid"
         ):
             text = "\n".join([title, case or "", *sections.get(rowid, [])])
             fh.write(json.dumps({"id": item_id, "text": text}, ensure_ascii=False) + "\n")
@@ -106,7 +94,7 @@ def dump_items(store: Store, path: Path) -> int:
 
 
 def raw_text_bytes(store: Store) -> int:
-    """UTF-8 bytes of the stored raw text (titles, sections, attachment titles): the yardstick for the database."""
+    """UTF-8 bytes of the stored raw text (titles, sections, attachment titles): the stricter yardstick."""
     q = "SELECT coalesce(sum(length(CAST({c} AS BLOB))), 0) FROM {t}"
     conn = store.conn
     return sum(
@@ -115,12 +103,24 @@ def raw_text_bytes(store: Store) -> int:
     )
 
 
-def input_text_bytes(store: Store, haystack_bytes: int, paths: list[Path]) -> int:
-    """The published text: the haystack files and the mixed-in text files as they are, and for PDFs and web
-    pages the text their readers extracted (their files are mostly layout)."""
-    text_files = sum(p.stat().st_size for p in paths if p.suffix.lower() in (".txt", ".md", ".markdown"))
-    q = (
-        "SELECT coalesce(sum(length(CAST(s.text AS BLOB))), 0) FROM sections s JOIN items i ON i.rowid = s.item_rowid "
-        "JOIN meetings m ON m.id = i.meeting_id WHERE lower(m.source_path) LIKE '%.pdf' OR lower(m.source_path) LIKE '%.htm%'"
+def text_file_bytes(paths: list[Path]) -> int:
+    """Bytes of the plain-text minutes among `paths` (files, or folders searched recursively)."""
+    total = 0
+    for p in paths:
+        files = [p] if p.is_file() else [f for f in p.rglob("*") if f.is_file()]
+        total += sum(f.stat().st_size for f in files if f.suffix.lower() in TEXT_SUFFIXES and f.name != "README.md")
+    return total
+
+
+def published_text_bytes(store: Store, text_bytes: int) -> int:
+    """The published text: text minutes as they are (`text_bytes`); for PDFs, web pages and First Agenda JSON
+    the text their readers extracted (titles, sections, attachment titles), since those files are mostly
+    layout or markup."""
+    conn = store.conn
+    other = "SELECT rowid FROM items WHERE meeting_id IN (SELECT id FROM meetings WHERE source_format NOT IN ('text', 'markdown'))"
+    parts = (
+        f"SELECT coalesce(sum(length(CAST(title_raw AS BLOB))), 0) FROM items WHERE rowid IN ({other})",
+        f"SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM sections WHERE item_rowid IN ({other})",
+        f"SELECT coalesce(sum(length(CAST(title AS BLOB))), 0) FROM attachments WHERE item_rowid IN ({other})",
     )
-    return haystack_bytes + text_files + store.conn.execute(q).fetchone()[0]
+    return text_bytes + sum(conn.execute(q).fetchone()[0] for q in parts)

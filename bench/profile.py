@@ -1,5 +1,6 @@
-"""`python -m bench.profile [--items N] [--top K]`: cProfile of answer() over the benchmark's question set, on the
-database the last run at N items left in bench/out, to show which functions a missed latency target goes to."""
+"""`python -m bench.profile [--run haystack-100000] [--top K]`: cProfile of answer() over the benchmark's questions,
+on the database the last run of that kind left in bench/out, to show which functions a missed latency target
+goes to."""
 
 from __future__ import annotations
 
@@ -40,12 +41,12 @@ def profile(work: Path, top: int, sort: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m bench.profile")
-    p.add_argument("--items", type=int, default=100_000)
+    p.add_argument("--run", default="haystack-100000", help="the run's folder in --out (haystack-N[-own-keys], greve)")
     p.add_argument("--out", type=Path, default=Options.out)
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"))
     a = p.parse_args(argv)
-    print(profile(a.out / f"items-{a.items}", a.top, a.sort))
+    print(profile(a.out / a.run, a.top, a.sort))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """What keeping closed text out of the database file costs on a large store.
 
-`python -m bench.purge --items 100000 [--out DIR]` generates (or reuses) the benchmark haystack, ingests it
+`python -m bench.purge --items 100000 [--out DIR]` generates (or reuses) the benchmark's haystack
+(../shared/tools/haystack.py, bench/haystack.py), ingests it
 twice (PRAGMA secure_delete on, as the Store runs, and off), then on the secure store times ordinary
 corrections (an open item's text changed: no purge) and corrections that make an open item closed (the
 purge: FTS5 'optimize', term_df refresh, WAL checkpoint). Prints one JSON object.
@@ -15,7 +16,8 @@ import re
 import time
 from pathlib import Path
 
-from bench.generate import generate
+from bench import haystack
+from bench.corpus import find_shared
 from index.ingest import ingest_paths
 from index.readers import read_bytes, read_file
 from index.store import Store
@@ -53,11 +55,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=Path("bench/out"))
     p.add_argument("--corrections", type=int, default=20)
     a = p.parse_args(argv)
+    shared = find_shared()
+    if shared is None:
+        raise SystemExit("bench.purge needs ../shared (the haystack tool); not found")
     work = a.out / f"purge-{a.items}"
-    hay = work / "haystack"
-    if not hay.is_dir():
-        generate(work, a.items)
-    files = sorted(hay.rglob("*.txt"))
+    hay = work / "haystack" / "meetings"
+    haystack.generate(shared, work / "haystack", haystack.meetings_for(a.items))
+    files = sorted(hay.glob("*.txt"))
     result: dict = {"items": a.items, "files": len(files)}
     result["ingest_secure_delete_off_s"] = round(_ingest(work / "plain.db", hay, secure=False), 1)
     db = work / "secure.db"

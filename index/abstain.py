@@ -37,6 +37,9 @@ def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
     for c, h in pairs:
         if c.number and len(c.stem) >= 2 and not h.found:
             return Verdict(False, f"the number '{c.surface}' is not in the item")  # "uge 40", "lokalplan 1221"
+        if c.number and len(c.stem) >= 2 and not h.bound:
+            unit = query.concepts[c.follows].surface
+            return Verdict(False, f"'{unit} {c.surface}' does not stand together in the item")
     # A topic word the minutes never use ("svømmehal") must be found (its parts together count), unless it
     # is the one such word of a longer question whose every other word the item holds.
     missing_required = [c for c, h in pairs if c.required and h.credit < 0.8]

@@ -37,6 +37,7 @@ _TOKEN = re.compile(
 # the corpus knows the folded word: "temaer" must stay "temaer", while "sygefravaer" means "sygefravær".
 _RESPELL = (("ae", "æ"), ("oe", "ø"))
 MIN_COMPOUND = 8  # shorter words are rarely compounds worth splitting
+_LONG = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{{MIN_COMPOUND},}}(?![^\W\d_])")
 MIN_PART = 3
 # Endings and prefixes that look like words to a vocabulary but only inflect or derive: splitting
 # "efterfølgende" into "efterfølg" + "ende" or "samtidig" into "sam" + "tidig" would add noise.
@@ -198,7 +199,8 @@ class Analyzer:
         return word
 
     def long_words(self, text: str) -> set[str]:
-        return {t for k, t in self.words(text) if k == "word" and len(t) >= MIN_COMPOUND}
+        """The words of at least MIN_COMPOUND letters (folded), the ones worth splitting into parts."""
+        return {fold(w) for w in _LONG.findall(normalize(text))}
 
     def split(self, word: str, known: Callable[[str], bool]) -> list[str]:
         """Parts (as stems) of a folded compound word whose parts the corpus knows, else [].

@@ -12,8 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from index.abstain import Verdict, decide
+from index.cases import same_case
 from index.config import Config, load_config
-from index.evidence import Evidence, gather, prefetch, with_text
+from index.evidence import Evidence, gather, needs_text, prefetch, public_texts, with_text
 from index.history import case_history
 from index.links import item_url, meeting_url
 from index.model import DECISION, Answer, Hit, ItemRef, MeetingRef
@@ -66,7 +67,8 @@ def trace(
         cands = retrieve(store, query, scope, vocab.total(), params)
         rows = store.items_by_rowid([c.rowid for c in cands])
         prefetch(store, list(rows.values()))
-        evidence = [gather(store, query, rows[c.rowid]) for c in cands if c.rowid in rows]
+        texts = public_texts(store, list(rows.values())) if needs_text(query) else {}
+        evidence = [gather(store, query, rows[c.rowid], texts.get(c.rowid, ())) for c in cands if c.rowid in rows]
         ranked = rank(query, evidence, store.analyzer, params)
         verdicts = tuple(decide(query, s.evidence, params) for s in ranked)
         result = Trace(query, tuple(cands), tuple(ranked), verdicts)
@@ -110,9 +112,10 @@ def answering(
         scope = Scope(scope_fora, query.date_from, query.date_to, query.municipalities)
         inside = [r for r in rows if _in_scope(r, scope)]
         prefetch(store, inside)
+        texts = public_texts(store, inside) if needs_text(query) else {}
         found = []
         for r in inside:
-            ev = gather(store, query, r)
+            ev = gather(store, query, r, texts.get(r["rowid"], ()))
             if decide(query, ev, params).answers and (not prominent or _prominent(query, ev)):
                 found.append(r)
         if found or not query.guessed:
@@ -166,9 +169,16 @@ def answer(
         ans.message = NO_ANSWER_SUGGEST if ans.suggestions else NO_ANSWER
         return ans
     if query.intent == "precedent":
-        good.sort(key=lambda s: s.row["date"], reverse=True)
-        ans.answers = [_hit(store, cfg, s, query, fora) for s in good[: max(limit, 6)]]
-        ans.message = f"Sagen er behandlet på {len({s.row['meeting_id'] for s in good})} møde(r); nyeste først."
+        # the treatments of the best answer's case (same number and subject), and items that answer as well
+        best = good[0]
+        treatments = [best] + [
+            s
+            for s in good[1:]
+            if same_case(store.analyzer, best.row, s.row) or s.score >= best.score - params.status_margin
+        ]
+        treatments.sort(key=lambda s: s.row["date"], reverse=True)
+        ans.answers = [_hit(store, cfg, s, query, fora) for s in treatments[: max(limit, 6)]]
+        ans.message = f"Sagen er behandlet på {len({s.row['meeting_id'] for s in treatments})} møde(r); nyeste først."
     else:
         top = _hit(store, cfg, good[0], query, fora)
         # Items already named in the top answer's case history are not repeated as "other results".

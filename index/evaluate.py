@@ -75,10 +75,12 @@ def evaluate(
     cfg: Config | None = None,
     *,
     is_real: Callable[[str], bool] | None = None,
+    is_foreign: Callable[[str], bool] | None = None,
     recall: bool = True,
 ) -> Report:
     """Answer every question; `recall` also runs the stages once more to see whether a gold item was among
-    the candidates (the benchmark's "candidate recall")."""
+    the candidates (the benchmark's "candidate recall"). `is_foreign` names meetings of other municipalities'
+    real minutes mixed into the same store: a question these minutes cannot answer may be answered there."""
     real = is_real or (lambda _meeting_id: True)
     report = Report()
     for q in questions:
@@ -106,7 +108,10 @@ def evaluate(
                 answerable=bool(q.get("gold")),
                 rank=rank,
                 key_in_quote=bool(key) and rank == 1 and str(key).lower() in first_quote.lower(),
-                abstained=ans.no_answer,
+                abstained=ans.no_answer
+                or (
+                    not q.get("gold") and is_foreign is not None and all(is_foreign(h.meeting.id) for h in ans.answers)
+                ),
                 top=f"{top.meeting.forum} {top.meeting.date} #{top.item.number}" if top else "-",
                 in_candidates=in_candidates,
                 ms=ms,

@@ -16,13 +16,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from index.model import DECISION, Section
-from index.patterns import ANSWER_FLAGS
+from index.patterns import ANSWER_PATTERNS
 from index.question import MONTH_NAMES, Concept, Query, forum_stems
 from index.salience import Span, analyse, load
 from index.store import Store
 
 WINDOW = 3  # passages of one section that count as one window (an answer rarely spans more)
-_CACHE_MAX = 2000
+_CACHE_MAX = 600  # analysed items kept per Store (long real items hold ~100 passages each)
 
 
 Passage = Span  # a sentence or list line of an item (index/salience.py)
@@ -38,6 +38,7 @@ class Hit:
     decision: bool
     heading: bool  # a sub-heading inside a section names it
     meta: bool = False  # found only in the meeting's forum, year or month ("Chefforum", "2012", "maj")
+    bound: bool = True  # for a number with a unit word ("uge 31"): the two stand together somewhere
 
     @property
     def found(self) -> bool:
@@ -101,9 +102,10 @@ def _analysed(
     a = store.analyzer
     if blob is None:
         blob = store.passages_of([key]).get(key)
-    if blob is not None:
-        passages, kinds, headings, where = load(blob)
-    else:  # a store written before passages were kept: analyse now
+    loaded = load(blob) if blob is not None else None
+    if loaded is not None:
+        passages, kinds, headings, where = loaded
+    else:  # a store written before passages were kept (or in another format): analyse now
         analysis = analyse(a, row["title"], _public(store, row))
         passages, kinds, headings, where = analysis.spans, analysis.kinds, analysis.headings, analysis.where
     title = frozenset(a.terms(f"{row['title']} {row['case_number'] or ''}"))
@@ -118,6 +120,21 @@ def _analysed(
 def _public(store: Store, row: dict) -> list[Section]:
     sections = store._sections(row["rowid"])
     return [s for s in sections if s.kind == DECISION] if row["closed"] else sections
+
+
+def needs_text(query: Query) -> bool:
+    """Does gathering the evidence for `query` read the items' text (for the answer-type patterns)?"""
+    return query.intent in ANSWER_PATTERNS
+
+
+def public_texts(store: Store, rows: list[dict]) -> dict[int, tuple[Section, ...]]:
+    """The public sections of these items, read in one query."""
+    texts = store.sections_of([r["rowid"] for r in rows])
+    closed = {r["rowid"] for r in rows if r["closed"]}
+    return {
+        rowid: tuple(s for s in secs if s.kind == DECISION) if rowid in closed else secs
+        for rowid, secs in texts.items()
+    }
 
 
 def with_text(store: Store, ev: Evidence) -> Evidence:
@@ -143,8 +160,9 @@ def _heads(concept: Concept, lines: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def gather(store: Store, query: Query, row: dict) -> Evidence:
-    """The evidence `row` (an items row) holds for `query`."""
+def gather(store: Store, query: Query, row: dict, sections: tuple[Section, ...] = ()) -> Evidence:
+    """The evidence `row` (an items row) holds for `query`. `sections`: the item's text, needed only when the
+    question asks for a name, a date, an amount or a place (see needs_text)."""
     kinds, passages, where, title_terms, heading_terms, lines = _analysed(store, row)
     concepts = query.concepts
     parts_col = set(row["parts"].split()) if row["parts"] else set()
@@ -171,7 +189,8 @@ def gather(store: Store, query: Query, row: dict) -> Evidence:
         else:
             credit = 0.0
         decided = any(kinds[passages[p].section] == DECISION for p in held)
-        hits.append(Hit(credit, len(held), in_title, decided, bool(c.terms & heading_terms), by_meta))
+        bound = c.follows < 0 or by_meta or _together(c, concepts[c.follows], passages, where)
+        hits.append(Hit(credit, len(held), in_title, decided, bool(c.terms & heading_terms), by_meta, bound))
     at = {p: frozenset(cs) for p, cs in found.items()}
     share = list(query.shares)
     coverage = sum(s * h.credit for s, h in zip(share, hits, strict=True))
@@ -182,7 +201,8 @@ def gather(store: Store, query: Query, row: dict) -> Evidence:
         rowid=row["rowid"], row=row, kinds=kinds, passages=passages, found=at, hits=tuple(hits),
         coverage=coverage, about=about, window=window, window_at=window_at, title=title,
         proximity=_proximity(query, passages, at, row["title"], store),
-        answer_type=_answer_type(query, passages, at, share, window),
+        answer_type=_answer_type(query, passages, at, share, window, sections),
+        sections=sections,
     )  # fmt: skip
 
 
@@ -219,6 +239,17 @@ def _split_in_order(concept: Concept, passages: tuple[Passage, ...], where: dict
         terms = passages[p].terms
         if any(list(terms[i : i + n]) == parts for i in range(len(terms) - n + 1)):
             return True
+    return False
+
+
+def _together(number: Concept, unit: Concept, passages: tuple[Passage, ...], where: dict[str, list[int]]) -> bool:
+    """Does the number stand by its unit word somewhere, within two words ("uge 31", "Lærkevej nr. 12"),
+    and not merely somewhere else in the item ("uge 29 … 31 dage")?"""
+    for p in where.get(number.stem, ()):
+        terms = passages[p].terms
+        for i, term in enumerate(terms):
+            if term == number.stem and any(t in unit.terms for t in terms[max(0, i - 3) : i + 3]):
+                return True
     return False
 
 
@@ -264,13 +295,20 @@ def _adjacent(pairs: list[tuple[frozenset[str], frozenset[str]]], terms: list[st
 
 
 def _answer_type(
-    query: Query, passages: tuple[Passage, ...], found: dict[int, frozenset[int]], share: list[float], window: float
+    query: Query,
+    passages: tuple[Passage, ...],
+    found: dict[int, frozenset[int]],
+    share: list[float],
+    window: float,
+    sections: tuple[Section, ...],
 ) -> bool:
     """For who/when/how-much/where questions: does a passage that matches the question well hold a name, a
     date, an amount or a place? An item that only mentions the topic cannot answer them."""
-    flag = ANSWER_FLAGS.get(query.intent)
-    if flag is None or window <= 0:
+    pattern = ANSWER_PATTERNS.get(query.intent)
+    if pattern is None or window <= 0 or not sections:
         return False
     return any(
-        passages[i].flags & flag and window_share(passages, found, max(0, i - 1), share) >= 0.5 * window for i in found
+        window_share(passages, found, max(0, i - 1), share) >= 0.5 * window
+        and pattern.search(sections[passages[i].section].text[passages[i].start : passages[i].end])
+        for i in found
     )

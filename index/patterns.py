@@ -1,7 +1,6 @@
 """What an answer looks like in the text: a person's name, a date, an amount, a place.
 
-Used when an item is stored (each passage gets a flag per kind, index/salience.py), when candidates are
-ranked (a who-question wants a passage with a name) and when quotes are chosen.
+Used when candidates are ranked (a who-question wants a passage with a name) and when quotes are chosen.
 """
 
 from __future__ import annotations
@@ -12,7 +11,8 @@ import re
 # ("Albertslund Kommune", "Teknisk Udvalg").
 _INSTITUTION = (
     r"(?:Kommunes?|Byråd\w*|Udvalg\w*|Region\w*|Skole\w*|Forvaltning\w*|Afdeling\w*|Rådhus\w*|Center\w*|Centret|"
-    r"Kommunalbestyrelse\w*|Magistrat\w*|Direktion\w*|Chefforum|Havn\w*|Plan\w*|Gruppe\w*|Forening\w*)\b"
+    r"Kommunalbestyrelse\w*|Magistrat\w*|Direktion\w*|Chefforum|Havn\w*|Plan\w*|Gruppe\w*|Forening\w*|Råd\w*|"
+    r"Bibliotek\w*|Hus\w*|Styrelse\w*|Fond\w*|Selskab\w*)\b"
 )
 _UPPER = "A-ZÆØÅÉÈÁÜÖÄ"
 _LOWER = "a-zæøåéèáüöäí"
@@ -34,12 +34,5 @@ PLACE = re.compile(
     r"\b[A-ZÆØÅ][a-zæøå]*(?:vej|gade|plads|allé|alle|vænge|torv|park|stræde|bakke|høj)\s+\d+\b"
     r"|\b(?:placering(?:en)?|beliggende|ved|på)\s+[A-ZÆØÅ][a-zæøå]+",
 )
-PATTERNS = {"name": NAME, "date": DATE, "amount": AMOUNT, "place": PLACE}
-FLAGS = {"name": 1, "date": 2, "amount": 4, "place": 8}
-# the answer kind each intent asks for
-ANSWER_FLAGS = {"who": FLAGS["name"], "when": FLAGS["date"], "amount": FLAGS["amount"], "where": FLAGS["place"]}
-
-
-def flags_of(text: str) -> int:
-    """Bitmask of the answer kinds `text` holds."""
-    return sum(flag for kind, flag in FLAGS.items() if PATTERNS[kind].search(text))
+# what each intent's answer looks like
+ANSWER_PATTERNS = {"who": NAME, "when": DATE, "amount": AMOUNT, "where": PLACE}

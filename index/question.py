@@ -42,7 +42,9 @@ _INTENTS = [
     ),
     (
         "decision",
-        r"\b(beslut\w*|vedt[ao]g\w*|godkend\w*|hvad sagde|konklu\w*|blev .* enige|aftalt|hvad (skete|sker) der|hvad gjorde)\b",
+        r"\b(beslut\w*|vedt[ao]g\w*|godkend\w*|hvad sagde|konklu\w*|blev .* enige|aftalt|hvad (skete|sker) der|hvad gjorde"
+        # what a body thought or asked for is its decision too
+        r"|hvad (anbefal\w*|mente|mener|ønske\w*|bemærke\w*|drøftede|stemte)|hvordan stemte|hvad kom .* frem til)\b",
     ),
     ("fact", r"^\s*(hvad|hvilke[tn]?|hvor)\b"),
 ]
@@ -75,6 +77,7 @@ class Concept:
     known: bool = True  # do the visible minutes use this word at all?
     name: bool = False  # written as a name or an acronym in the question ("GDPR", "Hasselager")
     phrasing: bool = False  # the question's own verb ("Hvad mente …", "Hvem kommer med …"): how it asks
+    follows: int = -1  # for a number: the concept right before it in the question ("uge" in "uge 31")
 
     @property
     def required(self) -> bool:
@@ -82,6 +85,8 @@ class Concept:
         (a topic such as "svømmehal" or "biograf") must be found for an answer to count; a short one
         ("gik", "luften") is more likely a paraphrase and is left out of the evidence, unless the question
         writes it as a name or an acronym ("GDPR")."""
+        if self.phrasing:
+            return False  # the question's own verb ("Hvem foreslog …") is how it asks, not what about
         return not self.known and (bool(self.parts) or len(self.surface) >= 7 or self.name)
 
     @property
@@ -318,6 +323,7 @@ def parse(
     verb = _question_verb(text)
     if case_number and not drafts:
         intent = "precedent"  # a bare case number asks for every treatment of the case
+    units = _units(norm, analyzer, known, drafts)
     concepts = []
     for surface, stem, terms, parts in drafts:
         if 2 <= len(stem) <= 4 and stem.isalpha() and known(stem + "s"):
@@ -348,6 +354,7 @@ def parse(
                 known=is_known,
                 name=surface in names,
                 phrasing=surface == verb,
+                follows=units.get(stem, -1),
             )
         )
     return Query(
@@ -374,6 +381,23 @@ def _head_synonyms(word: str, analyzer: Analyzer, known: Callable[[str], bool]) 
     return out
 
 
+def _units(norm: str, analyzer: Analyzer, known: Callable[[str], bool], drafts: list) -> dict[str, int]:
+    """number -> the index of the concept right before it in the question ("uge 31", "Lærkevej 12"): such a
+    number is only found where the minutes write the two together. Years are left out: a year is the
+    meeting's as often as the text's."""
+    position = {stem: i for i, (_surface, stem, _terms, _parts) in enumerate(drafts)}
+    out: dict[str, int] = {}
+    previous = -1
+    words = list(analyzer.words(norm))
+    for n, (kind, token) in enumerate(words):
+        after = words[n + 1][1] if n + 1 < len(words) else ""
+        # a day of a month ("pr. 30. september") is a date, not a number with a unit
+        if kind == "num" and previous >= 0 and not re.fullmatch(r"(19|20)\d\d", token) and after not in MONTHS:
+            out.setdefault(token, previous)
+        previous = position.get(analyzer.stem(analyzer.respell(token, known)), -1) if kind == "word" else -1
+    return out
+
+
 def _municipalities(norm: str, names: list[str] | tuple[str, ...]) -> frozenset[str]:
     """The stored municipalities the question names."""
     return frozenset(n for n in names if n and re.search(rf"\b{re.escape(fold(normalize(n)))}\b", norm))
@@ -386,9 +410,14 @@ def _question_verb(text: str) -> str | None:
     if len(words) < 3 or words[0] not in _WH:
         return None
     i = 2 if words[0].startswith("hvilk") else 1
+    auxiliary = i < len(words) and words[i] in _AUXILIARY
     while i < len(words) and words[i] in _AUXILIARY:
         i += 1
-    return words[i] if i < len(words) - 1 else None
+    if i >= len(words) - 1:
+        return None
+    # after an auxiliary comes the participle ("Hvem blev valgt", "… er udpeget") or the subject ("Hvad blev
+    # forældrebetalingen fastsat til"): only a participle's -t is taken for the verb
+    return words[i] if not auxiliary or words[i].endswith("t") else None
 
 
 def _names(text: str) -> set[str]:

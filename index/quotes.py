@@ -45,9 +45,32 @@ _CONTEXT_KINDS = {"anledning", "baggrund", "resume", "sagsfremstilling", "intro"
 _EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE, "precedent-when": DATE}
 
 
+# Who was absent is written under many decisions ("Afbud: …", "Fraværende: …"); it is not the decision.
+_ATTENDANCE = re.compile(r"^\s*(afbud|fraværende|fravær|forfald)\b", re.IGNORECASE | re.MULTILINE)
+WHOLE_DECISION = 600  # a decision this short is quoted whole: its substance often follows a formality
+
+
+def _whole_decision(cand: Evidence, section_index: int) -> Quote | None:
+    """A short decision section, whole (up to the attendance lines), or None when it is longer."""
+    section = cand.sections[section_index]
+    text = section.text
+    cut = _ATTENDANCE.search(text)
+    body = text[: cut.start()] if cut else text
+    start = len(body) - len(body.lstrip())
+    end = len(body.rstrip())
+    if end <= start or end - start > WHOLE_DECISION:
+        return None
+    heading = section.heading.rstrip(":").strip()
+    return Quote(section=heading or _label(section.kind), text=text[start:end], start=start, kind=section.kind)
+
+
 def _window(cand: Evidence, anchor: Passage) -> Quote:
     """The anchor passage, extended over a lead-in colon, a very short sentence or a short paragraph, up to
-    3 passages."""
+    3 passages; a short decision whole."""
+    if cand.sections[anchor.section].kind == DECISION and not cand.closed:
+        whole = _whole_decision(cand, anchor.section)
+        if whole is not None:
+            return whole
     same = [p for p in cand.passages if p.section == anchor.section]
     i = same.index(anchor)
     chosen = [anchor]

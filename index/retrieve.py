@@ -156,13 +156,24 @@ def scope_size(store: Store, scope: Scope) -> int:
     return store.conn.execute(f"SELECT count(*) FROM items i WHERE 1{where}", args).fetchone()[0]
 
 
+# Probes over the full text ask much the same thing (do the words stand together?): they count as one voice
+# in the fusion, through their best rank, so that two correlated probes do not outvote the about index.
+_GROUPS = {"all": "text", "near": "text", "small": "text"}
+
+
 def fuse(probes: dict[str, list[int]]) -> list[Candidate]:
-    """Reciprocal-rank fusion: each probe adds 1 / (k + rank) for the items it found."""
-    scores: dict[int, float] = {}
+    """Reciprocal-rank fusion: each group of probes adds 1 / (k + rank) for the items it found, with the
+    best rank among the group's probes."""
+    best: dict[tuple[str, int], int] = {}
     found: dict[int, list[tuple[str, int]]] = {}
     for name, rowids in probes.items():
+        group = _GROUPS.get(name.split(":")[0], name)
         for rank, rowid in enumerate(dict.fromkeys(rowids), start=1):
-            scores[rowid] = scores.get(rowid, 0.0) + 1.0 / (RRF_K + rank)
+            key = (group, rowid)
+            best[key] = min(best.get(key, rank), rank)
             found.setdefault(rowid, []).append((name, rank))
+    scores: dict[int, float] = {}
+    for (_group, rowid), rank in best.items():
+        scores[rowid] = scores.get(rowid, 0.0) + 1.0 / (RRF_K + rank)
     order = sorted(scores, key=lambda r: -scores[r])
     return [Candidate(r, scores[r], tuple(found[r])) for r in order]

@@ -25,14 +25,13 @@ from typing import NamedTuple
 from index.analyze import Analyzer
 from index.model import ATTACHMENTS, Section
 from index.passages import passages
-from index.patterns import flags_of
 
 ABOUT_MIN_PASSAGES = 2  # a body word counts once it is in this many passages
 TITLE_BOOST = 2  # a word in the title (or a sub-heading) adds this many repetitions
 ABOUT_LENGTH = 200  # every about document has exactly this many tokens (see about_document)
 PAD = "zzpad"  # filler token; no analysed Danish word has this form
 MAX_HEADING = 80  # a sub-heading is a short line of its own without closing punctuation
-FORMAT = 3  # version of the stored passage blob
+FORMAT = 4  # version of the stored passage blob
 
 
 def is_subheading(line: str) -> bool:
@@ -63,7 +62,6 @@ class Span(NamedTuple):
     start: int
     end: int
     terms: tuple[str, ...]  # analysed, in order, repeats kept
-    flags: int = 0  # answer kinds the passage holds (index/patterns.py)
 
 
 @dataclass(frozen=True)
@@ -79,13 +77,17 @@ class Analysis:
             "v": FORMAT,
             "k": list(self.kinds),
             "h": sorted(self.headings),
-            "p": [[s.section, s.start, s.end, " ".join(s.terms), s.flags] for s in self.spans],
+            "p": [[s.section, s.start, s.end, " ".join(s.terms)] for s in self.spans],
         }
         return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 9)
 
     @property
     def where(self) -> dict[str, list[int]]:
         return term_index(self.spans)
+
+    def section_terms(self, section: int) -> list[str]:
+        """The analysed terms of one section, in order (what the FTS5 columns index)."""
+        return [t for span in self.spans if span.section == section for t in span.terms]
 
     @property
     def about(self) -> tuple[str, str]:
@@ -101,6 +103,9 @@ def analyse(analyzer: Analyzer, title: str, sections: Iterable[Section]) -> Anal
             continue
         for line in subheadings(section.text):
             headings.update(analyzer.terms(line))
+        if len(section.heading.split()) > 2:
+            # "Beslutning i Tværgående chefgruppe den 17-09-2012" names the body that decided
+            headings.update(analyzer.terms(section.heading))
         tokens = analyzer.terms_at(section.text)
         j = 0
         for start, end in passages(section.text):
@@ -110,16 +115,18 @@ def analyse(analyzer: Analyzer, title: str, sections: Iterable[Section]) -> Anal
             while j < len(tokens) and tokens[j][0] < end:
                 terms.extend(tokens[j][1])
                 j += 1
-            spans.append(Span(si, start, end, tuple(terms), flags_of(section.text[start:end])))
+            spans.append(Span(si, start, end, tuple(terms)))
     kinds = tuple(s.kind for s in sections)
     return Analysis(tuple(spans), kinds, frozenset(headings), frozenset(analyzer.terms(title)))
 
 
-def load(blob: bytes) -> tuple[tuple[Span, ...], tuple[str, ...], frozenset[str], dict[str, list[int]]]:
+def load(blob: bytes) -> tuple[tuple[Span, ...], tuple[str, ...], frozenset[str], dict[str, list[int]]] | None:
     """(spans, section kinds, heading terms, term -> passages) from a stored blob. The term index is rebuilt
     here rather than stored: storing it would double the blob for a saving of a fraction of a millisecond."""
     data = json.loads(zlib.decompress(blob))
-    spans = tuple(Span(si, start, end, tuple(terms.split()), fl) for si, start, end, terms, fl in data["p"])
+    if data.get("v") != FORMAT:
+        return None  # written by another version: the caller analyses the text (reindex rewrites it)
+    spans = tuple(Span(si, start, end, tuple(terms.split())) for si, start, end, terms in data["p"])
     return spans, tuple(data["k"]), frozenset(data["h"]), term_index(spans)
 
 

@@ -32,9 +32,10 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from index.analyze import Analyzer, get_analyzer
-from index.model import DECISION, Attachment, Item, Meeting, Section
+from index.model import ATTACHMENTS, DECISION, Attachment, Item, Meeting, Section
 from index.readers import closed as closed_rule
-from index.salience import analyse
+from index.salience import FORMAT as PASSAGES_FORMAT
+from index.salience import Analysis, analyse
 
 log = logging.getLogger(__name__)
 migrations = Migrations("referent")
@@ -510,8 +511,8 @@ class Store:
             self.reindex()
         if self.meta("analyzer") != self.analyzer.fingerprint:
             self.set_meta("analyzer", self.analyzer.fingerprint)
-        if self.meta("about") == "stale":  # m006: the about index and stored passages of older items
-            self.reindex()
+        if self.meta("about") == "stale" or self.meta("passages") != str(PASSAGES_FORMAT):
+            self.reindex()  # m008, or passages stored in an older format: rewrite the about index and them
         if self.meta("purge"):  # a purge that a crash or the migration left to do
             self.purge()
 
@@ -712,20 +713,32 @@ class Store:
 
     # ---- indexing ---------------------------------------------------------------------------
 
-    def _columns(self, title: str, case_number: str | None, sections: list[Section], attachments: list[str]):
+    def _columns(
+        self, title: str, case_number: str | None, sections: list[Section], attachments: list[str], analysis: Analysis
+    ) -> tuple[str, str, str]:
+        """The FTS5 title, decision and body columns, from the item's analysis (one pass over its text)."""
         a = self.analyzer
-        decision = "\n".join(s.text for s in sections if s.kind == DECISION)
-        body = "\n".join([*(s.text for s in sections if s.kind != DECISION), *attachments])
-        return " ".join(a.terms(f"{title} {case_number or ''}")), " ".join(a.terms(decision)), " ".join(a.terms(body))
+        decision: list[str] = []
+        body: list[str] = []
+        for i, s in enumerate(sections):
+            # the analysis leaves the list of attachments out; its titles are searched in the body
+            terms = a.terms(s.text) if s.kind == ATTACHMENTS else analysis.section_terms(i)
+            (decision if s.kind == DECISION else body).extend(terms)
+        for title_ in attachments:
+            body.extend(a.terms(title_))
+        return " ".join(a.terms(f"{title} {case_number or ''}")), " ".join(decision), " ".join(body)
 
-    def _parts(self, texts: Iterable[str]) -> str:
-        """Compound parts of the long words in `texts`, split against the corpus vocabulary."""
+    def _parts(self, texts: Iterable[str], analysis: Analysis) -> str:
+        """Compound parts of the long words in `texts`, split against the corpus vocabulary (which the item's
+        own words join first)."""
         if self._vocab is None:
             self._vocab = {row[0] for row in self.conn.execute("SELECT term FROM items_vocab")}
         words: set[str] = set()
         for text in texts:
             words |= self.analyzer.long_words(text)
-            self._vocab.update(self.analyzer.terms(text))
+        self._vocab.update(analysis.title)
+        for span in analysis.spans:
+            self._vocab.update(span.terms)
         parts: list[str] = []
         for word in sorted(words):
             # Memoised per store: a word split once stays split; the vocabulary only grows during a run.
@@ -745,11 +758,12 @@ class Store:
         parts: str,
         *,
         delete: bool = False,
+        analysis: Analysis | None = None,
     ) -> None:
-        t, d, b = self._columns(title, case_number, sections, attachments)
+        analysis = analysis or analyse(self.analyzer, title, sections)
+        t, d, b = self._columns(title, case_number, sections, attachments, analysis)
         for column in (t, d, b, parts):
             self._touched.update(column.split())
-        analysis = analyse(self.analyzer, title, sections)
         about = analysis.about
         if delete:
             self.conn.execute(
@@ -854,7 +868,11 @@ class Store:
             return IngestResult("unchanged", known or "", len(meeting.items), row["revision"], notes)
         # Compound parts are computed before the transaction: it reads the vocabulary, and that read
         # must not hold the write lock longer than needed.
-        parts = [self._parts([it.title, *(s.text for s in public_sections(it))]) for it in meeting.items]
+        analyses = [analyse(self.analyzer, it.title, public_sections(it)) for it in meeting.items]
+        parts = [
+            self._parts([it.title, *(s.text for s in public_sections(it))], an)
+            for it, an in zip(meeting.items, analyses, strict=True)
+        ]
         stamp = now()
         purge = False
         with self.transaction():
@@ -919,8 +937,8 @@ class Store:
                     "public" if public else "access",  # the latest source decides; a folder copy restricts
                 ),
             )
-            for item, item_parts in zip(meeting.items, parts, strict=True):
-                self._insert_item(mid, meeting, item, item_parts, town)
+            for item, item_parts, analysis in zip(meeting.items, parts, analyses, strict=True):
+                self._insert_item(mid, meeting, item, item_parts, town, analysis)
             # term_df lags until refresh_vocab(). "pending:<this store>" lets this store refresh only the
             # terms it touched; any other store (or a crash before the refresh) sees a state that forces a
             # full copy.
@@ -973,7 +991,9 @@ class Store:
                 )
                 self.conn.execute("UPDATE items SET municipality = ? WHERE meeting_id = ?", (town, mid))
 
-    def _insert_item(self, mid: str, meeting: Meeting, item: Item, parts: str, municipality: str) -> None:
+    def _insert_item(
+        self, mid: str, meeting: Meeting, item: Item, parts: str, municipality: str, analysis: Analysis
+    ) -> None:
         sections = public_sections(item)
         cur = self.conn.execute(
             "INSERT INTO items(id, meeting_id, number, title, title_raw, case_number, closed, external_id, forum,"
@@ -1005,7 +1025,7 @@ class Store:
             [(rowid, i, a.title, a.external_id) for i, a in enumerate(attachments)],
         )
         case = None if item.closed else item.case_number
-        self._index_item(rowid, item.title, case, sections, [a.title for a in attachments], parts)
+        self._index_item(rowid, item.title, case, sections, [a.title for a in attachments], parts, analysis=analysis)
 
     def _delete_items(self, mid: str) -> None:
         for row in self.conn.execute("SELECT rowid, title, case_number, parts FROM items WHERE meeting_id = ?", (mid,)):
@@ -1039,11 +1059,15 @@ class Store:
             for row in rows:
                 sections = self._sections(row["rowid"])
                 attachments = [a.title for a in self._attachments(row["rowid"])]
-                parts = self._parts([row["title"], *(s.text for s in sections)])
+                analysis = analyse(self.analyzer, row["title"], sections)
+                parts = self._parts([row["title"], *(s.text for s in sections)], analysis)
                 self.conn.execute("UPDATE items SET parts = ? WHERE rowid = ?", (parts, row["rowid"]))
-                self._index_item(row["rowid"], row["title"], row["case_number"], sections, attachments, parts)
+                self._index_item(
+                    row["rowid"], row["title"], row["case_number"], sections, attachments, parts, analysis=analysis
+                )
             self.set_meta("analyzer", self.analyzer.fingerprint)
             self.set_meta("about", "fresh")
+            self.set_meta("passages", str(PASSAGES_FORMAT))
             self.set_meta("term_df", "stale")  # the terms changed wholesale: the next refresh copies them all
             if self.meta("purge") == "reindex":
                 self.set_meta("purge", "pending")
@@ -1104,6 +1128,16 @@ class Store:
             for r in self.conn.execute(f"SELECT * FROM items WHERE rowid IN ({marks})", chunk):
                 out[r["rowid"]] = dict(r)
         return out
+
+    def sections_of(self, rowids: list[int]) -> dict[int, tuple[Section, ...]]:
+        """The stored sections of these items, in order, read in one query."""
+        out: dict[int, list[Section]] = {r: [] for r in rowids}
+        if rowids:
+            marks = ",".join("?" * len(rowids))
+            sql = f"SELECT item_rowid, heading, kind, text FROM sections WHERE item_rowid IN ({marks}) ORDER BY item_rowid, ord"
+            for r in self.conn.execute(sql, rowids):
+                out[r[0]].append(Section(heading=r[1], kind=r[2], text=r[3]))
+        return {k: tuple(v) for k, v in out.items()}
 
     def passages_of(self, rowids: list[int]) -> dict[int, bytes]:
         """The stored passage analysis (index/salience.py) of these items."""

@@ -191,9 +191,12 @@ def test_a_subheading_heads_a_paragraph_and_a_roster_heads_nothing() -> None:
 
 
 def test_fusion_ranks_an_item_found_by_several_probes_first() -> None:
-    fused = fuse({"about": [1, 2, 3], "all": [3, 1], "near": [3]})
+    fused = fuse({"about": [1, 2, 3], "all": [3, 1], "rare": [3]})
     assert [c.rowid for c in fused][:2] == [3, 1]
-    assert dict(fused[0].probes) == {"about": 3, "all": 1, "near": 1}
+    assert dict(fused[0].probes) == {"about": 3, "all": 1, "rare": 1}
+    # the full-text probes are one voice: agreeing with each other does not outvote the about index
+    text_only = fuse({"about": [7, 8], "all": [9], "near": [9], "near:a:b": [9]})
+    assert [c.rowid for c in text_only][0] == 7
 
 
 def test_a_common_word_is_searched_only_where_items_are_strongly_about_it(store: Store) -> None:
@@ -244,6 +247,10 @@ def test_a_number_the_question_names_must_be_in_the_item(store: Store) -> None:
 
 def test_a_missing_question_verb_does_not_refuse(store: Store) -> None:
     t = trace(store, "Hvad mente byrådet om cykelstien langs Hovedgaden?", today=TODAY)
+    assert decide(t.query, t.ranked[0].evidence).answers
+    # a verb the minutes never use is how the question asks, not a topic they lack
+    t = trace(store, "Hvem foreslog cykelstien langs Hovedgaden?", today=TODAY)
+    assert any(c.phrasing and not c.known for c in t.query.concepts)
     assert decide(t.query, t.ranked[0].evidence).answers
 
 

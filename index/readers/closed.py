@@ -103,6 +103,8 @@ def _doubt(text: str) -> str | None:
 
 def judge_title(printed: str) -> Verdict:
     """Judge an item title as printed (a forum prefix and presenter tail may still be on it)."""
+    if "lukk" not in printed.casefold():
+        return Verdict(False, printed.strip())  # every marker and doubt above holds the word
     title = plain(printed)
     m = _PREFIX.match(title)
     if m:
@@ -152,6 +154,8 @@ def judge_item(
         if words & _CLASS_WORDS:
             return Verdict(True, public, reason=f"class '{name}'")
     lines = [line for line in first_lines if line.strip()][:FIRST_LINES]
+    if not verdict.closed and not any("lukk" in line.casefold() for line in lines):
+        return verdict
     for line in lines:
         if is_marker_line(line):
             return Verdict(True, public, reason=f"'{plain(line)}' under the title")

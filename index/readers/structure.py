@@ -25,6 +25,9 @@ _TITLE = re.compile(
 _PUNKT = re.compile(r"^(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?P<n>\d{1,3})\s*(?:[:.–—-]\s*|$)(?P<title>.*)$")
 # "2. Titel": a short line beginning with a capital; lists in the bodies ("1. at …") begin lower-case.
 _NUMBERED = re.compile(r"^(?P<n>\d{1,3})\.\s+(?P<title>[A-ZÆØÅ].{0,110})$")
+# Cheap first looks (Markdown marks and spaces may come first): could the line be one of the two?
+_MAYBE_PUNKT = re.compile(r"^[\s#*_>]*(?:punkt|pkt)", re.IGNORECASE)
+_MAYBE_NUMBERED = re.compile(r"^[\s#*_>]*\d")
 # A table-of-contents line: dot leaders or a tab before the page number.
 _TOC_LINE = re.compile(r"(?:\.{3,}|…{2,}|\t)\s*\d{0,4}\s*$")
 _TIME = re.compile(r"\bkl\.?\s*(\d{1,2})[.:](\d{2})")
@@ -41,6 +44,8 @@ _PRESENTER = re.compile(r"\s+v\.\s+\S.*$")
 
 def item_heading(line: str) -> tuple[int, str] | None:
     """(number, printed title) when `line` is a "Punkt N" item heading in any of its printed forms."""
+    if not _MAYBE_PUNKT.match(line):
+        return None  # most lines are prose: skip the Markdown clean-up for them
     m = _PUNKT.match(plain(line))
     if not m or _TOC_LINE.search(line):
         return None
@@ -50,6 +55,8 @@ def item_heading(line: str) -> tuple[int, str] | None:
 def numbered_heading(line: str) -> tuple[int, str] | None:
     """(number, title) when `line` could be a "N. Title" item heading (the caller decides whether the
     document numbers its items that way): a short line, no sentence ending, no dot leaders."""
+    if not _MAYBE_NUMBERED.match(line):
+        return None
     text = plain(line)
     m = _NUMBERED.match(text)
     if not m or _TOC_LINE.search(line):
