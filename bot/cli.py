@@ -51,6 +51,17 @@ def _record(kind: str, store, sources, summary: dict, started: str) -> None:
     record_sources(store, kind, [str(s) for s in sources], summary, started_at=started)
 
 
+def _notify(store, cfg) -> None:
+    """After every ingest, fetch or sync: tell the follows ("Følg sagen") about new treatments. Its outcome is a
+    log line; it never changes the command's exit code (a failed notice is retried next run)."""
+    from bot import notify
+
+    try:
+        notify.run(store, cfg)
+    except Exception:
+        logging.getLogger("referent.follow").exception("notifying the follows failed; retried next run")
+
+
 def _console(stderr: bool = False):
     from rich.console import Console
 
@@ -135,6 +146,7 @@ def ingest(paths: tuple[str, ...], db: str | None, as_json: bool, municipality: 
     report.files[:0] = errors
     summary = report.summary()
     _record("ingest", store, paths, summary, started)
+    _notify(store, cfg)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -302,6 +314,7 @@ def slack(db: str | None) -> None:
     from bot import texts
     from bot.asker import chat_asker
     from bot.examples import Examples
+    from bot.follow import Follows
     from bot.metrics import Flusher
     from bot.service import Service
     from bot.slack import create_slack_app, run_socket_mode, slack_client_from_env
@@ -316,7 +329,7 @@ def slack(db: str | None) -> None:
     Flusher(path).start()  # its answers show in the web server's /metrics (the counts are in the database)
     asker = chat_asker(service)
     examples = Examples(service, service.answerer())
-    app = create_slack_app(asker, slack_client_from_env(), examples=examples.get)
+    app = create_slack_app(asker, slack_client_from_env(), examples=examples.get, follows=Follows(service, asker))
     click.echo(texts.SLACK_CONNECTED)
     run_socket_mode(app, os.environ["SLACK_APP_TOKEN"])
 
@@ -437,6 +450,7 @@ def fetch(source: str | None, db: str | None, as_json: bool) -> None:
         raise click.UsageError('no portal configured: add [[sources]] with type = "firstagenda" and url = "https://…"')
     store = _store(db)
     reports = [_run_feed(store, cfg, feed, progress=sys.stderr.isatty() and not as_json) for feed in feeds]
+    _notify(store, cfg)
     out = _console()
     if as_json:
         click.echo(json.dumps([r.summary() for r in reports], ensure_ascii=False, indent=2))
@@ -508,6 +522,7 @@ def sync_cmd(db: str | None, as_json: bool) -> None:
     _record(
         "sync", store, [*cfg.sources, *(f.path for f in cfg.feeds if f.type == "folder")], report.summary(), started
     )
+    _notify(store, cfg)
     if as_json:
         click.echo(json.dumps(report.summary(), ensure_ascii=False, indent=2))
     else:

@@ -1,4 +1,5 @@
-"""`referent sync` and the weekly schedule: ingest the configured folders, then post the digests.
+"""`referent sync` and the weekly schedule: ingest the configured folders, tell the follows what is new, then
+post the digests.
 
 `start_scheduler` is called by `referent serve`; `referent digest` and `referent sync` stay usable
 from cron, and the digest's ledger keeps the two from posting the same period twice.
@@ -14,6 +15,7 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot import notify
 from bot.digest import RunResult, configured_targets, run_configured
 from bot.logs import ingest_outcome
 from index.config import Config
@@ -114,6 +116,10 @@ def scheduled_run(cfg: Config, db_path: str, *, now: dt.datetime | None = None, 
     store = Store(db_path)
     try:
         scheduled_sync(store, cfg)
+        try:
+            notify.run(store, cfg, now=now)  # "Følg sagen": new treatments of followed cases, once each
+        except Exception:  # the digest still goes out; the notices are retried next run
+            log.exception("notifying the follows failed")
         return run_configured(store, cfg, now=now) if digest else []
     finally:
         store.close()

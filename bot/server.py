@@ -101,7 +101,8 @@ class SchedulerLeader:
     def start(self) -> SchedulerLeader:
         from bot.digest import configured_targets
 
-        if configured_targets(self.cfg):  # nothing to schedule: no lease taken, no thread
+        # nothing to schedule (no digest channel, no portal to fetch): no lease taken, no thread
+        if configured_targets(self.cfg) or self.cfg.feeds:
             self._thread.start()
         return self
 

@@ -23,10 +23,12 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import texts
 from bot.asker import Asker, Place, Reply
+from bot.follow import Follows, Where
 from bot.followup import looks_like_question
 from bot.limits import read_body
 from bot.render import slack as render
 from bot.render.common import cut
+from bot.render.follow import UNFOLLOW
 
 log = logging.getLogger(__name__)
 
@@ -172,9 +174,11 @@ def create_slack_app(
     *,
     examples: Callable[[frozenset[str] | None], list[str]] | None = None,
     signing_secret: str | None = None,
+    follows: Follows | None = None,
 ) -> App:
     """The bolt app over `asker` (bot.asker), which validates, limits, applies access and keeps each
-    thread's conversation. `examples(fora)` gives the assistant panel's suggested prompts.
+    thread's conversation. `examples(fora)` gives the assistant panel's suggested prompts; `follows`
+    (bot.follow) takes "følg", "mine" and "stop" and the "Følg sagen" and stop buttons.
     `signing_secret` is needed for HTTP only (None reads SLACK_SIGNING_SECRET)."""
     app = App(
         client=_with_rate_limit_retry(client),
@@ -189,7 +193,12 @@ def create_slack_app(
         channel, ts = event.get("channel", ""), event.get("ts", "")
         if not seen.first_time(body.get("event_id"), (channel, ts)):
             return  # a Slack retry, or the same message delivered as two event types
-        reply = asker.ask(clean_question(event.get("text", "")), place, user=event.get("user"), thread=thread)
+        question, user = clean_question(event.get("text", "")), event.get("user") or ""
+        command = follows.handle(question, Where(place, channel), user) if follows else None
+        if command is not None:
+            _post(client, channel=channel, thread_ts=reply_in, text=command, blocks=render.message(command)[1])
+            return
+        reply = asker.ask(question, place, user=user or None, thread=thread)
         text, blocks = render_reply(reply)
         posted = _post(client, channel=channel, thread_ts=reply_in, text=text, blocks=blocks, unfurl_links=False)
         if posted and not reply_in:
@@ -257,8 +266,17 @@ def create_slack_app(
         share, text = split_share(command.get("text", ""))
         channel = command.get("channel_id", "")
         direct = channel.startswith("D") or command.get("channel_name") == "directmessage"
+        place = Place("slack", channel, direct=direct)
+        followed = follows.handle(clean_question(text), Where(place, channel), command.get("user_id") or "") if (
+            follows and not share) else None  # fmt: skip
+        if followed is not None:
+            try:
+                respond(text=followed, blocks=render.message(followed)[1], response_type="ephemeral")
+            except Exception:
+                log.exception("responding to %s failed", COMMAND)
+            return
         # Each /referat stands alone: its answer is private, there is no thread to continue.
-        reply = asker.ask(clean_question(text), Place("slack", channel, direct=direct), user=command.get("user_id"))
+        reply = asker.ask(clean_question(text), place, user=command.get("user_id"))
         fallback, blocks = render_reply(reply)
         try:
             respond(text=fallback, blocks=blocks, response_type="in_channel" if share else "ephemeral")
@@ -281,6 +299,39 @@ def create_slack_app(
 
     app.action(render.VOTE_UP)(on_vote)
     app.action(render.VOTE_DOWN)(on_vote)
+
+    def tell(body: dict, respond: Callable, text: str) -> None:
+        """An ephemeral note to the person who clicked, under the message they clicked in."""
+        user = (body.get("user") or {}).get("id", "")
+        try:
+            if body.get("response_url"):
+                respond(text=text, response_type="ephemeral", replace_original=False)
+            else:
+                client.chat_postEphemeral(channel=(body.get("channel") or {}).get("id", ""), user=user, text=text)
+        except Exception:
+            log.exception("answering a button click failed")
+
+    def clicked_at(body: dict) -> Where:
+        channel = (body.get("channel") or {}).get("id", "")
+        return Where(Place("slack", channel, direct=channel.startswith("D")), channel)
+
+    @app.action(render.FOLLOW)
+    def on_follow(ack: Callable, body: dict, action: dict, respond: Callable) -> None:
+        ack()
+        if follows is None:
+            tell(body, respond, texts.UNKNOWN_ACTION)
+            return
+        user = (body.get("user") or {}).get("id", "")
+        tell(body, respond, follows.follow_item(str(action.get("value", "")), clicked_at(body), user)[0])
+
+    @app.action(UNFOLLOW)
+    def on_unfollow(ack: Callable, body: dict, action: dict, respond: Callable) -> None:
+        ack()
+        value = str(action.get("value", ""))
+        if follows is None or not value.isdigit():
+            tell(body, respond, texts.UNKNOWN_ACTION)
+            return
+        tell(body, respond, follows.stop(int(value), clicked_at(body)))
 
     @app.error
     def on_error(error: Exception, body: dict) -> None:

@@ -42,8 +42,10 @@ from microsoft_teams.common import ClientOptions
 
 from bot import texts
 from bot.asker import Asker, Place
+from bot.follow import Follows, Where
 from bot.limits import read_body
-from bot.render.teams import VOTE_VERB, answer_card
+from bot.render.follow import UNFOLLOW_VERB
+from bot.render.teams import FOLLOW_VERB, VOTE_VERB, answer_card
 
 log = logging.getLogger(__name__)
 
@@ -181,9 +183,16 @@ def _new_app(
 class TeamsBot:
     """The SDK App with Referent's handlers; `mount_teams` serves it, `handle` feeds it."""
 
-    def __init__(self, app: App, routes: _RouteCapture, asker: Asker, conversation_fn: Callable[[dict], None]) -> None:
+    def __init__(
+        self,
+        app: App,
+        routes: _RouteCapture,
+        asker: Asker,
+        conversation_fn: Callable[[dict], None],
+        follows: Follows | None = None,
+    ) -> None:
         self.app, self._routes = app, routes
-        self._asker, self._conversation_fn = asker, conversation_fn
+        self._asker, self._conversation_fn, self._follows = asker, conversation_fn, follows
         self._known: set[str] = set()
         self._initialized = False
         app.on_message(self._on_message)
@@ -217,12 +226,16 @@ class TeamsBot:
             log.exception("Teams reply could not be sent")
 
     async def _reply(self, activity: MessageActivity) -> str | dict:
-        personal = _is_personal(activity)
-        place = Place("teams", None if personal else place_id(activity), direct=personal)
+        where = _where(activity)
+        text, user = question_text(activity), user_id(activity.from_)
+        if self._follows is not None:
+            # "følg …", "mine" and "stop N" (Teams has no slash commands; "/referat følg …" is read the same)
+            command = await asyncio.to_thread(self._follows.handle, text, where, user)
+            if command is not None:
+                return command
         # A channel's reply chain is its own conversation ("19:…;messageid=<root>"), a chat is one too.
         reply = await asyncio.to_thread(
-            self._asker.ask, question_text(activity), place, user=user_id(activity.from_),
-            thread=activity.conversation.id,
+            self._asker.ask, text, where.place, user=user, thread=activity.conversation.id
         )  # fmt: skip
         if reply.answer is None:
             return reply.notice
@@ -231,6 +244,8 @@ class TeamsBot:
     async def _on_card_action(self, ctx: ActivityContext[AdaptiveCardInvokeActivity]) -> InvokeResponse:
         action = ctx.activity.value.action
         data = action.data or {}
+        if action.verb in (FOLLOW_VERB, UNFOLLOW_VERB):
+            return await self._on_follow_action(ctx.activity, action.verb, data)
         vote = data.get("vote")
         if action.verb != VOTE_VERB or isinstance(vote, bool) or vote not in (1, -1):
             return _invoke_message(texts.UNKNOWN_ACTION)
@@ -240,6 +255,21 @@ class TeamsBot:
             self._asker.vote, "teams", str(data.get("question", "")), ids, int(vote), user_id(ctx.activity.from_)
         )
         return _invoke_message(texts.THANKS if stored else texts.VOTE_FAILED)
+
+    async def _on_follow_action(self, activity: AdaptiveCardInvokeActivity, verb: str, data: dict) -> InvokeResponse:
+        """ "Følg sagen" under an answer, or Stop under a notice; answered in place, like a vote."""
+        follows = self._follows
+        item, follow = data.get("item_id"), data.get("follow")
+        if follows is None:
+            return _invoke_message(texts.UNKNOWN_ACTION)
+        await self._remember(activity)  # the notices are posted to this conversation later
+        where = _where(activity)
+        if verb == FOLLOW_VERB and isinstance(item, str):
+            reply, _ = await asyncio.to_thread(follows.follow_item, item, where, user_id(activity.from_))
+            return _invoke_message(reply)
+        if verb == UNFOLLOW_VERB and isinstance(follow, int) and not isinstance(follow, bool):
+            return _invoke_message(await asyncio.to_thread(follows.stop, follow, where))
+        return _invoke_message(texts.UNKNOWN_ACTION)
 
     async def _on_conversation_update(self, ctx: ActivityContext[ConversationUpdateActivity]) -> None:
         bot_id = ctx.activity.recipient.id
@@ -260,6 +290,12 @@ class TeamsBot:
             log.exception("Teams conversation reference could not be stored")
 
 
+def _where(activity: Any) -> Where:
+    """The place [access] knows (a personal chat sees what `dm` allows) and the conversation notices go to."""
+    personal = _is_personal(activity)
+    return Where(Place("teams", None if personal else place_id(activity), direct=personal), place_id(activity))
+
+
 def _invoke_message(text: str) -> InvokeResponse:
     return InvokeResponse(status=200, body=AdaptiveCardActionMessageResponse(value=text))
 
@@ -269,13 +305,15 @@ def create_teams_bot(
     *,
     conversation_fn: Callable[[dict], None],
     credentials: TeamsCredentials | None,
+    follows: Follows | None = None,
     _unauthenticated_for_tests: bool = False,
 ) -> TeamsBot:
     """The Teams bot over `asker` (bot.asker), which validates, limits, applies access and keeps each
-    reply chain's conversation. `credentials` are required; only tests may pass `_unauthenticated_for_tests`."""
+    reply chain's conversation; `follows` (bot.follow) takes "følg", "mine", "stop" and their card buttons.
+    `credentials` are required; only tests may pass `_unauthenticated_for_tests`."""
     routes = _RouteCapture()
     app = _new_app(credentials, routes, test_token="test-token" if _unauthenticated_for_tests else None)
-    return TeamsBot(app, routes, asker, conversation_fn)
+    return TeamsBot(app, routes, asker, conversation_fn, follows)
 
 
 def mount_teams(fastapi_app: FastAPI, bot: TeamsBot, path: str = "/api/messages") -> None:

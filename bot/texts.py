@@ -124,6 +124,116 @@ def part_of(i: int, total: int) -> str:
     return f"Del {i} af {total}"
 
 
+# ---- "Følg sagen" (bot.follow, bot.notify, bot.render.follow) ----------------------------------------
+
+FOLLOW_BUTTON = "Følg sagen"
+STOP_BUTTON = "Stop"
+FOLLOW_USAGE = "Skriv, hvad du vil følge: et sagsnummer eller et emne, fx »følg 23-011668« eller »følg lokalplan 1221«."
+FOLLOW_GONE = "Punktet findes ikke længere, eller det kan ikke ses her."
+FOLLOW_CLOSED = "Et lukket punkt kan ikke følges."
+STOP_USAGE = "Skriv nummeret på det, du vil stoppe, fx »stop 3«. Numrene står i »mine«."
+YOU_FOLLOW_CASE = "Du følger denne sag"
+NOTICE_CASE = "Ny behandling af en sag, du følger"
+NOTICE_CORRECTED = "Rettet referat i en sag, du følger"
+OPEN_CASE = "Sagens forløb"
+FEED = "Abonnér (Atom-feed)"
+FEED_TITLE_CASE = "Sag {case} – Referent"
+FOLLOW_PAGE_TITLE = "Du følger"
+STOPPED_PAGE = "Du følger ikke længere denne sag eller dette emne."
+CASE_PAGE_TITLE = "Sag {case}"
+CASE_PAGE_EMPTY = "Ingen punkter med sagsnummer {case} kan ses her."
+CASE_PAGE_SEVERAL = "Nummeret bruges til {n} forskellige sager; hver har sit eget forløb herunder."
+CASE_PAGE_OTHER_BODIES = "Sagsforløbet nævner også"
+AGENDA = "dagsorden"
+
+
+def _where(platform: str, direct: bool) -> str:
+    if platform == "web":
+        return "i feedet"
+    return "her" if direct else "her i kanalen"
+
+
+def stop_hint(platform: str, n: int | str) -> str:
+    """How to stop follow number `n` on this platform."""
+    if platform == "slack":
+        return f"/referat stop {n}"
+    if platform == "teams":
+        return f"stop {n}"
+    return "knappen Stop"
+
+
+def case_label(title: str, case_number: str | None) -> str:
+    return f"sagen »{title}«" + (f" (sag {case_number})" if case_number else "")
+
+
+def topic_label(topic: str) -> str:
+    return f"emnet »{topic}«"
+
+
+def following(label: str, platform: str, direct: bool, n: int, *, topic: bool) -> str:
+    when = "nye referater svarer på det" if topic else "et udvalg eller byrådet behandler den igen"
+    member = " (Referent skal være medlem af kanalen.)" if platform == "slack" and not direct else ""
+    return (
+        f"Du følger nu {label}. Jeg skriver {_where(platform, direct)}, når {when}, med beslutningen citeret og "
+        f"et link.{member} Stop med {stop_hint(platform, n)}."
+    )
+
+
+def already_following(label: str, n: int, direct: bool) -> str:
+    return f"{'Du' if direct else 'Kanalen'} følger allerede {label} (nr. {n})."
+
+
+def follow_limit(n: int) -> str:
+    return f"Her følges allerede {n} sager og emner; stop nogle, før du følger flere."
+
+
+def unknown_case(case_number: str) -> str:
+    return (
+        f"Jeg kan ikke finde sag {case_number} i de referater, der kan ses her. Følg den fra et svar, når den har "
+        "været behandlet, eller følg et emne."
+    )
+
+
+MAX_LISTED = 10  # cases listed when a number is reused
+
+
+def ambiguous_case(case_number: str, titles: list[str]) -> str:
+    lines = [f"Sagsnummeret {case_number} bruges til flere forskellige sager. Skriv nummeret og et ord fra titlen:"]
+    lines += [f"• følg {case_number} {title}" for title in titles[:MAX_LISTED]]
+    if len(titles) > MAX_LISTED:
+        lines.append(AND_MORE.format(n=len(titles) - MAX_LISTED))
+    return "\n".join(lines)
+
+
+def mine(lines: list[str], platform: str) -> str:
+    if not lines:
+        return (
+            "Du følger ingen sager eller emner her. Tryk »Følg sagen« under et svar, eller skriv »følg« og et "
+            "sagsnummer eller et emne."
+        )
+    return "\n".join(["Du følger:", *lines, f"Stop med {stop_hint(platform, '<nr>')}."])
+
+
+def mine_line(n: int, label: str, since: str) -> str:
+    return f"{n}. {label}, siden {since}"
+
+
+def stopped(label: str) -> str:
+    return f"Du følger ikke længere {label}."
+
+
+def stop_unknown(n: int) -> str:
+    return f"Der er intet nr. {n} at stoppe her. Skriv »mine« for at se, hvad du følger."
+
+
+def you_follow_topic(topic: str) -> str:
+    return f"Du følger emnet »{topic}«"
+
+
+def notice_topic(topic: str) -> str:
+    return f"Nyt om »{topic}«, som du følger"
+
+
 # ---- the terminal and the server's start line ------------------------------------------------------
 
 RUNNING_AT = "Referent kører på {url}/"

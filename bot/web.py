@@ -25,10 +25,12 @@ from bot.admin import add_admin_routes
 from bot.asker import Asker, chat_asker
 from bot.conversation import Conversations
 from bot.examples import Examples
+from bot.follow import Follows
 from bot.head import HeadAsGet
 from bot.limits import RateLimiter
 from bot.render.html import TEMPLATES, environment
 from bot.service import Service
+from bot.web_cases import add_case_routes
 from bot.web_pages import Site, add_routes
 from index.config import Config
 from index.model import AnswerFn
@@ -133,14 +135,16 @@ def create_app(
         raise ValueError(problem)
     service = Service(store, cfg)
     answer = answer_fn or service.answerer()
+    asker = Asker(answer, cfg, conversations=Conversations(service))
     site = Site(
         service=service,
         cfg=cfg,
-        asker=Asker(answer, cfg, conversations=Conversations(service)),
+        asker=asker,
         # /search lists every item an answer names, so it asks for many.
         searcher=Asker(search_fn or answer_fn or service.answerer(limit=50), cfg),
         examples=Examples(service, answer),
         env=environment(cfg.public_url),
+        follows=Follows(service, asker),
     )
     app = FastAPI(title="Referent", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.site = site
@@ -205,6 +209,7 @@ def create_app(
         return response
 
     add_routes(app, site)
+    add_case_routes(app, site)
     add_admin_routes(app, site, token=token)
     app.add_middleware(HeadAsGet)
     if slack is not None:
@@ -224,6 +229,7 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
     logged and left out, so the web keeps working."""
     site: Site = app.state.site
     asker = chat_asker(site.service, site.asker.answer_fn)
+    follows = Follows(site.service, asker)
     mounted: list[str] = []
     if os.environ.get("SLACK_BOT_TOKEN") and os.environ.get("SLACK_SIGNING_SECRET"):
         try:
@@ -231,7 +237,7 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
 
             bolt = create_slack_app(
                 asker, slack_client_from_env(), examples=site.examples.get,
-                signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+                signing_secret=os.environ["SLACK_SIGNING_SECRET"], follows=follows,
             )  # fmt: skip
             mount_slack(app, bolt, SLACK_PATH)
             mounted.append(f"Slack {SLACK_PATH}")
@@ -242,8 +248,9 @@ def mount_bots(app: FastAPI, store: Store, cfg: Config) -> list[str]:
             from bot.teams import create_teams_bot, mount_teams, teams_credentials_from_env
 
             bot = create_teams_bot(
-                asker, conversation_fn=site.service.conversation, credentials=teams_credentials_from_env()
-            )
+                asker, conversation_fn=site.service.conversation, credentials=teams_credentials_from_env(),
+                follows=follows,
+            )  # fmt: skip
             mount_teams(app, bot, TEAMS_PATH)
             mounted.append(f"Teams {TEAMS_PATH}")
         except Exception:

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from bot import texts
 from bot.asker import MAX_QUESTION, Asker, Place, Reply
 from bot.examples import Examples
+from bot.follow import Follows
 from bot.render.card import search_links, view
 from bot.service import Service
 from index.config import Config
@@ -42,6 +43,7 @@ class Site:
     searcher: Asker  # /search: many results, every question on its own
     examples: Examples
     env: jinja2.Environment
+    follows: Follows  # "Følg sagen" from the web's answer cards (bot.web_cases)
 
     @property
     def store(self) -> Store:

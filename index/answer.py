@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from index.abstain import Verdict, decide
 from index.cases import same_case
 from index.config import Config, load_config
-from index.evidence import gather, needs_text, prefetch, public_texts, with_text
+from index.evidence import Evidence, gather, needs_text, prefetch, public_texts, with_text
 from index.history import case_history
 from index.links import item_url, meeting_url
 from index.model import DECISION, Answer, Hit, ItemRef, MeetingRef
@@ -76,6 +76,71 @@ def trace(
             break
     assert result is not None
     return result
+
+
+def answering(
+    store: Store,
+    question: str,
+    rows: list[dict],
+    *,
+    fora: frozenset[str] | None = None,
+    today: dt.date | None = None,
+    params: Params = DEFAULT,
+    prominent: bool = False,
+) -> list[dict]:
+    """The rows among `rows` (items rows chosen by the caller, e.g. minutes that arrived since a topic was
+    followed) that answer `question` for a caller who may see `fora`: the same reading, evidence and abstention
+    as answer(), without retrieval. Rows outside `fora` or outside the question's own filters (a forum, a
+    period, a municipality it names) never answer. A case number in the question answers for every item
+    holding it (abstain.decide), so callers that must tell reused numbers apart match cases themselves.
+
+    `prominent`: also require the question's most specific word in the item's title, a sub-heading or its
+    decision. An answer is ranked among others and read on demand; a notice nobody asked for at that moment
+    must be about the topic, not an item that mentions it in two passages of its case text."""
+    store.check_changes()
+    vocab = Vocabulary(store, fora)
+    visible = [f for f in store.fora() if fora is None or f in fora]
+    found: list[dict] = []
+    for relaxed in (False, True):
+        query = parse(
+            question, store.analyzer, vocab, fora=visible, municipalities=store.municipalities(), today=today,
+            relaxed=relaxed,
+        )  # fmt: skip
+        scope_fora = fora
+        if query.fora is not None:
+            scope_fora = query.fora if fora is None else query.fora & fora
+        scope = Scope(scope_fora, query.date_from, query.date_to, query.municipalities)
+        inside = [r for r in rows if _in_scope(r, scope)]
+        prefetch(store, inside)
+        texts = public_texts(store, inside) if needs_text(query) else {}
+        found = []
+        for r in inside:
+            ev = gather(store, query, r, texts.get(r["rowid"], ()))
+            if decide(query, ev, params).answers and (not prominent or _prominent(query, ev)):
+                found.append(r)
+        if found or not query.guessed:
+            break
+    return found
+
+
+def _prominent(query: Query, ev: Evidence) -> bool:
+    """The question's most specific word (its heaviest known word that is not a number) is in the title, a
+    sub-heading or the decision; a question that is all numbers or unknown words counts as prominent when it
+    answers at all."""
+    words = [(c, h) for c, h in zip(query.concepts, ev.hits, strict=True) if c.known and c.counted and not c.number]
+    if not words:
+        return True
+    _, hit = max(words, key=lambda p: p[0].weight)
+    return hit.title or hit.heading or hit.decision
+
+
+def _in_scope(row: dict, scope: Scope) -> bool:
+    return (
+        (scope.fora is None or row["forum"] in scope.fora)
+        and (scope.date_from is None or row["date"] >= scope.date_from.isoformat())
+        and (scope.date_to is None or row["date"] <= scope.date_to.isoformat())
+        and (scope.municipalities is None or row.get("municipality", "") in scope.municipalities)
+    )
 
 
 def answer(

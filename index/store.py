@@ -249,6 +249,34 @@ def m009_chat_context(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS chat_context_age ON chat_context(updated_at)")
 
 
+@migrations()
+def m010_follow(db: sqlite_utils.Database) -> None:
+    # "Følg sagen" (bot/follow.py, bot/notify.py): who follows what, where, and the ledger that sends each new
+    # treatment once. `user_hash` is Store.user_hash of the chat user (never the id); `destination` is where the
+    # notices go (a Slack channel or DM, a Teams conversation, or a web feed's token); `place_channel` and
+    # `direct` are the place [access] is applied to when a notice is sent.
+    for statement in (
+        """CREATE TABLE follows (
+            id INTEGER PRIMARY KEY, user_hash TEXT NOT NULL, platform TEXT NOT NULL, destination TEXT NOT NULL,
+            place_channel TEXT, direct INTEGER NOT NULL DEFAULT 0, kind TEXT NOT NULL,
+            case_numbers TEXT NOT NULL DEFAULT '[]', title TEXT NOT NULL DEFAULT '', subject TEXT NOT NULL DEFAULT '',
+            topic TEXT NOT NULL DEFAULT '', item_id TEXT, fora TEXT, since TEXT NOT NULL, checked_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX follows_destination ON follows(platform, destination)",
+        # One row per follow, item and revision: 'baseline' (known when followed), 'seen' (nothing new to say),
+        # 'pending' (claimed, being sent), 'sent' (marked with the platform's message id in the transaction
+        # that records it), 'failed' (retried next run), 'withheld' (the place may no longer see it).
+        """CREATE TABLE follow_sent (
+            follow_id INTEGER NOT NULL, item_id TEXT NOT NULL, revision INTEGER NOT NULL, meeting_id TEXT NOT NULL,
+            fingerprint TEXT NOT NULL, status TEXT NOT NULL, message_id TEXT, error TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL,
+            PRIMARY KEY (follow_id, item_id, revision)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX follow_sent_status ON follow_sent(status, follow_id)",
+    ):
+        db.execute(statement)
+
+
 _ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing", "ede", "ed", "de", "te")
 
 

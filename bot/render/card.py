@@ -81,6 +81,7 @@ class View:
     more: list[Link] = field(default_factory=list)
     suggestions: list[Link] = field(default_factory=list)  # nearest items of a no-answer
     item_ids: list[str] = field(default_factory=list)  # what a 👍/👎 on this answer is about
+    follow: str = ""  # the item whose case "Følg sagen" follows ("" = no button: no answer, or a closed item)
 
 
 def where(forum: str, date: str, number: int) -> str:
@@ -150,11 +151,19 @@ def view(answer: Answer, *, read_as: str = "") -> View:
         return View(
             question=base.question, read_as=read_as, intro=texts.treatments(len(treatments)),
             cards=[card(h, timeline=False) for h in treatments], item_ids=[item_id(h) for h in treatments][:10],
+            follow=_follow(treatments[0]),
         )  # fmt: skip
     top, rest = answer.answers[0], answer.answers[1:]
     shown = {(c.meeting_id, c.item_number) for c in top.case_history}
     more = [h for h in rest if (h.meeting.id, h.item.number) not in shown][:MORE_RESULTS]
-    return View(question=base.question, read_as=read_as, cards=[card(top)], more=[link(h) for h in more], item_ids=ids)
+    return View(
+        question=base.question, read_as=read_as, cards=[card(top)], more=[link(h) for h in more], item_ids=ids,
+        follow=_follow(top),
+    )  # fmt: skip
+
+
+def _follow(hit: Hit) -> str:
+    return "" if hit.item.closed else item_id(hit)
 
 
 def search_links(answer: Answer) -> list[Link]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -47,6 +48,11 @@ def own_item_url(c: Card) -> str:
     return f"/m/{c.meeting_id}#punkt-{c.item_number}-beslutning"
 
 
+def case_url(c: Card) -> str:
+    """Referent's timeline of a card's case, narrowed to this item's case when the number is reused."""
+    return f"/sag/{quote(c.case_number or '', safe='/')}?punkt={quote(f'{c.meeting_id}#{c.item_number}')}"
+
+
 def closed_view(sections: list[Section]) -> list[Section]:
     """A closed item shows its public decision line and nothing else, whatever the store holds."""
     for s in sections:
@@ -70,6 +76,7 @@ def environment(public_url: str) -> jinja2.Environment:
         cut=cut,
         href=lambda url: safe_href(local_url(url, public_url)),
         own_item_url=own_item_url,
+        case_url=case_url,
         closed_view=closed_view,
     )
     env.globals.update(item_label=item_label, DECISION=DECISION, public_url=public_url, T=texts)

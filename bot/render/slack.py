@@ -25,6 +25,7 @@ TITLE_LIMIT = 300
 STEP_LIMIT = 200
 VOTE_UP = "referent_vote_up"
 VOTE_DOWN = "referent_vote_down"
+FOLLOW = "referent_follow"  # "Følg sagen": the value is the item id whose case is followed
 
 
 def escape(text: str) -> str:
@@ -125,7 +126,7 @@ def parse_vote_value(value: str) -> tuple[str, list[str]]:
         return "", []
 
 
-def _vote_block(question: str, ids: list[str]) -> dict:
+def _vote_block(question: str, ids: list[str], follow: str = "") -> dict:
     value = _vote_value(question, ids)
 
     def button(emoji: str, action: str, label: str) -> dict:
@@ -137,11 +138,11 @@ def _vote_block(question: str, ids: list[str]) -> dict:
             "accessibility_label": label,
         }
 
-    return {
-        "type": "actions",
-        "block_id": "referent_vote",
-        "elements": [button("👍", VOTE_UP, texts.VOTE_UP_LABEL), button("👎", VOTE_DOWN, texts.VOTE_DOWN_LABEL)],
-    }
+    elements = [button("👍", VOTE_UP, texts.VOTE_UP_LABEL), button("👎", VOTE_DOWN, texts.VOTE_DOWN_LABEL)]
+    if follow:
+        elements.append({"type": "button", "action_id": FOLLOW, "value": follow[:BUTTON_VALUE_LIMIT],
+                         "text": {"type": "plain_text", "text": texts.FOLLOW_BUTTON}})  # fmt: skip
+    return {"type": "actions", "block_id": "referent_vote", "elements": elements}
 
 
 def _fallback(text: str) -> str:
@@ -176,7 +177,7 @@ def view_blocks(v: View) -> tuple[str, list[dict]]:
         blocks.append({"type": "divider"})
         blocks.append(_section(_joined(f"{texts.MORE}:", [_link_line(m) for m in v.more], "\n", "\n")))
     blocks = blocks[: MAX_BLOCKS - 1]
-    blocks.append(_vote_block(v.question, v.item_ids))
+    blocks.append(_vote_block(v.question, v.item_ids, v.follow))
     top = v.cards[0]
     text = top.heading + (f": {top.lead.text}" if top.lead else "")
     return _fallback(text), blocks

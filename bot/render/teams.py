@@ -24,6 +24,7 @@ from index.model import Answer
 # so the card itself stays well below that.
 CARD_BYTES = 24_000
 VOTE_VERB = "vote"
+FOLLOW_VERB = "follow"  # "Følg sagen": data {"item_id": ...}
 # Quote lengths tried in turn until the card fits; the last one drops history and extra results.
 _QUOTE_LIMITS = (1_500, 800, 400, 200)
 
@@ -175,10 +176,13 @@ def view_card(v: View) -> dict:
             body += part
         if full and v.more:
             body += _links(v.more, texts.MORE)
-        actions = []
+        actions: list[dict] = []
         top = v.cards[0].url
         if top.startswith(("http://", "https://")):
             actions.append({"type": "Action.OpenUrl", "title": texts.OPEN_ITEM, "url": top})
+        if v.follow:
+            actions.append({"type": "Action.Execute", "title": texts.FOLLOW_BUTTON, "verb": FOLLOW_VERB,
+                            "data": {"item_id": v.follow}})  # fmt: skip
         return adaptive_card(body, actions + vote_actions(v.question, v.item_ids))
 
     return fit(build)
