@@ -65,8 +65,6 @@ class Params:
     """A concept the item lacks may carry at most this share of the question's weight (a paraphrased word)."""
     fact_window: float = 0.75
     """Facts stated in passing: one window holding this share of the question answers a who/when/what."""
-    rare_term_share: float = 0.5
-    """A rare exact term (a name, a firm, a case number) holding this share of the question answers alone."""
 
 
 DEFAULT = Params()

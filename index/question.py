@@ -133,14 +133,6 @@ class Query:
         return concept.weight / self.total_weight if concept.counted else 0.0
 
     @property
-    def search_terms(self) -> set[str]:
-        out: set[str] = set()
-        for c in self.concepts:
-            out |= c.terms
-            out.update(c.parts)
-        return out
-
-    @property
     def filters(self) -> dict:
         d: dict = {}
         if self.date_from:
