@@ -181,7 +181,7 @@ def test_every_quote_is_verbatim(corpus: Store) -> None:
 
 def test_json_contract_from_the_cli(corpus: Store) -> None:
     out = CliRunner().invoke(main, ["ask", "Hvem tager bagvagten i uge 29?", "--db", corpus.path, "--json"])
-    data = json.loads(out.output)
+    data = json.loads(out.stdout)  # logs go to stderr; the contract is stdout
     assert set(data) >= {"question", "no_answer", "message", "answers"}
     hit = data["answers"][0]
     assert set(hit) == {"meeting", "item", "quotes", "score", "case_history"}
@@ -189,7 +189,7 @@ def test_json_contract_from_the_cli(corpus: Store) -> None:
     assert set(hit["item"]) == {"number", "title", "case_number", "url"}
     assert set(hit["quotes"][0]) == {"section", "text"}
     many = CliRunner().invoke(main, ["ask", "-", "--db", corpus.path, "--json"], input="bagvagt uge 29\nsvømmehal\n")
-    lines = [json.loads(line) for line in many.output.splitlines()]
+    lines = [json.loads(line) for line in many.stdout.splitlines()]
     assert [line["no_answer"] for line in lines] == [False, True]
 
 

@@ -54,14 +54,14 @@ def test_cli_ingest_meetings_show_and_exit_codes(tmp_path: Path, tiny_minutes: s
     runner = CliRunner()
     ok = runner.invoke(main, ["ingest", str(good), "--db", db, "--json"])
     assert ok.exit_code == 0, ok.output
-    assert json.loads(ok.output)["added"] == 1
+    assert json.loads(ok.stdout)["added"] == 1
     bad = tmp_path / "bad.txt"
     bad.write_text("ikke et referat", encoding="utf-8")
     partial = runner.invoke(main, ["ingest", str(good), str(bad), "--db", db])
     assert partial.exit_code == 1 and "bad.txt" in partial.output
     assert "not minutes" in " ".join(partial.output.split())  # rich wraps long lines
     assert runner.invoke(main, ["ingest", str(tmp_path / "nope"), "--db", db]).exit_code == 2
-    listed = json.loads(runner.invoke(main, ["meetings", "--db", db, "--json"]).output)
+    listed = json.loads(runner.invoke(main, ["meetings", "--db", db, "--json"]).stdout)
     assert listed == [{"id": "chefforum-2017-11-15", "forum": "Chefforum", "date": "2017-11-15", "items": 4,
                        "source": str(good)}]  # fmt: skip
     shown = runner.invoke(main, ["show", "chefforum-2017-11-15", "--item", "2", "--db", db])
