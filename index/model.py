@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from typing import Any
 
 # Section kinds. `heading` keeps what the document printed; `kind` is what code reasons about.
 DECISION = "beslutning"
@@ -75,10 +76,22 @@ class Meeting:
         return f"{'Referat' if self.kind == 'referat' else 'Dagsorden'} {self.forum} {self.date:%d-%m-%Y}"
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        """What the minutes hold, as plain data (the same as dataclasses.asdict, which deep-copies every value
+        and was a tenth of an ingest); the date as ISO text, the reader's warnings left out."""
+        d = _plain(self)
         d["date"] = self.date.isoformat()
         d.pop("warnings")
         return d
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 # ---- answers -------------------------------------------------------------------------------

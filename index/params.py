@@ -28,6 +28,8 @@ class Params:
     common_min: int = 2000
     """A word in more than this share of the visible items (and more than `common_min` of them) is common:
     it is searched only where items are strongly about it, never as a full-text probe of its own."""
+    small_scope: int = 300
+    """A question narrowed to this few items (a month of one body, say) also gets the OR over its words."""
     full_or_max_df: int = 3000
     """Terms this rare (summed) are also searched as one OR over the full text: cheap at any size."""
     analysed: int = 40

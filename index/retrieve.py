@@ -141,9 +141,7 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
             # an unknown compound the minutes may write as separate words ("store oprydningsdag")
             phrase = quote(" ".join(c.parts))
             probes.setdefault("split", []).extend(_probe(store, "items_fts", phrase, scope, 50, weights))
-    if terms and (
-        sum(c.df for c in known) <= params.full_or_max_df or scope_size(store, scope) <= params.full_or_max_df
-    ):
+    if terms and (sum(c.df for c in known) <= params.full_or_max_df or scope_size(store, scope) <= params.small_scope):
         probes["small"] = _probe(store, "items_fts", _match_expression(terms + parts), scope, 100, weights)
     return fuse(probes)[: params.analysed]
 

@@ -200,7 +200,9 @@ def test_fusion_ranks_an_item_found_by_several_probes_first() -> None:
 
 
 def test_a_common_word_is_searched_only_where_items_are_strongly_about_it(store: Store) -> None:
-    everything_common = dataclasses.replace(DEFAULT, common_min=0, common_share=0.0, rare_df=0, full_or_max_df=0)
+    everything_common = dataclasses.replace(
+        DEFAULT, common_min=0, common_share=0.0, rare_df=0, full_or_max_df=0, small_scope=0
+    )
     q = "cykelstien"
     strict = trace(store, q, params=everything_common)
     normal = trace(store, q)
