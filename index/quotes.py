@@ -47,7 +47,7 @@ _EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where
 
 # Who was absent is written under many decisions ("Afbud: …", "Fraværende: …"); it is not the decision.
 _ATTENDANCE = re.compile(r"^\s*(afbud|fraværende|fravær|forfald)\b", re.IGNORECASE | re.MULTILINE)
-WHOLE_DECISION = 600  # a decision this short is quoted whole: its substance often follows a formality
+WHOLE_DECISION = 900  # a decision this short is quoted whole: its substance often follows a formality
 
 
 def _whole_decision(cand: Evidence, section_index: int) -> Quote | None:
