@@ -32,7 +32,7 @@ class Params:
     """A question narrowed to this few items (a month of one body, say) also gets the OR over its words."""
     full_or_max_df: int = 3000
     """Terms this rare (summed) are also searched as one OR over the full text: cheap at any size."""
-    analysed: int = 40
+    analysed: int = 30
     """Candidates whose passages are read and scored in full (the rest are cut by the prescore)."""
 
     # ---- ranking (index/rank.py) ----------------------------------------------------------------

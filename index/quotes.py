@@ -47,7 +47,7 @@ _EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where
 
 # Who was absent is written under many decisions ("Afbud: …", "Fraværende: …"); it is not the decision.
 _ATTENDANCE = re.compile(r"^\s*(afbud|fraværende|fravær|forfald)\b", re.IGNORECASE | re.MULTILINE)
-WHOLE_DECISION = 600  # a decision this short is quoted whole: its substance often follows a formality
+WHOLE_DECISION = 900  # a decision this short is quoted whole: its substance often follows a formality
 
 
 def _whole_decision(cand: Evidence, section_index: int) -> Quote | None:
@@ -190,7 +190,11 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
     noted = bool(decision) and all(NOTED.match(secs[i].text.strip().split("\n")[0]) for i in decision)
     intent = _intent(query)
     quotes: list[Quote] = []
-    if intent in _EVIDENCE or intent == "why":
+    stated = _decision_states(cand, decision, query, intent) if not (bare or noted) else None
+    if stated is not None:
+        # a short decision that holds what a who/when/how-much question asks for is the answer
+        quotes.append(stated)
+    elif intent in _EVIDENCE or intent == "why":
         pool = everything
         if intent == "why":
             pool = {i for i in everything if secs[i].kind in _CONTEXT_KINDS} or everything
@@ -221,6 +225,20 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         first = next(p for p in cand.passages if p.section in decision)
         quotes.append(_window(cand, first))
     return quotes[:2]
+
+
+def _decision_states(cand: Evidence, decision: set[int], query: Query, intent: str) -> Quote | None:
+    """The last decision, whole, when it is short, holds a word of the question and the kind of answer the
+    question asks for (a name, a date, an amount); else None."""
+    pattern = _EVIDENCE.get(intent)
+    if pattern is None or not decision:
+        return None
+    last = max(decision)
+    whole = _whole_decision(cand, last)
+    held = any(cand.found_at(i) for i, p in enumerate(cand.passages) if p.section == last)
+    if whole is None or not held or not pattern.search(whole.text):
+        return None
+    return whole
 
 
 def _intent(query: Query) -> str:
