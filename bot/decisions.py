@@ -22,7 +22,7 @@ from bot import standing
 from index.digest import Digest, DigestItem, DigestMeeting
 from index.model import PROPOSAL, Item
 from index.passages import passages
-from index.quotes import _QUALIFIED, BARE_APPROVAL, BY_REFERENCE
+from index.quotes import approves_by_reference
 from index.store import Store
 
 MAX_ADOPTED = 400  # characters of the proposal's points; whole points only, at least one
@@ -58,11 +58,6 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if _has_words(line)]
 
 
-def by_reference(sentence: str) -> bool:
-    """Does the decision only adopt the proposal? (Not when it records a split vote or an amendment.)"""
-    return bool(BARE_APPROVAL.match(sentence) or (BY_REFERENCE.search(sentence) and not _QUALIFIED.search(sentence)))
-
-
 def proposal_points(item: Item) -> list[str]:
     """The proposal's points, verbatim: the lines after its lead-in ("Det indstilles:", "Direktøren
     indstiller,"), as many whole lines as fit MAX_ADOPTED characters."""
@@ -91,7 +86,7 @@ def shown(digest_item: DigestItem, item: Item | None) -> Shown:
     if digest_item.closed or item is None or not lines:
         return Shown(lines)
     first = _first_sentence(lines[0])
-    if not by_reference(first):
+    if not approves_by_reference(first):
         return Shown(lines)
     points = proposal_points(item)
     if not points:

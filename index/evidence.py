@@ -118,8 +118,12 @@ def _analysed(
 
 
 def _public(store: Store, row: dict) -> list[Section]:
-    sections = store._sections(row["rowid"])
-    return [s for s in sections if s.kind == DECISION] if row["closed"] else sections
+    return list(_visible(store._sections(row["rowid"]), bool(row["closed"])))
+
+
+def _visible(sections: list[Section] | tuple[Section, ...], closed: bool) -> tuple[Section, ...]:
+    """What the answering core may read of an item: of a closed item only its decision line."""
+    return tuple(s for s in sections if s.kind == DECISION) if closed else tuple(sections)
 
 
 def needs_text(query: Query) -> bool:
@@ -131,10 +135,7 @@ def public_texts(store: Store, rows: list[dict]) -> dict[int, tuple[Section, ...
     """The public sections of these items, read in one query."""
     texts = store.sections_of([r["rowid"] for r in rows])
     closed = {r["rowid"] for r in rows if r["closed"]}
-    return {
-        rowid: tuple(s for s in secs if s.kind == DECISION) if rowid in closed else secs
-        for rowid, secs in texts.items()
-    }
+    return {rowid: _visible(secs, rowid in closed) for rowid, secs in texts.items()}
 
 
 def with_text(store: Store, ev: Evidence) -> Evidence:

@@ -41,6 +41,15 @@ DECISIVE = re.compile(
     r"udsat|udsætte|tilbagesendes|fremsendes|ansat|tager|anbefal\w*|afvist|afviste)\b",
     re.IGNORECASE,
 )
+
+
+def approves_by_reference(sentence: str) -> bool:
+    """Does a decision line only approve what stands elsewhere ("Godkendt.", "… har vedtaget Magistratens
+    indstilling"), without a vote or an amendment of its own? The answer then quotes what was adopted; the
+    digest does the same."""
+    return bool(BARE_APPROVAL.match(sentence) or (BY_REFERENCE.search(sentence) and not _QUALIFIED.search(sentence)))
+
+
 _CONTEXT_KINDS = {"anledning", "baggrund", "resume", "sagsfremstilling", "intro"}
 _EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE, "precedent-when": DATE}
 
@@ -183,9 +192,7 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
     everything = set(range(len(secs))) - {i for i, s in enumerate(secs) if s.kind == HISTORY}
     first_decision = next((p for p in cand.passages if p.section in decision), None)
     first_text = secs[first_decision.section].text[first_decision.start : first_decision.end] if first_decision else ""
-    bare = first_decision is not None and bool(
-        BARE_APPROVAL.match(first_text) or (BY_REFERENCE.search(first_text) and not _QUALIFIED.search(first_text))
-    )
+    bare = first_decision is not None and approves_by_reference(first_text)
     # the first line carries the decision; what follows is often only who was absent ("Afbud: …")
     noted = bool(decision) and all(NOTED.match(secs[i].text.strip().split("\n")[0]) for i in decision)
     intent = _intent(query)
