@@ -56,14 +56,7 @@ def trace(
     visible = [f for f in store.fora() if fora is None or f in fora]
     result: Trace | None = None
     for relaxed in (False, True):
-        query = parse(
-            question, store.analyzer, vocab, fora=visible, municipalities=store.municipalities(), today=today,
-            relaxed=relaxed,
-        )  # fmt: skip
-        scope_fora = fora
-        if query.fora is not None:
-            scope_fora = query.fora if fora is None else query.fora & fora
-        scope = Scope(scope_fora, query.date_from, query.date_to, query.municipalities)
+        query, scope = _reading(store, question, vocab, visible, fora, today, relaxed=relaxed)
         cands = retrieve(store, query, scope, vocab.total(), params)
         rows = store.items_by_rowid([c.rowid for c in cands])
         prefetch(store, list(rows.values()))
@@ -102,14 +95,7 @@ def answering(
     visible = [f for f in store.fora() if fora is None or f in fora]
     found: list[dict] = []
     for relaxed in (False, True):
-        query = parse(
-            question, store.analyzer, vocab, fora=visible, municipalities=store.municipalities(), today=today,
-            relaxed=relaxed,
-        )  # fmt: skip
-        scope_fora = fora
-        if query.fora is not None:
-            scope_fora = query.fora if fora is None else query.fora & fora
-        scope = Scope(scope_fora, query.date_from, query.date_to, query.municipalities)
+        query, scope = _reading(store, question, vocab, visible, fora, today, relaxed=relaxed)
         inside = [r for r in rows if _in_scope(r, scope)]
         prefetch(store, inside)
         texts = public_texts(store, inside) if needs_text(query) else {}
@@ -141,6 +127,28 @@ def _in_scope(row: dict, scope: Scope) -> bool:
         and (scope.date_to is None or row["date"] <= scope.date_to.isoformat())
         and (scope.municipalities is None or row.get("municipality", "") in scope.municipalities)
     )
+
+
+def _reading(
+    store: Store,
+    question: str,
+    vocab: Vocabulary,
+    visible: list[str],
+    fora: frozenset[str] | None,
+    today: dt.date | None,
+    *,
+    relaxed: bool,
+) -> tuple[Query, Scope]:
+    """The question read against what the caller may see, and the scope it searches: the caller's fora,
+    narrowed by a forum, a period or a municipality the question names."""
+    query = parse(
+        question, store.analyzer, vocab, fora=visible, municipalities=store.municipalities(), today=today,
+        relaxed=relaxed,
+    )  # fmt: skip
+    scope_fora = fora
+    if query.fora is not None:
+        scope_fora = query.fora if fora is None else query.fora & fora
+    return query, Scope(scope_fora, query.date_from, query.date_to, query.municipalities)
 
 
 def answer(
