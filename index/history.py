@@ -4,24 +4,15 @@ minutes are not in the store, such as Magistraten)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 from index.cases import same_subject
 from index.config import Config
 from index.links import item_url
 from index.model import DECISION, HISTORY, CaseRef, Section
 from index.passages import passages
+from index.sagsforloeb import body_key, entries
 from index.store import Store
 
 MAX_HISTORY = 8
-
-# "Udvalg: Magistraten / Dato: 12-08-2025 / Punktnummer: 4 / <what that body did>", one block per treatment
-_ENTRY = re.compile(
-    r"Udvalg:\s*(?P<forum>[^\n]+?)\s*\n\s*Dato:\s*(?P<date>\d{1,2}-\d{1,2}-\d{4})\s*\n"
-    r"\s*Punktnummer:\s*(?P<number>\d+)[ \t]*(?P<text>.*?)(?=\n\s*Udvalg:|\Z)",
-    re.DOTALL,
-)
 
 
 def case_history(
@@ -31,11 +22,13 @@ def case_history(
     other meetings (linked), then the treatments its Sagsforløb names that the store has no minutes of
     (unlinked). Only bodies in `fora` (None = all) appear. `sections`: the item's, when already read."""
     out = _same_case(store, cfg, row, fora) if row["case_number"] else []
-    known = {(c.forum.casefold(), c.date) for c in out} | {(row["forum"].casefold(), row["date"])}
+    known = {(body_key(c.forum), c.date) for c in out} | {(body_key(row["forum"]), row["date"])}
+    visible = None if fora is None else {body_key(f) for f in fora}
     for ref in sagsforloeb(store, row, sections):
-        if (ref.forum.casefold(), ref.date) in known or (fora is not None and ref.forum not in fora):
+        key = (body_key(ref.forum), ref.date)
+        if key in known or (visible is not None and key[0] not in visible):
             continue
-        known.add((ref.forum.casefold(), ref.date))
+        known.add(key)
         out.append(ref)
     out.sort(key=lambda c: (c.date, c.forum))
     return out[-MAX_HISTORY:]
@@ -48,20 +41,16 @@ def sagsforloeb(store: Store, row: dict, sections: list[Section] | None = None) 
     for section in store._sections(row["rowid"]) if sections is None else sections:
         if section.kind != HISTORY:
             continue
-        for m in _ENTRY.finditer(section.text):
-            try:
-                day = dt.datetime.strptime(m["date"], "%d-%m-%Y").date()
-            except ValueError:
-                continue
+        for entry in entries(section.text):
             out.append(
                 CaseRef(
                     meeting_id="",
-                    date=day.isoformat(),
-                    forum=m["forum"].strip(),
-                    item_number=int(m["number"]),
+                    date=entry.date.isoformat(),
+                    forum=entry.forum,
+                    item_number=entry.number,
                     title=row["title"],
                     url="",
-                    decision=_first_sentence(m["text"]),
+                    decision=_first_sentence(section.text[entry.start : entry.end]),
                 )  # fmt: skip
             )
     return out

@@ -128,7 +128,7 @@ class CaseRef:
     meeting_id: str
     date: str
     forum: str
-    item_number: int
+    item_number: int | None  # None: a treatment the Sagsforløb names without its item number
     title: str
     url: str
     decision: str = ""  # first sentence(s) of that meeting's decision, verbatim, when public

@@ -29,7 +29,8 @@ MONTHS = {
 _INTENTS = [
     (
         "precedent",
-        r"\b(tidligere|hvornår har vi (før|tidligere)|før i tiden|hvilke møder|har .* (før|tidligere) været|historik(ken)?|hvor .* behandlet)\b",
+        r"\b(tidligere|hvornår har vi (før|tidligere)|før i tiden|hvilke møder|har .* (før|tidligere) været"
+        r"|har .* (været|blevet) behandlet .*før|historik(ken)?|hvor .* behandlet)\b",
     ),
     ("status", r"\b(status|hvor langt|seneste nyt|nyeste|hvordan går det|hvad sker der)\b"),
     ("who", r"\bhvem\b"),
@@ -44,7 +45,8 @@ _INTENTS = [
         "decision",
         r"\b(beslut\w*|vedt[ao]g\w*|godkend\w*|hvad sagde|konklu\w*|blev .* enige|aftalt|hvad (skete|sker) der|hvad gjorde"
         # what a body thought or asked for is its decision too
-        r"|hvad (anbefal\w*|mente|mener|ønske\w*|bemærke\w*|drøftede|stemte)|hvordan stemte|hvad kom .* frem til)\b",
+        r"|hvad (anbefal\w*|mente|mener|ønske\w*|bemærke\w*|drøftede|stemte)|hvordan stemte|hvad kom .* frem til"
+        r"|hvad havde .* at sige|(hvilke|hvad for) (bemærkning|kommentar)\w*|udfald(et)?)\b",
     ),
     ("fact", r"^\s*(hvad|hvilke[tn]?|hvor)\b"),
 ]
@@ -54,6 +56,12 @@ _INTENT_WORDS = frozenset(
     "status sidst tidliger tidligere behandl behandlet hvornår seneste nyeste historik referat referater møde møder mødet "
     "sag sagen punkt punktet spørgsmål konkluder konklusion aftalt nyt går sker skete sket før egentlig mon lige gerne "
     "venligst helst nogensinde overhovedet fortæl vide ved find".split()
+)
+# A question mark, or a question word or finite verb first ("Hvad …", "Skal …", "Har … været behandlet").
+_ASKED = re.compile(
+    r"\?\s*$|^\s*(hvad|hvem|hvor\w*|hvilke[nt]?|hvordan|hvorfor|hvornår|skal|må|kan|kunne|er|var|har|havde|"
+    r"blev|bliver|får|fik|vil|ville|gik|går|ved|i hvilke[nt]?)\b",
+    re.IGNORECASE,
 )
 _FACT_INTENTS = frozenset({"who", "when", "amount", "where", "fact"})
 _CASE = re.compile(
@@ -131,6 +139,13 @@ class Query:
     def share(self, concept: Concept) -> float:
         """The concept's share of the question's weight."""
         return concept.weight / self.total_weight if concept.counted else 0.0
+
+    @property
+    def asked(self) -> bool:
+        """Is it put as a question ("Skal kommunen selv ansætte …?", "Hvad kom … frem til"), not as search
+        words ("krav om besporing Kattrup")? A question asks what was decided or said; search words ask where
+        the words stand."""
+        return bool(_ASKED.search(self.question))
 
     @property
     def filters(self) -> dict:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 from index.evidence import Evidence, Passage
 from index.model import DECISION, HISTORY, PROPOSAL, Quote
+from index.passages import passages
 from index.patterns import AMOUNT, DATE, NAME, PLACE
 from index.question import Query
+from index.sagsforloeb import body_key, entries
 
 MAX_QUOTE = 450
 QUOTE_CONTINUE = 300  # continue a quote within its paragraph up to this length
@@ -32,8 +35,7 @@ _QUALIFIED = re.compile(
 # content, so the passage of the item that matches the question goes first.
 NOTED = re.compile(
     r"^\s*([\w.-]+\s+){0,8}(tog|tager)\s+([\w.-]+\s+){1,6}til\s+efterretning\.?\s*$"
-    r"|^\s*([\w.-]+\s+){0,6}(blev|er)\s+taget\s+til\s+efterretning\.?\s*$"
-    r"|^\s*(sagen|punktet)\s+blev\s+udsat(\s+uden\s+behandling)?\.?\s*$",
+    r"|^\s*([\w.-]+\s+){0,6}(blev|er)\s+taget\s+til\s+efterretning\.?\s*$",
     re.IGNORECASE,
 )
 DECISIVE = re.compile(
@@ -63,8 +65,7 @@ def _whole_decision(cand: Evidence, section_index: int) -> Quote | None:
     """A short decision section, whole (up to the attendance lines), or None when it is longer."""
     section = cand.sections[section_index]
     text = section.text
-    cut = _ATTENDANCE.search(text)
-    body = text[: cut.start()] if cut else text
+    body = _decision_body(text)
     start = len(body) - len(body.lstrip())
     end = len(body.rstrip())
     if end <= start or end - start > WHOLE_DECISION:
@@ -118,32 +119,12 @@ def _best(cand: Evidence, allowed: set[int], query: Query, *, first_bonus: float
         return None
     evidence = _EVIDENCE.get(_intent(query))
     question_numbers = set(re.findall(r"\d+(?:[.,]\d+)?", query.question))
-    # Within the chosen item a word of its topic (in the title, in most passages) tells its passages apart
-    # less than a word few passages hold ("arkæologiske undersøgelser" among the grants for "idrætsanlægget
-    # i Lisbjerg"): each word weighs its share of the question times its rarity among the item's passages.
-    n = max(len(cand.passages), 1)
-    share = [s * math.log(1 + n / (h.passages + h.title + 1)) for s, h in zip(query.shares, cand.hits, strict=True)]
-    total = sum(share) or 1.0
-    share = [s / total for s in share]
     wanted = {t for c in query.concepts for t in c.terms}
-    index = {id(p): i for i, p in enumerate(cand.passages)}
-    found = cand.found_at
+    matched = _matcher(cand, query)
     # The last decision section has the final word ("Beslutning:" after the discussion, or the latest body's
     # "Beslutning i ... den ..."); its opening sentence is the natural quote.
     last = max(pool, key=lambda p: p.section).section
     lead = next(p for p in pool if p.section == last)
-
-    def matched(p: Passage) -> float:
-        i = index[id(p)]
-        own = sum(share[c] for c in found(i))
-        near = set().union(
-            *(
-                found(j)
-                for j in range(max(0, i - 1), i + 2)
-                if j < len(cand.passages) and cand.passages[j].section == p.section
-            )
-        )
-        return own + 0.3 * sum(share[j] for j in near)
 
     def value(p: Passage) -> float:
         text = cand.sections[p.section].text[p.start : p.end]
@@ -152,9 +133,12 @@ def _best(cand: Evidence, allowed: set[int], query: Query, *, first_bonus: float
             found = [m for m in evidence.finditer(text)]
             if query.intent in ("amount", "fact"):
                 found = [m for m in found if re.sub(r"\D*$", "", m.group(0)) not in question_numbers]
-            if found:
-                # the answer usually stands right next to the question's own words ("opstart den 1. december")
-                v += 0.5 + (0.3 if _near(found, text, wanted) else 0.0)
+            # "hvor mange fredage": a number right before the asked word ("2 fredage") is the count asked for
+            counted = query.intent == "amount" and _counts_asked(text, wanted)
+            if found or counted:
+                # the answer usually stands right next to the question's own words ("opstart den 1. december");
+                # a name or an amount in a passage that holds nothing of the question is seldom it
+                v += (0.5 if v > 0 else 0.2) + (0.3 if counted or _near(found, text, wanted) else 0.0)
         if evidence is None and DECISIVE.search(text):
             v += 0.25
         if text.rstrip().endswith(":"):
@@ -166,6 +150,14 @@ def _best(cand: Evidence, allowed: set[int], query: Query, *, first_bonus: float
         return v
 
     return max(pool, key=value)
+
+
+def _counts_asked(text: str, wanted: set[str]) -> bool:
+    """Does a number stand right before a word of the question ("2 fredage" for "hvor mange fredage")?"""
+    from index.analyze import get_analyzer
+
+    a = get_analyzer()
+    return any((a.terms(m.group(1)) or [""])[0] in wanted for m in re.finditer(r"\b\d+\s+([^\W\d_]{3,})", text))
 
 
 def _near(found: list[re.Match], text: str, wanted: set[str], reach: int = 30) -> bool:
@@ -193,8 +185,12 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
     first_decision = next((p for p in cand.passages if p.section in decision), None)
     first_text = secs[first_decision.section].text[first_decision.start : first_decision.end] if first_decision else ""
     bare = first_decision is not None and approves_by_reference(first_text)
-    # the first line carries the decision; what follows is often only who was absent ("Afbud: …")
-    noted = bool(decision) and all(NOTED.match(secs[i].text.strip().split("\n")[0]) for i in decision)
+    # A decision that only notes the item ("Chefforum tog orienteringen til efterretning.") says nothing of
+    # its content; one that notes it and goes on says something, unless what it says is about other things
+    # than the question (an orientation of many matters, the question about one of them).
+    noted = bool(decision) and all(_only_noted(secs[i].text) for i in decision)
+    if not noted and decision and all(NOTED.match(_first_line(secs[i].text)) for i in decision):
+        noted = _said_elsewhere(cand, decision, everything - proposal, query) is not None
     intent = _intent(query)
     quotes: list[Quote] = []
     stated = _decision_states(cand, decision, query, intent) if not (bare or noted) else None
@@ -214,10 +210,23 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         anchor = _best(cand, everything - decision - proposal, query)
         if anchor:
             quotes.append(_window(cand, anchor))
+    elif (
+        intent == "topic"
+        and not query.asked
+        and not bare
+        and not _engages(cand, decision)
+        and (elsewhere := _said_elsewhere(cand, decision, everything, query)) is not None
+    ):
+        # search words the decision does not hold ("krav om besporing" under "Udvalget besluttede at
+        # udsætte sagen"): the passage that holds them first, the decision after it
+        quotes.append(_window(cand, elsewhere))
     elif decision and not bare:
         anchor = _best(cand, decision, query, first_bonus=0.3)
         if anchor:
             quotes.append(_window(cand, anchor))
+    elif bare and _only_adopts(cand, decision) and (adopted := _adopted(cand, first_text)) is not None:
+        # "Byrådet godkendte Økonomiudvalgets indstilling.": what that body recommended was decided
+        quotes.append(adopted)
     elif bare and proposal:
         # "Godkendt." approves the proposal, so the proposal is what was decided.
         anchor = _best(cand, proposal, query)
@@ -232,6 +241,141 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         first = next(p for p in cand.passages if p.section in decision)
         quotes.append(_window(cand, first))
     return quotes[:2]
+
+
+# "… godkendte Økonomiudvalgets indstilling", "… at Sundheds- og Omsorgsudvalgets indstilling godkendes"
+_BODYS_PROPOSAL = r"\w*s\s+(?:\w+\s+){0,2}indstilling"
+_NUMBERED = re.compile(r"^\s*(?:(?:ad\s+)?\d+\.?(?:\s*-\s*\d+\.?)?\s*[:.]?\s+)+", re.IGNORECASE)
+# what may stand under a decision that only adopts a recommendation: the vote, who was absent
+_VOTE = re.compile(r"\b(stem\w*|undl\w+|imod|fraværende|afbud|forfald)\b", re.IGNORECASE)
+
+
+def _only_adopts(cand: Evidence, decision: set[int]) -> bool:
+    """Is the decision its adopting line and the vote, nothing more ("Vedrørende punkt 3: … med en
+    bemærkning om …" is more)?"""
+    lines = [
+        line
+        for i in sorted(decision)
+        for line in _decision_body(cand.sections[i].text).strip().split("\n")
+        if line.strip()
+    ]
+    return bool(lines) and all(_VOTE.search(line) for line in lines[1:])
+
+
+def _adopted(cand: Evidence, decision: str) -> Quote | None:
+    """The recommendation a decision adopts by naming the body that made it ("Byrådet godkendte
+    Økonomiudvalgets indstilling."), from the item's Sagsforløb: the chain of recommendations by reference
+    ("Økonomiudvalget anbefaler …, at Sundheds- og Omsorgsudvalgets indstilling godkendes.") is followed to
+    the latest treatment that says something of its own ("Udvalget anbefaler model 3."), quoted with its
+    date and body. None when the chain ends in a plain approval of the proposal ("Anbefales.") or is not
+    in the Sagsforløb; "Magistratens foranstående indstilling" is the proposal written above."""
+    if re.search(r"\bforanstående\b", decision, re.IGNORECASE):
+        return None
+    listed = [(i, e) for i, s in enumerate(cand.sections) if s.kind == HISTORY for e in entries(s.text)]
+    sentence = decision
+    while listed:
+        named = [
+            (i, e) for i, e in listed if re.search(re.escape(body_key(e.forum)) + _BODYS_PROPOSAL, sentence.casefold())
+        ]
+        if not named:
+            return None
+        i, entry = max(named, key=lambda x: x[1].date)
+        section = cand.sections[i]
+        said = _decision_body(section.text[entry.start : entry.end])
+        spans = passages(said)
+        if not spans:
+            return None
+        first = _NUMBERED.sub("", said.strip().split("\n")[0])  # "4.-5. Økonomiudvalget anbefaler …"
+        if BY_REFERENCE.search(first) and not _QUALIFIED.search(first):
+            sentence = first  # that body too adopted another's recommendation
+            listed.remove((i, entry))
+            continue
+        if BARE_APPROVAL.match(first) or NOTED.match(first):
+            return None  # it approved the proposal as written
+        # the entry's date and body, and what the body said, up to its attendance lines
+        fits = [stop for _, stop in spans if entry.start + stop - entry.head <= WHOLE_DECISION]
+        end = entry.start + (fits[-1] if fits else spans[0][1])
+        heading = section.heading.rstrip(":").strip()
+        return Quote(
+            section=heading or _label(section.kind), text=section.text[entry.head : end], start=entry.head, kind=HISTORY
+        )
+    return None
+
+
+def _decision_body(text: str) -> str:
+    """A decision section up to its attendance lines ("Afbud: …")."""
+    cut = _ATTENDANCE.search(text)
+    return text[: cut.start()] if cut else text
+
+
+def _first_line(text: str) -> str:
+    return text.strip().split("\n")[0]
+
+
+def _only_noted(text: str) -> bool:
+    """Does the decision only note the item ("Chefforum tog orienteringen til efterretning."), every line of
+    it, attendance aside? A note followed by what was said or decided is a decision with content."""
+    lines = [line for line in _decision_body(text).strip().split("\n") if line.strip()]
+    return bool(lines) and all(NOTED.match(line) for line in lines)
+
+
+SAID_ELSEWHERE = 2.0  # a passage outside the decision matches the question this many times better
+
+
+def _engages(cand: Evidence, decision: set[int]) -> bool:
+    """Does the decision hold a word of the question (its title words too)?"""
+    return any(cand.found_at(i) for i, p in enumerate(cand.passages) if p.section in decision)
+
+
+def _said_elsewhere(cand: Evidence, decision: set[int], everything: set[int], query: Query) -> Passage | None:
+    """The passage outside the decision that holds the question's words, when the decision holds clearly
+    less of them (the decision only refers the case on, postpones it, or names its subject by another word);
+    else None."""
+    # the title shows what the item is about; the words of the question it does not hold are the ones the
+    # quote must show ("oprydning i SBSYS" names the item, "krav om besporing" asks for its content)
+    untitled = {c for c, h in enumerate(cand.hits) if not h.title}
+    if not decision or not untitled:
+        return None
+    matched = _matcher(cand, query, untitled)
+    inside = max((matched(p) for p in cand.passages if p.section in decision), default=0.0)
+    outside = [p for p in cand.passages if p.section in everything - decision]
+    if not outside:
+        return None
+    best = max(outside, key=matched)
+    held = matched(best)
+    if held < 0.3 or held < SAID_ELSEWHERE * max(inside, 0.05):
+        return None
+    return _best(cand, everything - decision, query)
+
+
+def _matcher(cand: Evidence, query: Query, only: set[int] | None = None) -> Callable[[Passage], float]:
+    """How much of the question (or of its concepts `only`) one passage holds: each word weighs its share of
+    the question times its rarity among the item's passages, and the neighbouring passages count at 0.3."""
+    # Within the chosen item a word of its topic (in the title, in most passages) tells its passages apart
+    # less than a word few passages hold ("arkæologiske undersøgelser" among the grants for "idrætsanlægget
+    # i Lisbjerg").
+    n = max(len(cand.passages), 1)
+    share = [s * math.log(1 + n / (h.passages + h.title + 1)) for s, h in zip(query.shares, cand.hits, strict=True)]
+    if only is not None:
+        share = [s if c in only else 0.0 for c, s in enumerate(share)]
+    total = sum(share) or 1.0
+    share = [s / total for s in share]
+    index = {id(p): i for i, p in enumerate(cand.passages)}
+    found = cand.found_at
+
+    def matched(p: Passage) -> float:
+        i = index[id(p)]
+        own = sum(share[c] for c in found(i))
+        near = set().union(
+            *(
+                found(j)
+                for j in range(max(0, i - 1), i + 2)
+                if j < len(cand.passages) and cand.passages[j].section == p.section
+            )
+        )
+        return own + 0.3 * sum(share[j] for j in near)
+
+    return matched
 
 
 def _decision_states(cand: Evidence, decision: set[int], query: Query, intent: str) -> Quote | None:

@@ -17,6 +17,7 @@ from index.digest import decision_excerpt, fingerprint
 from index.history import sagsforloeb
 from index.links import item_url, meeting_url
 from index.model import CaseRef
+from index.sagsforloeb import body_key
 from index.store import Store
 
 _ROWS = (
@@ -113,12 +114,13 @@ def treatment(store: Store, cfg: Config, row: dict) -> Treatment:
 def earlier_bodies(store: Store, rows: list[dict], fora: frozenset[str] | None) -> list[CaseRef]:
     """Treatments the case's own Sagsforløb lists (bodies whose minutes are not stored, such as Magistraten),
     in `fora`, not already among `rows`; unlinked."""
-    known = {(r["forum"].casefold(), r["date"]) for r in rows}
+    known = {(body_key(r["forum"]), r["date"]) for r in rows}
+    visible = None if fora is None else {body_key(f) for f in fora}
     out: list[CaseRef] = []
     for row in rows:
         for ref in sagsforloeb(store, row):
-            key = (ref.forum.casefold(), ref.date)
-            if key in known or (fora is not None and ref.forum not in fora):
+            key = (body_key(ref.forum), ref.date)
+            if key in known or (visible is not None and key[0] not in visible):
                 continue
             known.add(key)
             out.append(ref)

@@ -108,3 +108,34 @@ def test_unlinked_history_renders_as_plain_text(store: Store) -> None:
     assert "19. august 2025 · Magistraten, punkt 7" in blocks and "<|" not in blocks
     card = str(teams_render.answer_card(a, question="q"))
     assert "Magistraten" in card and "]()" not in card
+
+
+def test_a_sagsforloeb_without_item_numbers_gives_dated_treatments(tmp_path: Path) -> None:
+    # First Agenda's common form (Greve): "02/06/2025 Body" on a line, then what the body did
+    text = minutes(
+        "Byråd 2022-2025",
+        "25-06-2025",
+        [
+            "Punkt 5: Robotstøvsugere i hjemmeplejen\n\nBeslutning\n\nByrådet godkendte Økonomiudvalgets indstilling."
+            "\n\nSagens forløb\n\n02/06/2025 Sundheds- og Omsorgsudvalget\n\nUdvalget anbefaler model 3.\n\n"
+            "16-06-2025 Økonomiudvalget\n\nØkonomiudvalget anbefaler overfor Byrådet at, Sundheds- og "
+            "Omsorgsudvalgets indstilling godkendes.\n\n25-06-2025 Byråd\n\nGodkendt."
+        ],
+    )
+    (tmp_path / "br.txt").write_text(text, encoding="utf-8")
+    s = Store(tmp_path / "g.db")
+    assert not ingest_paths(s, [tmp_path / "br.txt"]).failed
+    a = answer(s, "Hvad blev besluttet om robotstøvsugere i hjemmeplejen?", cfg=CFG)
+    history = [(c.forum, c.date, c.item_number, c.decision) for c in a.answers[0].case_history]
+    # the Byråd entry is this meeting itself ("Byråd" and "Byråd 2022-2025" are one body): not repeated
+    assert history == [
+        ("Sundheds- og Omsorgsudvalget", "2025-06-02", None, "Udvalget anbefaler model 3."),
+        ("Økonomiudvalget", "2025-06-16", None, history[1][3]),
+    ]
+    rendered = render_answer(a) + str(slack_render.answer_blocks(a, question="q"))
+    assert "Sundheds- og Omsorgsudvalget" in rendered and "None" not in rendered
+    # scoped to a channel that sees only the Byråd, the other bodies' treatments stay out
+    scoped = answer(
+        s, "Hvad blev besluttet om robotstøvsugere i hjemmeplejen?", cfg=CFG, fora=frozenset({"Byråd 2022-2025"})
+    )
+    assert scoped.answers and scoped.answers[0].case_history == []

@@ -32,14 +32,14 @@ class Step:
 
     date: str  # ISO
     forum: str
-    item_number: int
+    item_number: int | None  # None: known from a Sagsforløb that does not give it
     url: str
     decision: str  # its first decision sentence(s), verbatim; "" when not public or not known
     current: bool  # the item this card is about
 
     @property
     def label(self) -> str:
-        return f"{self.forum}, {texts.ITEM} {self.item_number}"
+        return self.forum if self.item_number is None else f"{self.forum}, {texts.ITEM} {self.item_number}"
 
 
 @dataclass(frozen=True)
@@ -92,17 +92,21 @@ def _passage(q: Quote) -> Passage:
     return Passage(q.section.strip().rstrip(":") or texts.EXCERPT, q.text.strip(), q.kind == DECISION)
 
 
+def _in_order(s: Step) -> tuple[str, str, int]:
+    return (s.date, s.forum, s.item_number or 0)
+
+
 def _timeline(hit: Hit) -> tuple[list[Step], int]:
     if not hit.case_history:
         return [], 0
     steps = [Step(c.date, c.forum, c.item_number, c.url, c.decision, False) for c in hit.case_history]
     steps.append(Step(hit.meeting.date, hit.meeting.forum, hit.item.number, hit.item.url, "", True))
-    steps.sort(key=lambda s: (s.date, s.forum, s.item_number))
+    steps.sort(key=_in_order)
     if len(steps) <= TIMELINE_STEPS:
         return steps, 0
     # A long case keeps its latest treatments and this item; the rest is counted.
     keep = [s for s in steps if s.current] + [s for s in steps if not s.current][-(TIMELINE_STEPS - 1) :]
-    keep.sort(key=lambda s: (s.date, s.forum, s.item_number))
+    keep.sort(key=_in_order)
     return keep, len(steps) - len(keep)
 
 

@@ -29,6 +29,8 @@ def cut(text: str, limit: int, ellipsis: str = " …") -> str:
     return head.rstrip(" ,;:-") + ellipsis
 
 
-def item_label(forum: str, date: str, number: int, title: str) -> str:
-    """'Chefforum, 27. maj 2021, punkt 6: Vagtplan Chefforum, sommeren 2021'."""
-    return f"{forum}, {danish_date(date)}, punkt {number}: {title}"
+def item_label(forum: str, date: str, number: int | None, title: str) -> str:
+    """'Chefforum, 27. maj 2021, punkt 6: Vagtplan Chefforum, sommeren 2021'; without the number when the
+    treatment is only known from a Sagsforløb that does not give it."""
+    where = f"{forum}, {danish_date(date)}" + (f", punkt {number}" if number is not None else "")
+    return f"{where}: {title}"

@@ -1,0 +1,203 @@
+"""What is quoted first: the decision when it says what was decided, the passage that holds the question when
+the decision only notes, postpones or refers the item on, and the recommendation a decision adopts by
+naming the body that made it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from index.answer import answer
+from index.config import Config
+from index.ingest import ingest_paths
+from index.model import DECISION, HISTORY, PROPOSAL
+from index.sagsforloeb import body_key, entries
+from index.store import Store
+from tests.conftest import minutes
+
+CFG = Config()
+TODAY = dt.date(2026, 1, 15)
+
+
+def item(n: int, title: str, *sections: tuple[str, str]) -> str:
+    body = [f"Punkt {n}: {title}", ""]
+    for heading, text in sections:
+        body += [heading, "", text, ""]
+    return "\n".join(body).rstrip()
+
+
+ROBOT = """Udvalget anbefaler model 3.
+
+Afbud: Lone Mortensen
+
+16-06-2025 Økonomiudvalget 2022
+
+Økonomiudvalget anbefaler overfor Byrådet at, Sundheds- og Omsorgsudvalgets indstilling godkendes."""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "q.db")
+    docs = {
+        "cf.txt": minutes(
+            "Chefforum",
+            "10-06-2021",
+            [
+                item(
+                    1,
+                    "Porteføljeoverblik for IT-projekter",
+                    (
+                        "Sagsfremstilling",
+                        "Porteføljeoverblikket viser 14 projekter.\n\n"
+                        "Implementeringen af Kommunernes Ydelsessystem i Albertslund sker i bølge 5.\n\n"
+                        "Kommunernes Ydelsessystem afløser de gamle ydelsessystemer, og Kommunernes Ydelsessystem "
+                        "giver borgerne bedre overblik.",
+                    ),
+                    (
+                        "Beslutning",
+                        "Orienteringen blev taget til efterretning.\n\n"
+                        "Chefforum ønsker fremover en skabelon for drøftelserne af porteføljeoverblikket.",
+                    ),
+                ),
+                item(
+                    2,
+                    "Oprydning i ESDH forud for arkivering",
+                    ("Sagsfremstilling", "Oprydningen omfatter alle afdelinger."),
+                    (
+                        "Beslutning",
+                        "Chefforum tog orienteringen til efterretning med følgende bemærkninger:\n\n"
+                        "- Opgaven er tung, de estimerede 10 timer pr. medarbejder er mange.\n"
+                        "- Økonomi & Stab fastlægger 2 fredage, hvor kommunen lukkes og der ryddes op.",
+                    ),
+                ),
+            ],
+        ),  # fmt: skip
+        "tu.txt": minutes(
+            "Teknisk Udvalg",
+            "01-10-2025",
+            [
+                item(
+                    3,
+                    "Lokalplan 12 - erhvervsområde ved Kattrup",
+                    ("Resume", "Lokalplantillægget fjerner kravet om besporing for to delområder."),
+                    ("Sagsfremstilling", "Kravet om besporing blev stillet i 2010, da der var planer om et godsspor."),
+                    ("Beslutning", "Der var foretræde til sagen. Udvalget besluttede at udsætte sagens behandling."),
+                ),
+                item(
+                    4,
+                    "Måltal for busfremkommelighed",
+                    ("Resume", "A-bussernes fremkommelighed skal forbedres med 5,5 timer i myldretiden."),
+                    ("Beslutning", "Sagen blev udsat uden behandling."),
+                ),
+            ],
+        ),  # fmt: skip
+        "br.txt": minutes(
+            "Byråd 2022-2025",
+            "25-06-2025",
+            [
+                item(
+                    5,
+                    "Robotstøvsugere i hjemmeplejen",
+                    (
+                        "Indstilling",
+                        "Administrationen indstiller,\n\n1. at model 1 om egen indkøb godkendes, eller\n"
+                        "2. at model 3 om udlån af robotstøvsugere godkendes.",
+                    ),
+                    ("Beslutning", "Byrådet godkendte Økonomiudvalgets indstilling.\n\nUndlod: Ø"),
+                    ("Sagens forløb", "02/06/2025 Sundheds- og Omsorgsudvalget\n\n" + ROBOT),
+                ),
+                item(
+                    6,
+                    "Kodeks for kommentarer på sociale medier",
+                    ("Indstilling", "Administrationen indstiller, at det opdaterede kodeks for kommentarer godkendes."),
+                    ("Beslutning", "Byrådet godkendte Økonomiudvalgets indstilling."),
+                    (
+                        "Sagens forløb",
+                        "14-05-2025 Økonomiudvalget\n\n"
+                        "Økonomiudvalget anbefaler overfor Byrådet, at administrationens indstilling godkendes.",
+                    ),
+                ),
+            ],
+        ),  # fmt: skip
+    }
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / n for n in docs]).failed
+    return s
+
+
+def first_quote(store: Store, question: str):
+    a = answer(store, question, cfg=CFG, today=TODAY)
+    assert not a.no_answer, question
+    return a.answers[0]
+
+
+def test_a_note_followed_by_what_was_said_is_the_decision(store: Store) -> None:
+    hit = first_quote(store, "Hvad besluttede Chefforum om porteføljeoverblikket?")
+    assert hit.quotes[0].kind == DECISION and "skabelon for drøftelserne" in hit.quotes[0].text
+
+
+def test_a_note_about_other_things_quotes_the_passage_the_question_is_about(store: Store) -> None:
+    hit = first_quote(store, "Hvad er status på Kommunernes Ydelsessystem?")
+    assert "bølge 5" in hit.quotes[0].text and hit.quotes[0].kind != DECISION
+    assert hit.quotes[1].kind == DECISION  # the decision is shown after it
+
+
+def test_a_postponement_is_what_was_decided(store: Store) -> None:
+    hit = first_quote(store, "Hvad blev besluttet om måltallet for busfremkommelighed?")
+    assert hit.quotes[0].kind == DECISION and hit.quotes[0].text == "Sagen blev udsat uden behandling."
+
+
+def test_search_words_the_decision_does_not_hold_quote_where_they_stand(store: Store) -> None:
+    hit = first_quote(store, "krav om besporing Kattrup")
+    assert "besporing" in hit.quotes[0].text and hit.quotes[1].kind == DECISION
+    # put as a question, it asks what was decided
+    asked = first_quote(store, "Hvad blev besluttet om besporing ved Kattrup?")
+    assert asked.quotes[0].kind == DECISION
+
+
+def test_a_count_stands_before_the_asked_word(store: Store) -> None:
+    hit = first_quote(store, "oprydning i ESDH hvor mange fredage")
+    assert "2 fredage" in hit.quotes[0].text
+
+
+def test_a_decision_adopting_a_bodys_recommendation_quotes_it_from_the_sagsforloeb(store: Store) -> None:
+    hit = first_quote(store, "Hvad blev besluttet om robotstøvsugere i hjemmeplejen?")
+    adopted = hit.quotes[0]
+    # Byrådet adopted Økonomiudvalget's, which adopted Sundheds- og Omsorgsudvalget's: model 3, with the
+    # entry's date and body, verbatim and without who was absent
+    assert adopted.kind == HISTORY
+    assert adopted.text == "02/06/2025 Sundheds- og Omsorgsudvalget\n\nUdvalget anbefaler model 3."
+    assert hit.quotes[1].kind == DECISION
+
+
+def test_a_chain_ending_in_the_administrations_proposal_quotes_the_proposal(store: Store) -> None:
+    hit = first_quote(store, "Hvad blev besluttet om kodeks for kommentarer på sociale medier?")
+    assert hit.quotes[0].kind == PROPOSAL and "opdaterede kodeks" in hit.quotes[0].text
+
+
+def test_sagsforloeb_entries_in_both_first_agenda_forms() -> None:
+    aarhus = "Udvalg: Magistraten\n\nDato: 19-08-2025\n\nPunktnummer: 7\n\nFremsendes til Byrådet."
+    [e] = entries(aarhus)
+    assert (e.forum, e.date.isoformat(), e.number, aarhus[e.start : e.end].strip()) == (
+        "Magistraten", "2025-08-19", 7, "Fremsendes til Byrådet."
+    )  # fmt: skip
+    greve = "02/06/2025 Sundheds- og Omsorgsudvalget\n\n" + ROBOT
+    found = entries(greve)
+    assert [(e.forum, e.date.isoformat(), e.number) for e in found] == [
+        ("Sundheds- og Omsorgsudvalget", "2025-06-02", None),
+        ("Økonomiudvalget 2022", "2025-06-16", None),
+    ]
+    assert greve[found[0].start : found[0].end].strip().startswith("Udvalget anbefaler model 3.")
+    # a line that opens with a date but is a sentence is not an entry
+    assert entries("12-05-2025 Byrådet vedtog planen. Den gælder fra i dag.") == []
+    assert entries("31-02-2025 Byrådet") == []  # no such day
+
+
+def test_one_body_has_one_key_whatever_its_term_or_form() -> None:
+    assert body_key("Byråd 2022-2025") == body_key("Byrådet") == body_key("byråd")
+    assert body_key("Kultur- og Fritidsudvalget 2022") == body_key("Kultur- og Fritidsudvalget")
+    assert body_key("Økonomiudvalget (slettet 10-01-2022)") == body_key("Økonomiudvalget")
+    assert body_key("Teknisk Udvalg") != body_key("Byrådet")
