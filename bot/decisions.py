@@ -4,8 +4,10 @@
   orientation only taken note of, …) are counted in one line at the end, not listed.
 - A decision that only adopts the proposal ("Godkendt.", Aarhus's "… har vedtaget Magistratens foranstående
   indstilling af 19. august 2025.") is shown by what it adopted: the proposal's points, verbatim, under a
-  label; the decision's further sentences (a dissent, a remark) follow. The rule is the answering core's
-  own (index.quotes), so an answer and a digest agree on what a decision by reference is.
+  label; the decision's further sentences (a dissent, a remark) follow. A decision adopting another body's
+  recommendation ("Byrådet godkendte Økonomiudvalgets indstilling.") is shown by that recommendation, from
+  the Sagsforløb, with its date and body. The rules are the answering core's own (index.quotes), so an answer
+  and a digest agree on what a decision by reference adopted.
 - A line without a word ("." left in Aarhus's minutes) is never shown.
 - A closed item is shown by its public decision line only, whatever it says.
 
@@ -22,7 +24,7 @@ from bot import standing
 from index.digest import Digest, DigestItem, DigestMeeting
 from index.model import PROPOSAL, Item
 from index.passages import passages
-from index.quotes import approves_by_reference
+from index.quotes import adopted_recommendation, approves_by_reference
 from index.store import Store
 
 MAX_ADOPTED = 400  # characters of the proposal's points; whole points only, at least one
@@ -88,7 +90,9 @@ def shown(digest_item: DigestItem, item: Item | None) -> Shown:
     first = _first_sentence(lines[0])
     if not approves_by_reference(first):
         return Shown(lines)
-    points = proposal_points(item)
+    # "Byrådet godkendte Økonomiudvalgets indstilling.": the recommendation that body made, from the Sagsforløb
+    recommendation = adopted_recommendation(item.sections)
+    points = _lines(recommendation.text) if recommendation else proposal_points(item)
     if not points:
         return Shown(lines)
     rest = lines[0][len(first) :].strip()

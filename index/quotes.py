@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from index.evidence import Evidence, Passage
-from index.model import DECISION, HISTORY, PROPOSAL, Quote
+from index.model import DECISION, HISTORY, PROPOSAL, Quote, Section
 from index.passages import passages
 from index.patterns import AMOUNT, DATE, NAME, PLACE
 from index.question import Query
@@ -224,7 +224,7 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         anchor = _best(cand, decision, query, first_bonus=0.3)
         if anchor:
             quotes.append(_window(cand, anchor))
-    elif bare and _only_adopts(cand, decision) and (adopted := _adopted(cand, first_text)) is not None:
+    elif bare and (adopted := adopted_recommendation(secs)) is not None:
         # "Byrådet godkendte Økonomiudvalgets indstilling.": what that body recommended was decided
         quotes.append(adopted)
     elif bare and proposal:
@@ -250,37 +250,35 @@ _NUMBERED = re.compile(r"^\s*(?:(?:ad\s+)?\d+\.?(?:\s*-\s*\d+\.?)?\s*[:.]?\s+)+"
 _VOTE = re.compile(r"\b(stem\w*|undl\w+|imod|fraværende|afbud|forfald)\b", re.IGNORECASE)
 
 
-def _only_adopts(cand: Evidence, decision: set[int]) -> bool:
-    """Is the decision its adopting line and the vote, nothing more ("Vedrørende punkt 3: … med en
-    bemærkning om …" is more)?"""
-    lines = [
-        line
-        for i in sorted(decision)
-        for line in _decision_body(cand.sections[i].text).strip().split("\n")
-        if line.strip()
-    ]
-    return bool(lines) and all(_VOTE.search(line) for line in lines[1:])
-
-
-def _adopted(cand: Evidence, decision: str) -> Quote | None:
+def adopted_recommendation(sections: Sequence[Section]) -> Quote | None:
     """The recommendation a decision adopts by naming the body that made it ("Byrådet godkendte
     Økonomiudvalgets indstilling."), from the item's Sagsforløb: the chain of recommendations by reference
     ("Økonomiudvalget anbefaler …, at Sundheds- og Omsorgsudvalgets indstilling godkendes.") is followed to
     the latest treatment that says something of its own ("Udvalget anbefaler model 3."), quoted with its
-    date and body. None when the chain ends in a plain approval of the proposal ("Anbefales.") or is not
-    in the Sagsforløb; "Magistratens foranstående indstilling" is the proposal written above."""
-    if re.search(r"\bforanstående\b", decision, re.IGNORECASE):
+    date and body. None when the decision says more than that (beyond the vote), when the chain ends in a
+    plain approval of the proposal ("Anbefales.") or is not in the Sagsforløb; "Magistratens foranstående
+    indstilling" is the proposal written above. Answers and the digest both show what this returns."""
+    lines = [
+        line
+        for s in sections
+        if s.kind == DECISION
+        for line in _decision_body(s.text).strip().split("\n")
+        if line.strip()
+    ]
+    if not lines or not all(_VOTE.search(line) for line in lines[1:]):
+        return None  # "Vedrørende punkt 3: … med en bemærkning om …" says more than the adoption
+    spans = passages(lines[0])
+    sentence = lines[0][spans[0][0] : spans[0][1]] if spans else ""
+    if not approves_by_reference(sentence) or re.search(r"\bforanstående\b", sentence, re.IGNORECASE):
         return None
-    listed = [(i, e) for i, s in enumerate(cand.sections) if s.kind == HISTORY for e in entries(s.text)]
-    sentence = decision
+    listed = [(i, e) for i, s in enumerate(sections) if s.kind == HISTORY for e in entries(s.text)]
     while listed:
-        named = [
-            (i, e) for i, e in listed if re.search(re.escape(body_key(e.forum)) + _BODYS_PROPOSAL, sentence.casefold())
-        ]
+        folded = sentence.casefold()
+        named = [(i, e) for i, e in listed if re.search(re.escape(body_key(e.forum)) + _BODYS_PROPOSAL, folded)]
         if not named:
             return None
         i, entry = max(named, key=lambda x: x[1].date)
-        section = cand.sections[i]
+        section = sections[i]
         said = _decision_body(section.text[entry.start : entry.end])
         spans = passages(said)
         if not spans:
@@ -296,9 +294,8 @@ def _adopted(cand: Evidence, decision: str) -> Quote | None:
         fits = [stop for _, stop in spans if entry.start + stop - entry.head <= WHOLE_DECISION]
         end = entry.start + (fits[-1] if fits else spans[0][1])
         heading = section.heading.rstrip(":").strip()
-        return Quote(
-            section=heading or _label(section.kind), text=section.text[entry.head : end], start=entry.head, kind=HISTORY
-        )
+        text = section.text[entry.head : end]
+        return Quote(section=heading or _label(section.kind), text=text, start=entry.head, kind=HISTORY)
     return None
 
 

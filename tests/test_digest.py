@@ -675,6 +675,43 @@ def test_a_decision_by_reference_shows_what_was_adopted(tmp_path, store, cfg, cl
     assert all(any(ch.isalnum() for ch in line) for line in printed.splitlines() if line.strip().startswith("»"))
 
 
+GREVE = """Punkt 5: Robotstøvsugere i hjemmeplejen
+
+Indstilling
+
+Administrationen indstiller,
+
+1. at model 1 om egen indkøb godkendes, eller
+2. at model 3 om udlån godkendes.
+
+Beslutning
+
+Byrådet godkendte Økonomiudvalgets indstilling.
+
+Sagens forløb
+
+02/06/2025 Sundheds- og Omsorgsudvalget
+
+Udvalget anbefaler model 3.
+
+Afbud: Lone Mortensen
+
+16-06-2025 Økonomiudvalget
+
+Økonomiudvalget anbefaler overfor Byrådet at, Sundheds- og Omsorgsudvalgets indstilling godkendes."""
+
+
+def test_a_decision_adopting_a_bodys_recommendation_shows_that_recommendation(tmp_path, store, cfg, clock) -> None:
+    ingest(store, tmp_path, "br.txt", minutes("Byrådet", "15-01-2025", [GREVE]))
+    printed = text(run_digest(store, cfg, CLI_TARGET, now=MONDAY, dry_run=True).selection)
+    # not the administration's two options, but what the committee recommended and Byrådet adopted
+    assert (
+        "Indstillingen blev vedtaget:\n    » 02/06/2025 Sundheds- og Omsorgsudvalget\n"
+        "    » Udvalget anbefaler model 3.\n"
+    ) in printed
+    assert "model 1" not in printed and "Afbud" not in printed
+
+
 def test_a_closed_decision_by_reference_keeps_its_public_line(tmp_path, store, cfg, clock) -> None:
     ingest(store, tmp_path, "cf.txt", minutes("Chefforum", "15-01-2025", [LUKKET_TO_LINJER]))
     printed = text(run_digest(store, cfg, CLI_TARGET, now=MONDAY, dry_run=True).selection)
