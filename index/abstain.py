@@ -67,6 +67,8 @@ def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
         return Verdict(False, f"lacks the most specific words ('{top[0][0].surface}')")
     if any(h.found and h.about for _, h in top):
         return Verdict(True, "holds the question and is about its most specific word")
+    if len(counted) >= 3 and ev.window >= 0.99:
+        return Verdict(True, "holds the whole question in one passage")  # "fælles webindgang til blanketter"
     if query.intent in FACT_INTENTS and ev.window >= params.fact_window:
         return Verdict(True, "states the fact in one passage")  # a figure, a name, a date in passing
     return Verdict(False, f"mentions '{top[0][0].surface}' only in passing")

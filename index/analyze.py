@@ -67,7 +67,7 @@ def _read_list(path: Path) -> list[str]:
 
 
 class Analyzer:
-    """Holds the stopwords, stem overrides and synonyms from config/ and a Snowball stemmer."""
+    """Holds the stopwords, stem overrides, synonyms and abbreviations from config/ and a Snowball stemmer."""
 
     def __init__(self, config_dir: Path | str | None = None):
         cdir = Path(config_dir or CONFIG_DIR)
@@ -87,6 +87,12 @@ class Analyzer:
             group = frozenset(terms[0] for terms in analysed if len(terms) == 1)
             for term in group:
                 self.synonyms[term] = self.synonyms.get(term, frozenset()) | group
+        # "kvt = kvartal" (index/abbreviations.py reads them; question time only, so not in the fingerprint)
+        self.abbreviations: list[tuple[str, str]] = []
+        for line in _read_list(cdir / "abbreviations.txt"):
+            short, sep, long = line.partition("=")
+            if sep and short.strip():
+                self.abbreviations.append((short.strip(), long.strip()))
         self.fingerprint = hashlib.sha256(
             "\n".join(
                 [
@@ -182,7 +188,12 @@ class Analyzer:
             candidate = "".join(chars)
             if known(self._stem(candidate)):
                 return candidate
-        return self._respell_letters(word, known)
+        letters = self._respell_letters(word, known)
+        if letters != word or len(word) < 9:
+            return letters
+        # A long compound the corpus knows in neither spelling: the Danish one, so that its other forms
+        # ("sygefravaersstatistikken" -> "sygefraværsstatistikken" -> "sygefraværstatistik") can be found.
+        return re.sub("ae|oe", lambda m: "æ" if m.group(0) == "ae" else "ø", word)
 
     def _respell_letters(self, word: str, known: Callable[[str], bool]) -> str:
         """Keyboards without æ/ø/å also give a bare letter: 'korsel' -> 'kørsel', 'fravar' -> 'fravær'.

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from index.abbreviations import expand
 from index.analyze import Analyzer, fold, normalize
 from index.vocabulary import Vocabulary
 
@@ -30,12 +31,14 @@ _INTENTS = [
     (
         "precedent",
         r"\b(tidligere|hvornår har vi (før|tidligere)|før i tiden|hvilke møder|har .* (før|tidligere) været"
-        r"|har .* (været|blevet) behandlet .*før|historik(ken)?|hvor .* behandlet)\b",
+        r"|har .* (været|blevet) behandlet .*før|historik(ken)?|hvor .* behandlet)\b"
+        # "… oppe før?", "har vi snakket om IoT før": "før" that ends a clause is "before now"
+        r"|\bf(ø|oe)r\s*([?.!,]|$)",
     ),
     ("status", r"\b(status|hvor langt|seneste nyt|nyeste|hvordan går det|hvad sker der)\b"),
     ("who", r"\bhvem\b"),
     ("when", r"\b(hvornår|hvilken dato|hvilken dag|deadline|frist(en)?|tidsplan(en)?)\b"),
-    ("amount", r"\b(hvor meget|hvor mange|hvad koste[rt]?|beløb(et)?|pris(en)?|hvor stor)\b"),
+    ("amount", r"\b(hvor meget|hvor mange|hvad koste[rt]?|beløb(et)?|pris(en)?|hvor stor[te]?)\b"),
     ("why", r"\b(hvorfor|begrundelse(n)?|baggrund(en)? for)\b"),
     (
         "where",
@@ -283,9 +286,9 @@ def parse(
     """Read `question` against what the caller may see (`vocab`; `fora`: the fora it may see, whose names
     the question may use as a filter). `relaxed` drops the filters that are guesses (forum names, single
     days), so their words count as the topic instead."""
-    text = question[:MAX_QUESTION]
     today = today or dt.date.today()
     known = vocab.known
+    text = expand(question[:MAX_QUESTION], analyzer.abbreviations, fora, known, today)
     intent = "topic"
     norm = fold(normalize(text))
     for name, pattern in _INTENTS:
@@ -410,16 +413,32 @@ def _municipalities(norm: str, names: list[str] | tuple[str, ...]) -> frozenset[
     return frozenset(n for n in names if n and re.search(rf"\b{re.escape(fold(normalize(n)))}\b", norm))
 
 
+_PRONOUNS = frozenset("den det de man vi han hun jeg du der".split())
+
+
 def _question_verb(text: str) -> str | None:
     """The main verb of a wh-question: the word after the question word (after its noun for "hvilke …", and
-    after an auxiliary): "Hvad mente …" -> "mente", "Hvilket vagtfirma leverer …" -> "leverer"."""
-    words = [fold(normalize(w)) for w in re.findall(r"[^\W\d_]+", text)]
+    after an auxiliary): "Hvad mente …" -> "mente", "Hvilket vagtfirma leverer …" -> "leverer". The question
+    may follow a topic ("uddannelsesstrategien - hvad skal den bygges op efter"): the first clause that
+    opens with a question word is read."""
+    for clause in re.split(r"[-–—,:;.?!]\s+", text):
+        verb = _clause_verb([fold(normalize(w)) for w in re.findall(r"[^\W\d_]+", clause)])
+        if verb:
+            return verb
+    return None
+
+
+def _clause_verb(words: list[str]) -> str | None:
+    if len(words) >= 3 and words[0] in _AUXILIARY and words[1] in _PRONOUNS:
+        return words[2]  # a yes/no question: "har vi snakket om …", "skal man søge …"
     if len(words) < 3 or words[0] not in _WH:
         return None
     i = 2 if words[0].startswith("hvilk") else 1
     auxiliary = i < len(words) and words[i] in _AUXILIARY
     while i < len(words) and words[i] in _AUXILIARY:
         i += 1
+    if auxiliary and i < len(words) - 1 and words[i] in _PRONOUNS:
+        return words[i + 1]  # "hvad skal den bygges op efter": the subject, then the verb
     if i >= len(words) - 1:
         return None
     # after an auxiliary comes the participle ("Hvem blev valgt", "… er udpeget") or the subject ("Hvad blev

@@ -190,7 +190,10 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
     # than the question (an orientation of many matters, the question about one of them).
     noted = bool(decision) and all(_only_noted(secs[i].text) for i in decision)
     if not noted and decision and all(NOTED.match(_first_line(secs[i].text)) for i in decision):
-        noted = _said_elsewhere(cand, decision, everything - proposal, query) is not None
+        # "1. Orienteringen blev taget til efterretning. 2. Udvalget ønsker …": numbered points are decisions
+        # each, not remarks on the orientation
+        points = any(_POINT.match(line) for i in decision for line in _decision_body(secs[i].text).split("\n")[1:])
+        noted = not points and _said_elsewhere(cand, decision, everything - proposal, query) is not None
     intent = _intent(query)
     quotes: list[Quote] = []
     stated = _decision_states(cand, decision, query, intent) if not (bare or noted) else None
@@ -305,6 +308,9 @@ def _decision_body(text: str) -> str:
     return text[: cut.start()] if cut else text
 
 
+_POINT = re.compile(r"^\s*(?:ad\s+)?\d+\.(?:\s*-\s*\d+\.)?\s+\S", re.IGNORECASE)
+
+
 def _first_line(text: str) -> str:
     return text.strip().split("\n")[0]
 
@@ -389,8 +395,26 @@ def _decision_states(cand: Evidence, decision: set[int], query: Query, intent: s
     return whole
 
 
+# What a "hvad/hvilke …" question asks for: a figure unless its noun names another kind of fact ("Hvilket
+# advokatfirma …" a name, "Hvilken dag …" a date) or its verb asks what a body wanted or what came of it
+# ("Hvad ville udvalget have belyst?", "Hvad kom der ud af …"): that is what the item says, most often the
+# decision.
+_FACT_KINDS = [
+    ("who", r"\bhvilke[nt]?\s+(?:\w+\s+)?(?:\w*firma\w*|leverandør\w*|advokat\w*|rådgiver\w*|konsulent\w*|"
+            r"virksomhed\w*|organisation\w*|forening\w*|person\w*|formand\w*|partie?r?)\b"),
+    ("when", r"\bhvilke[nt]?\s+(?:dag|dato|måned|uge|tidspunkt)\w*"),
+    ("where", r"\bhvilke[nt]?\s+(?:sted|adresse|vej|placering|lokale)\w*"),
+    ("fact-open", r"^\s*hvad\s+(?:ville|vil|skal|skulle|kom|mente|mener|ønske\w*|foreslog|bad|sagde)\b"
+                  r"|\b(?:have\s+belyst|ske\s+med|ud\s+af)\b"),
+]  # fmt: skip
+
+
 def _intent(query: Query) -> str:
-    """ "Hvornår har … tidligere behandlet …" asks for earlier treatments and for their dates."""
+    """ "Hvornår har … tidligere behandlet …" asks for earlier treatments and for their dates; a fact
+    question for the kind of fact its noun names, or for what the item says."""
     if query.intent == "precedent" and re.search(r"\bhvornår\b", query.question, re.IGNORECASE):
         return "precedent-when"
+    if query.intent == "fact":
+        asked = query.question.casefold()
+        return next((kind for kind, pattern in _FACT_KINDS if re.search(pattern, asked)), "fact")
     return query.intent

@@ -72,6 +72,16 @@ def store(tmp_path: Path) -> Store:
                         "- Økonomi & Stab fastlægger 2 fredage, hvor kommunen lukkes og der ryddes op.",
                     ),
                 ),
+                item(
+                    3,
+                    "Administration og service på tværs af centrene",
+                    (
+                        "Baggrund",
+                        "Centrene ønsker en enklere hverdag for borgerne:\n\n"
+                        "- en fælles webindgang til alle blanketter\n- færre telefonnumre",
+                    ),
+                    ("Beslutning", "Chefforum drøftede sagen og bakkede op om retningen."),
+                ),
             ],
         ),  # fmt: skip
         "tu.txt": minutes(
@@ -84,6 +94,33 @@ def store(tmp_path: Path) -> Store:
                     ("Resume", "Lokalplantillægget fjerner kravet om besporing for to delområder."),
                     ("Sagsfremstilling", "Kravet om besporing blev stillet i 2010, da der var planer om et godsspor."),
                     ("Beslutning", "Der var foretræde til sagen. Udvalget besluttede at udsætte sagens behandling."),
+                ),
+                item(
+                    7,
+                    "Reduktion af energi til vejbelysning",
+                    (
+                        "Sagsfremstilling",
+                        "Den største besparelse på strømmen opnås ved helt at slukke for vejbelysningen om natten.",
+                    ),
+                    (
+                        "Beslutning",
+                        "1. Orienteringen blev taget til efterretning.\n\n2. Udvalget ønsker ikke at "
+                        "slukke for vejbelysningen på nuværende tidspunkt.",
+                    ),
+                ),
+                item(
+                    8,
+                    "Orientering om 10. klasse",
+                    (
+                        "Sagsfremstilling",
+                        "Orienteringen om 10. klasse viser, at 20 elever i maj 2022 valgte 10. klasse, og at 39 "
+                        "elever var tilmeldt 10. klasse i januar 2023.",
+                    ),
+                    (
+                        "Beslutning",
+                        "Orienteringen blev taget til efterretning, idet udvalget ønsker en sag der "
+                        "belyser andelen af tosprogede elever i 10. klasse.",
+                    ),
                 ),
                 item(
                     4,
@@ -176,6 +213,23 @@ def test_a_decision_adopting_a_bodys_recommendation_quotes_it_from_the_sagsforlo
 def test_a_chain_ending_in_the_administrations_proposal_quotes_the_proposal(store: Store) -> None:
     hit = first_quote(store, "Hvad blev besluttet om kodeks for kommentarer på sociale medier?")
     assert hit.quotes[0].kind == PROPOSAL and "opdaterede kodeks" in hit.quotes[0].text
+
+
+def test_numbered_decision_points_are_each_a_decision(store: Store) -> None:
+    # "1. Orienteringen … til efterretning. 2. Udvalget ønsker ikke at slukke …": point 2 is the answer
+    hit = first_quote(store, "Skal vejbelysningen slukkes for at spare på strømmen?")
+    assert hit.quotes[0].kind == DECISION and "ikke at slukke" in hit.quotes[0].text
+
+
+def test_a_question_of_what_a_body_wanted_quotes_the_decision_not_a_figure(store: Store) -> None:
+    hit = first_quote(store, "Hvad ville udvalget have belyst efter orienteringen om 10. klasse?")
+    assert hit.quotes[0].kind == DECISION and "tosprogede elever" in hit.quotes[0].text
+
+
+def test_search_words_standing_together_in_one_passage_answer(store: Store) -> None:
+    # mentioned once, in a list under Baggrund, but every word of the question stands there together
+    hit = first_quote(store, "fælles webindgang til blanketter")
+    assert hit.item.number == 3 and "fælles webindgang til alle blanketter" in hit.quotes[0].text
 
 
 def test_sagsforloeb_entries_in_both_first_agenda_forms() -> None:

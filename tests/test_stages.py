@@ -149,6 +149,22 @@ def test_the_question_verb_is_phrasing_and_weighs_less() -> None:
     assert _question_verb("Hvilket vagtfirma leverer tryghedsvagterne?") == "leverer"
     assert _question_verb("Hvem blev valgt som formand?") == "valgt"  # after the auxiliary
     assert _question_verb("cykelsti Hovedgaden") is None
+    # after a topic, the question's own clause; a pronoun subject before the verb; a yes/no question
+    assert _question_verb("uddannelsesstrategien - hvad skal den bygges op efter?") == "bygges"
+    assert _question_verb("har vi snakket om IoT før?") == "snakket"
+
+
+def test_a_clause_ending_in_foer_asks_for_earlier_treatments(store: Store) -> None:
+    assert read(store, "har vi snakket om cykelstien før?").intent == "precedent"
+    assert read(store, "har cheferne haft sygefraværet oppe foer? hvornaar").intent == "precedent"
+    assert read(store, "oprydning før aflevering til arkivet").intent != "precedent"
+
+
+def test_an_acronym_and_a_date_in_figures_filter_like_the_words(store: Store) -> None:
+    q = read(store, "hvad sagde CF om sygefraværet d. 10/3-21?")
+    assert q.fora == frozenset({"Chefforum"})
+    assert (q.date_from, q.date_to) == (dt.date(2021, 3, 10), dt.date(2021, 3, 10))
+    assert top(store, "hvad sagde CF om sygefraværet d. 10/3-21?") == ("Chefforum", "2021-03-10", 1)
 
 
 def test_a_stopword_is_never_respelled(store: Store) -> None:

@@ -1,0 +1,94 @@
+"""What a question writes short, written out before it is read: abbreviations (config/abbreviations.txt),
+the acronyms of the stored bodies ("PTU" for Plan- og Tryghedsudvalget, "CF" for Chefforum), and dates in
+figures ("d. 21/11-19", "1. kvt 21"). Question time only: the minutes are never rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Iterable
+
+from index.analyze import fold, normalize
+
+_MONTH_NAMES = (
+    "januar februar marts april maj juni juli august september oktober november december".split()
+)  # fmt: skip
+# The head of a body's name, whose initial the acronym carries too: "Tryghedsudvalget" -> T, U.
+_BODY_HEADS = (
+    "udvalget", "udvalg", "rådet", "råd", "forummet", "forum", "bestyrelsen", "bestyrelse", "nævnet", "nævn",
+    "komitéen", "komité", "komiteen", "komite", "direktionen", "direktion",
+)  # fmt: skip
+_SMALL_WORDS = frozenset("og i for af til om med".split())
+# 21/11-19, 21.11.2019, 21/11/2019, 21-11-2019; not a case number ("05.01.00-G01-2-25")
+_NUMERIC_DATE = re.compile(r"(?<![\w.,/-])(\d{1,2})[./](\d{1,2})[./-](\d{4}|\d{2})(?![\w]|[-./]\w)")
+_SHORT_YEAR = re.compile(rf"\b({'|'.join(_MONTH_NAMES)}|kvartal)\s+(\d{{2}})\b(?![.,:/-]?\d)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1024)
+def acronyms(forum: str) -> frozenset[str]:
+    """The acronyms a body goes by, from its name: "Plan- og Tryghedsudvalget" -> PTU, "Klima-, Teknik- og
+    Miljøudvalget" -> KTMU and KTM, "Chefforum" -> CF, "Økonomiudvalget" -> ØU, "Byråd 2022-2025" -> BR."""
+    letters = []
+    for word in re.findall(r"[^\W\d_]+", forum.casefold()):
+        if word in _SMALL_WORDS:
+            continue
+        letters.append(word[0])
+        head = next((h for h in _BODY_HEADS if word.endswith(h) and len(word) > len(h) + 1), None)
+        if head:
+            letters.append(head[0])
+    short = "".join(letters).upper()
+    out = {short} if len(short) >= 2 else set()
+    if len(short) >= 4 and short.endswith("U"):
+        out.add(short[:-1])  # "KTM", "SBU": the committee's letters without "udvalg"
+    return frozenset(out)
+
+
+def expand(
+    text: str,
+    abbreviations: Iterable[tuple[str, str]],
+    fora: Iterable[str],
+    known: Callable[[str], bool],
+    today: dt.date,
+) -> str:
+    """`text` with its abbreviations, the acronyms of `fora` and its figure dates written out. An
+    abbreviation without a dot is written out only where the visible minutes do not use it as a word
+    (`known` takes a folded word)."""
+    text = _NUMERIC_DATE.sub(lambda m: _written_date(m, today), text)
+    for short, long in abbreviations:
+        dotted = short.endswith(".")
+        pattern = rf"(?<![\w.]){re.escape(short)}" + (r"(?!\w)" if dotted else r"\.?(?![\w])")
+        if not long:
+            text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+        elif dotted or not known(fold(normalize(short))):
+            text = re.sub(pattern, long, text, flags=re.IGNORECASE)
+    names = {a: forum for forum in fora for a in acronyms(forum)}
+    if names:
+
+        def body(m: re.Match) -> str:
+            # "SHU" written in capitals is the committee even where its minutes use the acronym too; a short
+            # or lower-case one only where the minutes do not use it as a word ("DF" is also a party)
+            word = m.group(0)
+            forum = names.get(word.upper())
+            if forum and ((word.isupper() and len(word) >= 3) or not known(fold(normalize(word)))):
+                return forum
+            return word
+
+        text = re.sub(r"\b[^\W\d_]{2,5}\b", body, text)
+    return _SHORT_YEAR.sub(lambda m: f"{m[1]} {_century(int(m[2]), today)}", text)
+
+
+def _century(year: int, today: dt.date) -> int:
+    return 2000 + year if 2000 + year <= today.year else 1900 + year
+
+
+def _written_date(m: re.Match, today: dt.date) -> str:
+    day, month, year = int(m[1]), int(m[2]), int(m[3])
+    if len(m[3]) == 2:
+        year = _century(year, today)
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return m.group(0)
+    return f"den {day}. {_MONTH_NAMES[month - 1]} {year}"

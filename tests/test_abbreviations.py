@@ -1,0 +1,59 @@
+"""What a question writes short is written out before it is read: abbreviations, the bodies' acronyms and
+dates in figures; the minutes themselves are never rewritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from index.abbreviations import acronyms, expand
+from index.analyze import get_analyzer
+
+TODAY = dt.date(2026, 12, 1)
+FORA = ["Plan- og Tryghedsudvalget", "Klima-, Teknik- og Miljøudvalget", "Social- og Handicapudvalget",
+        "Direktørforum", "Byråd 2022-2025"]  # fmt: skip
+
+
+def written_out(question: str, known_words: frozenset[str] = frozenset()) -> str:
+    return expand(question, get_analyzer().abbreviations, FORA, lambda w: w in known_words, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("forum", "expected"),
+    [("Plan- og Tryghedsudvalget", {"PTU"}), ("Klima-, Teknik- og Miljøudvalget", {"KTMU", "KTM"}),
+     ("Chefforum", {"CF"}), ("Økonomiudvalget", {"ØU"}), ("Byråd 2022-2025", {"BR"}), ("Teknisk Udvalg", {"TU"}),
+     ("Kommunalbestyrelsen", {"KB"}), ("Skole-, Børne- og Ungeudvalget", {"SBUU", "SBU"})],
+)  # fmt: skip
+def test_a_bodys_acronyms_come_from_its_name(forum: str, expected: set[str]) -> None:
+    assert acronyms(forum) == expected
+
+
+def test_abbreviations_and_acronyms_are_written_out() -> None:
+    assert written_out("hvad sagde PTU om tryghedsvagter") == "hvad sagde Plan- og Tryghedsudvalget om tryghedsvagter"
+    assert written_out("hvad gjorde BR med forslaget") == "hvad gjorde byrådet med forslaget"
+    assert written_out("blev det vedtaget el. hvad skete der") == "blev det vedtaget eller hvad skete der"
+    assert written_out("grænsen for udbud ifm. præsentationslag").split() == [
+        "grænsen",
+        "for",
+        "udbud",
+        "præsentationslag",
+    ]
+
+
+def test_what_the_minutes_use_as_a_word_is_kept() -> None:
+    # minutes that write "kv." keep matching "kv"; "el" without a dot is electricity
+    assert written_out("sygefravær 1. kv 2017", frozenset({"kv"})) == "sygefravær 1. kv 2017"
+    assert written_out("sygefravær 1. kvt 2017") == "sygefravær 1. kvartal 2017"
+    assert written_out("prisen på el til gadelys") == "prisen på el til gadelys"
+    # a short acronym the minutes use is left alone ("DF" is also a party); one in capitals of 3+ letters is the body
+    assert written_out("forslag fra DF", frozenset({"df"})) == "forslag fra DF"
+    assert written_out("hvad besluttede SHU", frozenset({"shu"})) == "hvad besluttede Social- og Handicapudvalget"
+
+
+def test_dates_in_figures_become_dates_and_case_numbers_stay() -> None:
+    assert written_out("hvad blev besluttet d. 21/11-19?") == "hvad blev besluttet d. den 21. november 2019?"
+    assert written_out("mødet 3.4.2024") == "mødet den 3. april 2024"
+    assert written_out("sygefraværet i 1. kvt 21") == "sygefraværet i 1. kvartal 2021"
+    assert written_out("sag 05.01.00-G01-2-25 og 24/12345") == "sag 05.01.00-G01-2-25 og 24/12345"
+    assert written_out("31/02-2024") == "31/02-2024"  # no such day: left as written
