@@ -20,6 +20,8 @@ _BODY_HEADS = (
     "udvalget", "udvalg", "rådet", "råd", "forummet", "forum", "bestyrelsen", "bestyrelse", "nævnet", "nævn",
     "komitéen", "komité", "komiteen", "komite", "direktionen", "direktion",
 )  # fmt: skip
+# "hvad sagde CF …": a body is what does these
+_BODY_VERB = re.compile(r"^(sagde|mente|besluttede|vedtog|godkendte|anbefalede|drøftede|behandlede|gjorde|endte)$")
 _SMALL_WORDS = frozenset("og i for af til om med".split())
 # 21/11-19, 21.11.2019, 21/11/2019, 21-11-2019; not a case number ("05.01.00-G01-2-25")
 _NUMERIC_DATE = re.compile(r"(?<![\w.,/-])(\d{1,2})[./](\d{1,2})[./-](\d{4}|\d{2})(?![\w]|[-./]\w)")
@@ -67,13 +69,18 @@ def expand(
     if names:
 
         def body(m: re.Match) -> str:
-            # "SHU" written in capitals is the committee even where its minutes use the acronym too; a short
-            # or lower-case one only where the minutes do not use it as a word ("DF" is also a party)
+            # "SHU" written in capitals is the committee even where its minutes use the acronym too, and so is
+            # "CF" in "i CF" or "sagde CF"; otherwise a short or lower-case one only where the minutes do not
+            # use it as a word ("forslag fra DF": DF is also a party)
             word = m.group(0)
             forum = names.get(word.upper())
-            if forum and ((word.isupper() and len(word) >= 3) or not known(fold(normalize(word)))):
-                return forum
-            return word
+            if not forum:
+                return word
+            before = re.findall(r"[^\W\d_]+", m.string[: m.start()].casefold())[-1:]
+            pointed = word.isupper() and (
+                len(word) >= 3 or before == ["i"] or bool(before and _BODY_VERB.match(before[0]))
+            )
+            return forum if pointed or not known(fold(normalize(word))) else word
 
         text = re.sub(r"\b[^\W\d_]{2,5}\b", body, text)
     return _SHORT_YEAR.sub(lambda m: f"{m[1]} {_century(int(m[2]), today)}", text)
