@@ -49,7 +49,9 @@ def test_what_the_minutes_use_as_a_word_is_kept() -> None:
     # a short acronym the minutes use is left alone ("DF" is also a party); one in capitals of 3+ letters is the body
     assert written_out("forslag fra DF", frozenset({"df"})) == "forslag fra DF"
     assert written_out("hvad mente DF om sagen", frozenset({"df"})) == "hvad mente Direktørforum om sagen"
-    assert written_out("har vi snakket om det i DF før", frozenset({"df"})) == "har vi snakket om det i Direktørforum før"
+    assert (
+        written_out("har vi snakket om det i DF før", frozenset({"df"})) == "har vi snakket om det i Direktørforum før"
+    )
     assert written_out("hvad besluttede SHU", frozenset({"shu"})) == "hvad besluttede Social- og Handicapudvalget"
 
 
