@@ -31,6 +31,8 @@ BY_REFERENCE = re.compile(
 _QUALIFIED = re.compile(
     r"\b(flertal\w*|mindretal\w*|imod|stemte|undlod|ændring\w*|tilføjelse\w*|dog|forbehold)\b", re.I
 )
+# A vote changes nothing of what was adopted; an amendment or a reservation does.
+_AMENDED = re.compile(r"\b(ændring\w*|tilføjelse\w*|dog|forbehold|bemærkning\w*)\b", re.I)
 # "Chefforum tog orienteringen til efterretning.": a decision that only notes the item says nothing of its
 # content, so the passage of the item that matches the question goes first.
 NOTED = re.compile(
@@ -227,6 +229,10 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         anchor = _best(cand, decision, query, first_bonus=0.3)
         if anchor:
             quotes.append(_window(cand, anchor))
+        # "Med stemmerne 16 for og 4 imod godkendte Byrådet Økonomiudvalgets indstilling.": the vote first,
+        # then what was adopted
+        if quotes and (adopted := adopted_recommendation(secs)) is not None:
+            quotes.append(adopted)
     elif bare and (adopted := adopted_recommendation(secs)) is not None:
         # "Byrådet godkendte Økonomiudvalgets indstilling.": what that body recommended was decided
         quotes.append(adopted)
@@ -272,7 +278,8 @@ def adopted_recommendation(sections: Sequence[Section]) -> Quote | None:
         return None  # "Vedrørende punkt 3: … med en bemærkning om …" says more than the adoption
     spans = passages(lines[0])
     sentence = lines[0][spans[0][0] : spans[0][1]] if spans else ""
-    if not approves_by_reference(sentence) or re.search(r"\bforanstående\b", sentence, re.IGNORECASE):
+    adopts = BARE_APPROVAL.match(sentence) or (BY_REFERENCE.search(sentence) and not _AMENDED.search(sentence))
+    if not adopts or re.search(r"\bforanstående\b", sentence, re.IGNORECASE):
         return None
     listed = [(i, e) for i, s in enumerate(sections) if s.kind == HISTORY for e in entries(s.text)]
     while listed:

@@ -146,6 +146,25 @@ def store(tmp_path: Path) -> Store:
                     ("Sagens forløb", "02/06/2025 Sundheds- og Omsorgsudvalget\n\n" + ROBOT),
                 ),
                 item(
+                    9,
+                    "Strandparken - ønske om øget driftstilskud",
+                    (
+                        "Indstilling",
+                        "Administrationen indstiller, at det besluttes, om driftstilskuddet øges med 25 %.",
+                    ),
+                    (
+                        "Beslutning",
+                        "Med stemmerne 16 for og 4 imod godkendte Byrådet Økonomiudvalgets indstilling."
+                        "\n\nFor stemte: (V) og (A).\n\nImod stemte: (C) og (F).",
+                    ),
+                    (
+                        "Sagens forløb",
+                        "01-06-2022 Kultur- og Fritidsudvalget\n\nUdvalget kan ikke anbefale et "
+                        "udvidelsesforslag.\n\n13-06-2022 Økonomiudvalget\n\nØkonomiudvalget anbefaler overfor "
+                        "Byrådet, at Kultur- og Fritidsudvalgets indstilling godkendes.",
+                    ),
+                ),
+                item(
                     6,
                     "Kodeks for kommentarer på sociale medier",
                     ("Indstilling", "Administrationen indstiller, at det opdaterede kodeks for kommentarer godkendes."),
@@ -208,6 +227,12 @@ def test_a_decision_adopting_a_bodys_recommendation_quotes_it_from_the_sagsforlo
     assert adopted.kind == HISTORY
     assert adopted.text == "02/06/2025 Sundheds- og Omsorgsudvalget\n\nUdvalget anbefaler model 3."
     assert hit.quotes[1].kind == DECISION
+
+
+def test_a_vote_on_an_adopted_recommendation_quotes_the_vote_then_the_recommendation(store: Store) -> None:
+    hit = first_quote(store, "Hvad blev besluttet om driftstilskuddet til Strandparken?")
+    assert hit.quotes[0].kind == DECISION and "16 for og 4 imod" in hit.quotes[0].text
+    assert hit.quotes[1].kind == HISTORY and "kan ikke anbefale et udvidelsesforslag" in hit.quotes[1].text
 
 
 def test_a_chain_ending_in_the_administrations_proposal_quotes_the_proposal(store: Store) -> None:
