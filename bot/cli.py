@@ -271,7 +271,8 @@ def ask(question: str, db: str | None, as_json: bool, limit: int, explain: bool)
             from index.answer import explain as explain_lines
             from index.answer import trace
 
-            lines = explain_lines(service.read(partial(trace, question=q, fora=cfg.fora_for("cli"))))
+            # the Asker decides what this place may see, for the explanation as for the answer
+            lines = explain_lines(service.read(partial(trace, question=q, fora=asker.fora(Place("cli")))))
             click.echo("\n".join(lines), err=as_json)
 
 

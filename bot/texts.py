@@ -2,10 +2,14 @@
 
 Web, Slack, Teams and the terminal all say the same thing in the same words, and the secretariat (or a
 translator) finds them here instead of in five adapters. Templates read them as the Jinja global `T`.
-Texts from the minutes are never here; neither are the answering core's own messages (index/answer.py).
+Texts from the minutes are never here; the answering core's own messages live in index/messages.py and
+the ones shared with it are taken from there.
 """
 
 from __future__ import annotations
+
+from index.messages import EMPTY_QUESTION
+from index.messages import TOO_LONG as TOO_LONG  # re-exported: the core's own words
 
 MONTHS = (
     "januar", "februar", "marts", "april", "maj", "juni",
@@ -14,8 +18,7 @@ MONTHS = (
 
 # ---- notices instead of an answer (bot.asker) -------------------------------------------------------
 
-EMPTY = "Skriv et spørgsmål om referaterne, fx: hvad blev besluttet om adgangskontrol?"
-TOO_LONG = "Dit spørgsmål er for langt. Skriv det gerne kortere, så finder jeg svaret."
+EMPTY = EMPTY_QUESTION  # the core's own words (index/messages.py), so every channel refuses alike
 RATE_LIMITED = "Du har stillet mange spørgsmål på kort tid. Vent et øjeblik, og prøv så igen."
 ERROR = "Beklager, noget gik galt, da jeg ledte i referaterne. Prøv igen om lidt."
 ENGLISH = "Jeg svarer på dansk, fordi referaterne er på dansk. Prøv fx: hvad blev besluttet om adgangskontrol?"

@@ -17,6 +17,7 @@ from index.config import Config, load_config
 from index.evidence import Evidence, gather, needs_text, prefetch, public_texts, with_text
 from index.history import case_history
 from index.links import item_url, meeting_url
+from index.messages import EMPTY_QUESTION, NO_ANSWER, NO_ANSWER_SUGGEST, TOO_LONG
 from index.model import DECISION, Answer, Hit, ItemRef, MeetingRef
 from index.params import DEFAULT, Params
 from index.question import MAX_QUESTION, Query, parse
@@ -25,11 +26,6 @@ from index.rank import Scored, rank
 from index.retrieve import Candidate, Scope, retrieve
 from index.store import Store
 from index.vocabulary import Vocabulary
-
-NO_ANSWER = "Jeg fandt ikke noget i referaterne, der svarer på det."
-NO_ANSWER_SUGGEST = "Jeg fandt ikke noget, der svarer præcist. Måske er et af disse punkter relevant:"
-EMPTY_QUESTION = "Skriv et spørgsmål om referaterne, fx: hvad blev besluttet om adgangskontrol?"
-TOO_LONG = "Dit spørgsmål er for langt. Skriv det gerne kortere, så finder jeg svaret."
 
 
 @dataclass(frozen=True)
@@ -148,7 +144,9 @@ def _reading(
     scope_fora = fora
     if query.fora is not None:
         scope_fora = query.fora if fora is None else query.fora & fora
-    return query, Scope(scope_fora, query.date_from, query.date_to, query.municipalities)
+    # an agenda holds proposals, not decisions: it never answers what was decided
+    minutes_only = query.intent == "decision" and store.has_agendas()
+    return query, Scope(scope_fora, query.date_from, query.date_to, query.municipalities, minutes_only)
 
 
 def answer(
@@ -245,11 +243,14 @@ def _hit(
     row = s.row
     ev = with_text(store, s.evidence)
     mrow = store.meeting_row(row["meeting_id"])
-    title = f"Referat {row['forum']} {dt.date.fromisoformat(row['date']):%d-%m-%Y}"
+    kind = "Dagsorden" if mrow is not None and mrow["kind"] == "dagsorden" else "Referat"
+    title = f"{kind} {row['forum']} {dt.date.fromisoformat(row['date']):%d-%m-%Y}"
+    several = len(store.municipalities()) > 1
     meeting = MeetingRef(
         id=row["meeting_id"], forum=row["forum"], date=row["date"], title=title,
         url=meeting_url(cfg, row["meeting_id"], row["forum"], row["date"], mrow["external_id"] if mrow else None,
                         portal_url=mrow["portal_url"] if mrow else None),
+        municipality=(mrow["municipality"] or "") if several and mrow is not None else "",
     )  # fmt: skip
     item = ItemRef(
         number=row["number"], title=row["title"], case_number=row["case_number"], closed=bool(row["closed"]),

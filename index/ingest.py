@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.model import Meeting
-from index.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReaderError, read_bytes, read_limited
+from index.readers import DEFAULT_MAX_BYTES, SUFFIXES, NotMinutes, ReaderError, read_bytes, read_limited
 from index.store import Store
 
 
@@ -188,6 +188,11 @@ def ingest_bytes(
         return FileResult(name, "duplicate", same, reason=f"same file as an ingested copy of {same}")
     try:
         meeting = read_bytes(data, Path(name).name)
+    except NotMinutes as exc:
+        # a README or a note beside the minutes: listed with the reason, not an error of the run
+        store.record_source(name, bytes_hash=digest, size=size, mtime=mtime, meeting_id=None, status="skipped",
+                            error=exc.reason)  # fmt: skip
+        return FileResult(name, "skipped", reason=exc.reason)
     except ReaderError as exc:
         return _failed(store, name, exc.reason, digest)
     except RecursionError:

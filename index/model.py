@@ -112,6 +112,12 @@ class MeetingRef:
     date: str  # ISO date
     title: str
     url: str
+    municipality: str = ""  # set when the store holds more than one municipality's minutes
+
+    @property
+    def body(self) -> str:
+        """The body as a reader must see it: "Byrådet (Greve)" when several municipalities are stored."""
+        return f"{self.forum} ({self.municipality})" if self.municipality else self.forum
 
 
 @dataclass

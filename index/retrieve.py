@@ -37,9 +37,12 @@ class Scope:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     municipalities: frozenset[str] | None = None
+    minutes_only: bool = False  # leave agendas out: an agenda never answers "hvad blev besluttet"
 
     def sql(self, alias: str = "i") -> tuple[str, list]:
         clauses, args = [], []
+        if self.minutes_only:
+            clauses.append(f"{alias}.meeting_id NOT IN (SELECT id FROM meetings WHERE kind = 'dagsorden')")
         if self.fora is not None:
             clauses.append(f"{alias}.forum IN ({','.join('?' * len(self.fora))})")
             args += sorted(self.fora)

@@ -1235,6 +1235,13 @@ class Store:
             ],
         )
 
+    def has_agendas(self) -> bool:
+        """Does the store hold an agenda (a meeting without decisions yet)?"""
+        return self._cached(
+            "has_agendas",
+            lambda: self.conn.execute("SELECT 1 FROM meetings WHERE kind = 'dagsorden' LIMIT 1").fetchone() is not None,
+        )
+
     def fora(self) -> list[str]:
         return self._cached(
             "fora", lambda: [r[0] for r in self.conn.execute("SELECT DISTINCT forum FROM meetings ORDER BY forum")]

@@ -43,7 +43,7 @@ def deployed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Con
     folder.mkdir()
     (folder / "cf.txt").write_text(minutes("Chefforum", "15-11-2017", [ADGANG, VAGT]), encoding="utf-8")
     (folder / "tomme.txt").write_text(minutes("Chefforum", "10-01-2018", [ADGANG, EMPTY_ITEMS]), encoding="utf-8")
-    (folder / "brev.txt").write_text("Kære borger\n", encoding="utf-8")
+    (folder / "brev.txt").write_text("Punkt 1: Kære borger\n\nBeslutning\n\nBesvaret.\n", encoding="utf-8")
     config = tmp_path / "referent.toml"
     config.write_text(
         f'[ingest]\nsources = ["{folder.as_posix()}"]\n[digest]\nchannels = ["slack:C0ADMIN"]\nmax_age_days = 0\n',
@@ -51,7 +51,7 @@ def deployed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Con
     )
     monkeypatch.setenv("REFERENT_CONFIG", str(config))
     db = tmp_path / "admin.db"
-    assert CliRunner().invoke(main, ["sync", "--db", str(db)]).exit_code == 1  # brev.txt is not minutes
+    assert CliRunner().invoke(main, ["sync", "--db", str(db)]).exit_code == 1  # brev.txt: minutes without a title
     store = Store(db)
     # What the First Agenda connector records (branch fa): a fetch run and a skipped payload.
     record_run(store, "fetch", "greve", {"added": 3, "failed": 1, "skipped": 1}, started_at="2025-01-20T07:00:00+00:00")
@@ -76,7 +76,7 @@ def test_admin_needs_the_token_and_shows_sources_failures_empty_items_digests_an
     page = web.get("/admin", headers=BEARER)
     assert page.status_code == 200
     html = page.text
-    for shown in ("referater", "brev.txt", "not minutes", "greve", "an agenda, not minutes", "skipped",
+    for shown in ("referater", "brev.txt", "minutes without a title line", "greve", "an agenda, not minutes", "skipped",
                   "2 af 3", "Chefforum 2018-01-10", "C0ADMIN", "m005_ops"):  # fmt: skip
         assert shown in html, shown
     s = web.get("/api/admin", headers=BEARER).json()

@@ -185,7 +185,7 @@ def test_json_contract_from_the_cli(corpus: Store) -> None:
     assert set(data) >= {"question", "no_answer", "message", "answers"}
     hit = data["answers"][0]
     assert set(hit) == {"meeting", "item", "quotes", "score", "case_history"}
-    assert set(hit["meeting"]) == {"id", "forum", "date", "title", "url"}
+    assert set(hit["meeting"]) == {"id", "forum", "date", "title", "url", "municipality"}
     assert set(hit["item"]) == {"number", "title", "case_number", "url"}
     assert set(hit["quotes"][0]) == {"section", "text"}
     many = CliRunner().invoke(main, ["ask", "-", "--db", corpus.path, "--json"], input="bagvagt uge 29\nsvømmehal\n")

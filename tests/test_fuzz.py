@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index import retrieve
-from index.answer import TOO_LONG, answer
+from index.answer import answer
 from index.config import Config
 from index.ingest import ingest_file
+from index.messages import TOO_LONG
 from index.model import Meeting
 from index.question import MAX_QUESTION
 from index.readers import DEFAULT_MAX_BYTES, ReaderError, read_bytes, read_file, read_limited

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from bot.render.card import card
+from index.answer import answer
 from index.ingest import ingest_paths
 from index.readers import read_bytes
 from index.store import Store, migrations
@@ -112,6 +114,18 @@ def test_same_forum_and_day_in_two_municipalities(store: Store) -> None:
     rows = store.conn.execute("SELECT municipality, count(*) FROM items GROUP BY 1 ORDER BY 1").fetchall()
     assert [tuple(r) for r in rows] == [("Greve", 1), ("Køge", 1)]
     assert store.municipalities() == ["Greve", "Køge"]
+    # with two municipalities stored, an answer says whose body it is, in the JSON and on the card
+    hit = answer(store, "Hvad blev besluttet om ID-kort til adgangskontrol?").answers[0]
+    assert (hit.meeting.municipality, hit.meeting.body) == ("Greve", "Økonomiudvalget (Greve)")
+    assert card(hit).where.startswith("Økonomiudvalget (Greve) · 15. november 2017")
+
+
+def test_one_municipality_is_not_repeated_on_every_answer(store: Store) -> None:
+    one = read_bytes(minutes("Økonomiudvalget", "15-11-2017", [ADGANG]).encode(), "a.txt")
+    one.municipality = "Greve"
+    store.ingest(one)
+    hit = answer(store, "Hvad blev besluttet om ID-kort til adgangskontrol?").answers[0]
+    assert hit.meeting.municipality == "" and card(hit).where.startswith("Økonomiudvalget · ")
 
 
 def test_municipality_named_later_keeps_the_id(tmp_path: Path, store: Store, tiny_minutes: str) -> None:

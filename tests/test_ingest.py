@@ -33,13 +33,14 @@ def test_folder_with_bad_files_stores_the_good_ones(tmp_path: Path, store: Store
     assert (status["copy-of-good.txt"], status["good.txt"]) == ("added", "duplicate")
     reasons = {Path(f.path).name: f.reason for f in report.failed}
     assert reasons["empty.txt"] == "empty file"
-    assert reasons["notes.txt"].startswith("not minutes")
     assert "PDF" in reasons["broken.pdf"]
     assert reasons["dangling.txt"].startswith("cannot read file")
     # a file in no minutes format is listed as skipped with its reason: not read, and not an error
+    # and so is a readable file that is not minutes at all (a note, a README beside the minutes)
     skipped = {Path(f.path).name: f.reason for f in report.skipped}
-    assert skipped == {"ignored.docx": skipped["ignored.docx"]}
+    assert set(skipped) == {"ignored.docx", "notes.txt"}
     assert skipped["ignored.docx"].startswith("not a minutes format ('.docx'")
+    assert skipped["notes.txt"].startswith("not minutes")
     assert all(f.status != "skipped" for f in report.failed)
     assert store.conn.execute("SELECT count(*) FROM meetings").fetchone()[0] == 3
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -55,11 +56,15 @@ def test_cli_ingest_meetings_show_and_exit_codes(tmp_path: Path, tiny_minutes: s
     ok = runner.invoke(main, ["ingest", str(good), "--db", db, "--json"])
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)["added"] == 1
-    bad = tmp_path / "bad.txt"
-    bad.write_text("ikke et referat", encoding="utf-8")
+    bad = tmp_path / "bad.txt"  # agenda items without the title line: broken minutes fail
+    bad.write_text("Punkt 1: Adgangskontrol\n\nBeslutning\n\nGodkendt.\n", encoding="utf-8")
     partial = runner.invoke(main, ["ingest", str(good), str(bad), "--db", db])
     assert partial.exit_code == 1 and "bad.txt" in partial.output
-    assert "not minutes" in " ".join(partial.output.split())  # rich wraps long lines
+    assert "minutes without a title line" in " ".join(partial.output.split())  # rich wraps long lines
+    note = tmp_path / "README.md"  # not minutes at all: listed as skipped with the reason, no failure
+    note.write_text("# Om mappen\n\nHer ligger referaterne.\n", encoding="utf-8")
+    skipped = runner.invoke(main, ["ingest", str(good), str(note), "--db", db])
+    assert skipped.exit_code == 0 and "README.md" in skipped.output and "not minutes" in skipped.output
     assert runner.invoke(main, ["ingest", str(tmp_path / "nope"), "--db", db]).exit_code == 2
     listed = json.loads(runner.invoke(main, ["meetings", "--db", db, "--json"]).stdout)
     assert listed == [{"id": "chefforum-2017-11-15", "forum": "Chefforum", "date": "2017-11-15", "items": 4,

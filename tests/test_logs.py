@@ -37,7 +37,7 @@ def _folder(tmp_path: Path) -> Path:
     folder = tmp_path / "kilder"
     folder.mkdir()
     (folder / "cf.txt").write_text(minutes("Chefforum", "15-11-2017", [ADGANG, VAGT]), encoding="utf-8")
-    (folder / "tom.txt").write_text("ikke et referat\n", encoding="utf-8")
+    (folder / "tom.txt").write_text("Punkt 1: Et punkt\n\nBeslutning\n\nGodkendt.\n", encoding="utf-8")  # no title
     return folder
 
 
@@ -67,7 +67,7 @@ def test_report_commands_are_quiet_unless_asked(tmp_path: Path, monkeypatch) -> 
     assert json.loads(quiet.stdout)["added"] == 1
     # Below WARNING nothing: the failed file is a warning (with its reason), the outcome line is not repeated.
     assert [m[2] for m in map(LINE.match, quiet.stderr.splitlines()) if m] == ["WARNING"]
-    assert "tom.txt: not minutes" in quiet.stderr
+    assert "tom.txt: minutes without a title line" in quiet.stderr
     loud = CliRunner().invoke(main, ["--log-level", "info", "ingest", str(folder), "--db", db])
     assert "INFO    referent.ingest: ingest: 0 added, 0 updated, 1 unchanged, 1 failed" in loud.stderr
     monkeypatch.setenv(logs.LEVEL_ENV, "info")

@@ -321,3 +321,18 @@ def test_a_municipality_the_question_names_filters_when_several_are_stored(tmp_p
     assert [h.quotes[0].text for h in a.answers] == ["Byrådet i Greve godkendte cykelstien."]
     both = answer(s, "Hvad besluttede byrådet om cykelstien?", cfg=CFG, today=TODAY)
     assert len(both.answers) == 2  # two meetings of one body on one day in two municipalities stay apart
+
+
+def test_an_agenda_never_answers_what_was_decided(tmp_path: Path) -> None:
+    s = Store(tmp_path / "agenda.db")
+    block = item(2, "Lokalplan for datacenter ved Greve Centervej",
+                 ("Indstilling", "Administrationen indstiller, at lokalplanen for datacentret sendes i høring."))  # fmt: skip
+    agenda = minutes("Plan- og Tryghedsudvalget", "09-09-2025", [block]).replace("REFERAT", "DAGSORDEN", 1)
+    (tmp_path / "dagsorden.txt").write_text(agenda, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / "dagsorden.txt"]).failed
+    assert s.conn.execute("SELECT kind FROM meetings").fetchone()[0] == "dagsorden"
+    decided = answer(s, "Hvad blev besluttet om lokalplanen for datacentret?", cfg=CFG, today=TODAY)
+    assert decided.no_answer and not decided.answers
+    # asked what is coming up, the agenda answers, and says it is an agenda
+    coming = answer(s, "lokalplan datacenter Greve Centervej", cfg=CFG, today=TODAY)
+    assert not coming.no_answer and coming.answers[0].meeting.title.startswith("Dagsorden ")

@@ -116,7 +116,7 @@ def card(hit: Hit, *, timeline: bool = True) -> Card:
     return Card(
         meeting_id=hit.meeting.id,
         item_number=hit.item.number,
-        where=where(hit.meeting.forum, hit.meeting.date, hit.item.number),
+        where=where(hit.meeting.body, hit.meeting.date, hit.item.number),
         title=hit.item.title,
         url=hit.item.url or hit.meeting.url,
         meeting_url=hit.meeting.url,
@@ -131,7 +131,7 @@ def card(hit: Hit, *, timeline: bool = True) -> Card:
 
 def link(hit: Hit) -> Link:
     snippet = " ".join(hit.quotes[0].text.split()) if hit.quotes else ""
-    label = item_label(hit.meeting.forum, hit.meeting.date, hit.item.number, hit.item.title)
+    label = item_label(hit.meeting.body, hit.meeting.date, hit.item.number, hit.item.title)
     return Link(label, hit.item.url or hit.meeting.url, hit.item.closed, snippet)
 
 

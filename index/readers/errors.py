@@ -15,5 +15,5 @@ class ReaderError(Exception):
 
 class NotMinutes(ReaderError):
     """A readable file that is not minutes at all (a README, a note, JSON of something else), as opposed to
-    minutes that are broken (truncated, scanned, malformed). The ingest reports both as failed (exit 1); a
-    connector reads NotMinutes from a portal as a changed payload."""
+    minutes that are broken (truncated, scanned, malformed). The ingest lists it as skipped with this reason
+    (broken minutes are failed, exit 1); a connector reads NotMinutes from a portal as a changed payload."""

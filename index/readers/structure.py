@@ -285,6 +285,9 @@ def parse_lines(lines: list[str], *, source_format: str = "text", wrapped_titles
         if idx > 60:
             break
     if start is None:
+        if any(_PUNKT.match(line.strip().strip("*_#> ")) for line in lines):
+            # agenda items but no title: minutes that are broken, not a README
+            raise ReaderError("minutes without a title line 'REFERAT <forum> d. DD-MM-YYYY' at the top")
         raise NotMinutes("not minutes: no title line 'REFERAT <forum> d. DD-MM-YYYY' at the top")
     assert m is not None  # set together with start
     kind = "referat" if m.group(1).upper() == "REFERAT" else "dagsorden"
