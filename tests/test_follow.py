@@ -714,3 +714,30 @@ def test_no_table_holds_the_raw_user_id(tmp_path, store, slack) -> None:
     assert "Skatepark ved Egelund Station" in rig.command("mine", channel="D0DM", user=user)["text"]
     dump = "\n".join(store.conn.iterdump())
     assert user not in dump and store.user_hash(user) in dump
+
+
+def test_an_ingest_from_the_command_line_tells_the_follows(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    db = tmp_path / "cli.db"
+    store = Store(db)
+    today = dt.date.today()  # the command notifies as of now: the meetings must be recent to be news
+    first, later = today - dt.timedelta(days=20), today - dt.timedelta(days=2)
+    ingest(store, tmp_path, "tmu.txt", minutes("Teknik- og Miljøudvalget", f"{first:%d-%m-%Y}", [ADGANG, SKATE_TMU]))
+    made = web(store).post(
+        "/folg", data={"punkt": f"teknik-og-miljoeudvalget-{first.isoformat()}#3"}, follow_redirects=False
+    )
+    assert made.status_code == 303
+    token = made.headers["location"].rsplit("/", 1)[1]
+    store.close()
+    config = tmp_path / "referent.toml"
+    config.write_text('public_url = "http://referent.test"\n', encoding="utf-8")
+    monkeypatch.setenv("REFERENT_CONFIG", str(config))
+    later_file = tmp_path / "oeu.txt"
+    later_file.write_text(minutes("Økonomiudvalget", f"{later:%d-%m-%Y}", [SKATE_OEU]), encoding="utf-8")
+    for _ in range(2):  # the second ingest stores nothing new and tells nothing again
+        assert CliRunner().invoke(main, ["ingest", str(later_file), "--db", str(db)]).exit_code == 0
+        feed = web(Store(db)).get(f"/feed/{token}").text
+        assert feed.count("<entry>") == 1 and OEU_QUOTE in feed
