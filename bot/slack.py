@@ -289,18 +289,12 @@ def create_slack_app(
         user = (body.get("user") or {}).get("id", "")
         up = action.get("action_id") == render.VOTE_UP
         thanks = texts.THANKS if asker.vote("slack", question, item_ids, 1 if up else -1, user) else texts.VOTE_FAILED
-        try:
-            if body.get("response_url"):
-                respond(text=thanks, response_type="ephemeral", replace_original=False)
-            else:
-                client.chat_postEphemeral(channel=(body.get("channel") or {}).get("id", ""), user=user, text=thanks)
-        except Exception:
-            log.exception("thanking for a vote failed")
+        tell(body, respond, thanks, failing="thanking for a vote")
 
     app.action(render.VOTE_UP)(on_vote)
     app.action(render.VOTE_DOWN)(on_vote)
 
-    def tell(body: dict, respond: Callable, text: str) -> None:
+    def tell(body: dict, respond: Callable, text: str, *, failing: str = "answering a button click") -> None:
         """An ephemeral note to the person who clicked, under the message they clicked in."""
         user = (body.get("user") or {}).get("id", "")
         try:
@@ -309,7 +303,7 @@ def create_slack_app(
             else:
                 client.chat_postEphemeral(channel=(body.get("channel") or {}).get("id", ""), user=user, text=text)
         except Exception:
-            log.exception("answering a button click failed")
+            log.exception("%s failed", failing)
 
     def clicked_at(body: dict) -> Where:
         channel = (body.get("channel") or {}).get("id", "")

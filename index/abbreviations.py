@@ -11,10 +11,8 @@ import re
 from collections.abc import Callable, Iterable
 
 from index.analyze import fold, normalize
+from index.patterns import MONTH_NAMES
 
-_MONTH_NAMES = (
-    "januar februar marts april maj juni juli august september oktober november december".split()
-)  # fmt: skip
 # The head of a body's name, whose initial the acronym carries too: "Tryghedsudvalget" -> T, U.
 _BODY_HEADS = (
     "udvalget", "udvalg", "rådet", "råd", "forummet", "forum", "bestyrelsen", "bestyrelse", "nævnet", "nævn",
@@ -25,7 +23,7 @@ _BODY_VERB = re.compile(r"^(sagde|mente|besluttede|vedtog|godkendte|anbefalede|d
 _SMALL_WORDS = frozenset("og i for af til om med".split())
 # 21/11-19, 21.11.2019, 21/11/2019, 21-11-2019; not a case number ("05.01.00-G01-2-25")
 _NUMERIC_DATE = re.compile(r"(?<![\w.,/-])(\d{1,2})[./](\d{1,2})[./-](\d{4}|\d{2})(?![\w]|[-./]\w)")
-_SHORT_YEAR = re.compile(rf"\b({'|'.join(_MONTH_NAMES)}|kvartal)\s+(\d{{2}})\b(?![.,:/-]?\d)", re.IGNORECASE)
+_SHORT_YEAR = re.compile(rf"\b({'|'.join(MONTH_NAMES)}|kvartal)\s+(\d{{2}})\b(?![.,:/-]?\d)", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -98,4 +96,4 @@ def _written_date(m: re.Match, today: dt.date) -> str:
         dt.date(year, month, day)
     except ValueError:
         return m.group(0)
-    return f"den {day}. {_MONTH_NAMES[month - 1]} {year}"
+    return f"den {day}. {MONTH_NAMES[month - 1]} {year}"

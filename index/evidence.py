@@ -16,8 +16,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from index.model import DECISION, Section
-from index.patterns import ANSWER_PATTERNS
-from index.question import MONTH_NAMES, Concept, Query, forum_stems
+from index.patterns import ANSWER_PATTERNS, MONTH_NAMES
+from index.question import Concept, Query, forum_stems
 from index.salience import Span, analyse, load
 from index.store import Store
 

@@ -4,6 +4,8 @@ minutes are not in the store, such as Magistraten)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from index.cases import same_subject
 from index.config import Config
 from index.links import item_url
@@ -22,16 +24,25 @@ def case_history(
     other meetings (linked), then the treatments its Sagsforløb names that the store has no minutes of
     (unlinked). Only bodies in `fora` (None = all) appear. `sections`: the item's, when already read."""
     out = _same_case(store, cfg, row, fora) if row["case_number"] else []
-    known = {(body_key(c.forum), c.date) for c in out} | {(body_key(row["forum"]), row["date"])}
+    seen = [(c.forum, c.date) for c in out] + [(row["forum"], row["date"])]
+    out += unseen(sagsforloeb(store, row, sections), seen, fora)
+    out.sort(key=lambda c: (c.date, c.forum))
+    return out[-MAX_HISTORY:]
+
+
+def unseen(refs: Iterable[CaseRef], seen: Iterable[tuple[str, str]], fora: frozenset[str] | None) -> list[CaseRef]:
+    """The Sagsforløb treatments `refs` of a body the caller may see (`fora`; None = all) and not yet among
+    `seen` ((forum, ISO date) pairs), each once: "Byråd" of a Sagsforløb is the stored "Byråd 2022-2025"."""
+    known = {(body_key(forum), date) for forum, date in seen}
     visible = None if fora is None else {body_key(f) for f in fora}
-    for ref in sagsforloeb(store, row, sections):
+    out = []
+    for ref in refs:
         key = (body_key(ref.forum), ref.date)
         if key in known or (visible is not None and key[0] not in visible):
             continue
         known.add(key)
         out.append(ref)
-    out.sort(key=lambda c: (c.date, c.forum))
-    return out[-MAX_HISTORY:]
+    return out
 
 
 def sagsforloeb(store: Store, row: dict, sections: list[Section] | None = None) -> list[CaseRef]:

@@ -19,7 +19,11 @@ _LOWER = "a-zæøåéèáüöäí"
 _WORD = rf"[{_UPPER}][{_LOWER}]+"
 # "Marie Guldborg", "André Buchalska", "Hans-Jørgen Kirstein", and first names joined: "Sidsel og Helene"
 NAME = re.compile(rf"\b{_WORD}(?:(?:[ -]|\s+og\s+)(?!{_INSTITUTION}){_WORD})+\b")
-_MONTH = r"(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
+MONTH_NAMES = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
+_MONTH = rf"(?:{'|'.join(MONTH_NAMES)})"
 DATE = re.compile(
     rf"\b\d{{1,2}}\.\s*{_MONTH}\b|\b{_MONTH}\s+\d{{4}}\b"
     r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\buge\s+\d{1,2}\b|\b(?:primo|medio|ultimo|midt)\s+\w+",

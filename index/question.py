@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from index.abbreviations import expand
 from index.analyze import Analyzer, fold, normalize
+from index.patterns import MONTH_NAMES
 from index.vocabulary import Vocabulary
 
 MAX_QUESTION = 2000
@@ -21,10 +22,7 @@ WEIGHT_POWER = 0.5
 PHRASING_WEIGHT = 0.5
 _WH = frozenset("hvad hvem hvornår hvor hvordan hvorfor hvilke hvilken hvilket".split())
 _AUXILIARY = frozenset("blev bliver er var har havde skal skulle kan kunne vil ville må bør gør gjorde".split())
-MONTHS = {
-    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6,
-    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
-}  # fmt: skip
+MONTHS = {name: number for number, name in enumerate(MONTH_NAMES, 1)}
 
 # Intent patterns on the normalised question (lower case, aa folded). Order: the first match wins.
 _INTENTS = [
@@ -71,7 +69,6 @@ _CASE = re.compile(
     r"\b(\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅa-zæøå0-9]\d{2}-\d+-\d{2}|[A-ZÆØÅa-zæøå]{2,6}-\d{4}-\d{3,8}|\d{2}/\d{3,7})\b"
 )
 _MONTHS = "|".join(MONTHS)
-MONTH_NAMES = list(MONTHS)
 
 
 @dataclass(frozen=True)

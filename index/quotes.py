@@ -194,7 +194,7 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
     if not noted and decision and all(NOTED.match(_first_line(secs[i].text)) for i in decision):
         # "1. Orienteringen blev taget til efterretning. 2. Udvalget ønsker …": numbered points are decisions
         # each, not remarks on the orientation
-        points = any(_POINT.match(line) for i in decision for line in _decision_body(secs[i].text).split("\n")[1:])
+        points = any(_POINT.match(line) for i in decision for line in _decision_lines(secs[i].text)[1:])
         noted = not points and _said_elsewhere(cand, decision, everything - proposal, query) is not None
     intent = _intent(query)
     quotes: list[Quote] = []
@@ -267,13 +267,7 @@ def adopted_recommendation(sections: Sequence[Section]) -> Quote | None:
     date and body. None when the decision says more than that (beyond the vote), when the chain ends in a
     plain approval of the proposal ("Anbefales.") or is not in the Sagsforløb; "Magistratens foranstående
     indstilling" is the proposal written above. Answers and the digest both show what this returns."""
-    lines = [
-        line
-        for s in sections
-        if s.kind == DECISION
-        for line in _decision_body(s.text).strip().split("\n")
-        if line.strip()
-    ]
+    lines = [line for s in sections if s.kind == DECISION for line in _decision_lines(s.text)]
     if not lines or not all(_VOTE.search(line) for line in lines[1:]):
         return None  # "Vedrørende punkt 3: … med en bemærkning om …" says more than the adoption
     spans = passages(lines[0])
@@ -293,7 +287,7 @@ def adopted_recommendation(sections: Sequence[Section]) -> Quote | None:
         spans = passages(said)
         if not spans:
             return None
-        first = _NUMBERED.sub("", said.strip().split("\n")[0])  # "4.-5. Økonomiudvalget anbefaler …"
+        first = _NUMBERED.sub("", _first_line(said))  # "4.-5. Økonomiudvalget anbefaler …"
         if BY_REFERENCE.search(first) and not _QUALIFIED.search(first):
             sentence = first  # that body too adopted another's recommendation
             listed.remove((i, entry))
@@ -318,6 +312,11 @@ def _decision_body(text: str) -> str:
 _POINT = re.compile(r"^\s*(?:ad\s+)?\d+\.(?:\s*-\s*\d+\.)?\s+\S", re.IGNORECASE)
 
 
+def _decision_lines(text: str) -> list[str]:
+    """The non-empty lines of a decision section, up to its attendance lines."""
+    return [line for line in _decision_body(text).strip().split("\n") if line.strip()]
+
+
 def _first_line(text: str) -> str:
     return text.strip().split("\n")[0]
 
@@ -325,7 +324,7 @@ def _first_line(text: str) -> str:
 def _only_noted(text: str) -> bool:
     """Does the decision only note the item ("Chefforum tog orienteringen til efterretning."), every line of
     it, attendance aside? A note followed by what was said or decided is a decision with content."""
-    lines = [line for line in _decision_body(text).strip().split("\n") if line.strip()]
+    lines = _decision_lines(text)
     return bool(lines) and all(NOTED.match(line) for line in lines)
 
 

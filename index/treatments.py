@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from index.cases import same_case
 from index.config import Config
 from index.digest import decision_excerpt, fingerprint
-from index.history import sagsforloeb
+from index.history import sagsforloeb, unseen
 from index.links import item_url, meeting_url
 from index.model import CaseRef
-from index.sagsforloeb import body_key
 from index.store import Store
 
 _ROWS = (
@@ -114,14 +113,6 @@ def treatment(store: Store, cfg: Config, row: dict) -> Treatment:
 def earlier_bodies(store: Store, rows: list[dict], fora: frozenset[str] | None) -> list[CaseRef]:
     """Treatments the case's own Sagsforløb lists (bodies whose minutes are not stored, such as Magistraten),
     in `fora`, not already among `rows`; unlinked."""
-    known = {(body_key(r["forum"]), r["date"]) for r in rows}
-    visible = None if fora is None else {body_key(f) for f in fora}
-    out: list[CaseRef] = []
-    for row in rows:
-        for ref in sagsforloeb(store, row):
-            key = (body_key(ref.forum), ref.date)
-            if key in known or (visible is not None and key[0] not in visible):
-                continue
-            known.add(key)
-            out.append(ref)
+    listed = (ref for row in rows for ref in sagsforloeb(store, row))
+    out = unseen(listed, [(r["forum"], r["date"]) for r in rows], fora)
     return sorted(out, key=lambda c: (c.date, c.forum))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from index.store import Store
+from tests.slack_fake import FakeSlack
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "corpus" / "seeds"
@@ -122,3 +124,13 @@ def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "referent.db")
     yield s
     s.close()
+
+
+@pytest.fixture
+def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+    """The Slack Web API fake on loopback, with the bot token and API URL the app reads set."""
+    fake = FakeSlack().start()
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
+    yield fake
+    fake.close()

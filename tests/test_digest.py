@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -106,15 +105,6 @@ def cfg() -> Config:
         digest={"timezone": "Europe/Copenhagen"},
         channel_fora={"slack": {"CTEK": ["Teknisk Udvalg"]}, "teams": {}},
     )
-
-
-@pytest.fixture
-def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
-    yield fake
-    fake.close()
 
 
 def ingest(store: Store, folder: Path, name: str, text: str) -> None:

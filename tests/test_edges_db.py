@@ -7,11 +7,9 @@ import hashlib
 import hmac
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from index.store import USER_SECRET_ENV, Store
 from tests.conftest import ADGANG, EVT, VAGT, minutes
-from tests.web_helpers import ingest_texts
+from tests.web_helpers import free_port, ingest_texts, wait_for_server
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "hvad blev besluttet om adgangskontrol"
@@ -142,16 +140,10 @@ def test_writing_to_a_read_only_database_is_one_line(readonly_db: Path, tmp_path
     ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_answers_from_a_read_only_database(readonly_db: Path, tmp_path: Path) -> None:
     import httpx
 
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     env = {k: v for k, v in _env(tmp_path).items() if k != "REFERENT_WEB_TOKEN"}
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "CLIENT_ID", "CLIENT_SECRET", "TENANT_ID"):
@@ -162,15 +154,7 @@ def test_serve_answers_from_a_read_only_database(readonly_db: Path, tmp_path: Pa
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    health = httpx.get(f"{base}/healthz", timeout=1)
-                    break
-                except httpx.TransportError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.1)
+            health = wait_for_server(base, proc, log, seconds=30, healthy=False)
             assert health.status_code == 200 and health.json()["meetings"] == 1
             r = httpx.get(f"{base}/api/ask", params={"q": QUESTION}, timeout=20)
             assert r.status_code == 200 and r.json()["answers"], r.text

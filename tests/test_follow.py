@@ -182,15 +182,6 @@ def button(message: dict, action_id: str) -> dict:
     raise AssertionError(f"no {action_id} button in {message['blocks']}")
 
 
-@pytest.fixture
-def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
-    yield fake
-    fake.close()
-
-
 def test_slack_follow_from_an_answer_then_exactly_one_notice_per_new_treatment(tmp_path, store, slack) -> None:
     first_meeting(store, tmp_path)
     rig = SlackRig(store, cfg(), slack)

@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -26,8 +25,8 @@ from index.config import Config
 from index.store import Store
 from tests.conftest import ADGANG, VAGT, minutes
 from tests.slack_fake import FakeSlack
-from tests.test_privacy import QUESTION, SECRETS, SLACK_USER, _free_port, _signed, leaks
-from tests.web_helpers import ingest_texts
+from tests.test_privacy import QUESTION, SECRETS, SLACK_USER, _signed, leaks
+from tests.web_helpers import free_port, ingest_texts, wait_for_server
 
 ROOT = Path(__file__).resolve().parents[1]
 LINE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d) (DEBUG|INFO|WARNING|ERROR)\s+(\S+): (.*)$")
@@ -166,7 +165,7 @@ def test_the_server_logs_json_at_debug_without_secrets(tmp_path: Path) -> None:
     store = Store(db)
     ingest_texts(store, minutes("Chefforum", "15-11-2017", [ADGANG, VAGT]))
     store.close()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **SECRETS, "PYTHONPATH": str(ROOT), "REFERENT_CONFIG": str(tmp_path / "none.toml"),
            logs.LEVEL_ENV: "debug", logs.FORMAT_ENV: "json"}  # fmt: skip
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "CLIENT_ID", "CLIENT_SECRET", "TENANT_ID"):
@@ -178,15 +177,8 @@ def test_the_server_logs_json_at_debug_without_secrets(tmp_path: Path) -> None:
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
         )  # fmt: skip
         try:
-            base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 20
-            while True:
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline, err.read_text()
-                time.sleep(0.1)
+            base = f"http://127.0.0.1:{port}"
+            wait_for_server(base, proc, err)
             bearer = {"Authorization": f"Bearer {SECRETS['REFERENT_WEB_TOKEN']}"}
             assert httpx.get(f"{base}/api/ask", params={"q": QUESTION}, headers=bearer, timeout=10).status_code == 200
             assert httpx.get(f"{base}/api/ask", params={"q": QUESTION}, timeout=10).status_code == 401

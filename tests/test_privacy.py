@@ -35,7 +35,7 @@ from index.store import Store
 from tests.conftest import ADGANG, EVT, LUKKET, VAGT, minutes
 from tests.slack_fake import FakeSlack
 from tests.teams_fake import FakeConnector
-from tests.web_helpers import ingest_texts
+from tests.web_helpers import free_port, ingest_texts, wait_for_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRETS = {
@@ -287,15 +287,9 @@ def test_web_app_logs_no_secret_and_no_question(
     assert leaks(out + err) == []
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_referent_serve_logs_no_question(db: Path, tmp_path: Path) -> None:
     """The real `referent serve` process: whatever uvicorn and the app log at INFO, on stdout or stderr."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **SECRETS, "PYTHONPATH": str(ROOT), "REFERENT_CONFIG": str(tmp_path / "none.toml")}
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "CLIENT_ID", "CLIENT_SECRET", "TENANT_ID"):
         env.pop(name)  # the bots would be mounted and Teams would fetch keys from Microsoft
@@ -307,15 +301,7 @@ def test_referent_serve_logs_no_question(db: Path, tmp_path: Path) -> None:
         )  # fmt: skip
         try:
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.1)
+            wait_for_server(base, proc, log)
             bearer = {"Authorization": f"Bearer {SECRETS['REFERENT_WEB_TOKEN']}"}
             r = httpx.get(f"{base}/api/ask", params={"q": QUESTION}, headers=bearer, timeout=10)
             assert r.status_code == 200 and r.json()["question"]

@@ -16,8 +16,7 @@ from index.config import Config
 from index.lease import SCHEDULER, Lease
 from index.store import Store
 from tests.conftest import ADGANG, minutes
-from tests.test_privacy import _free_port
-from tests.web_helpers import ingest_texts
+from tests.web_helpers import free_port, ingest_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 CFG = Config(digest={"channels": ["slack:C0LEASE"], "schedule": "mon 08:00"})
@@ -60,7 +59,7 @@ def test_serve_with_two_workers_answers_from_both_and_runs_one_scheduler(tmp_pat
     store.close()
     config = tmp_path / "referent.toml"
     config.write_text('[digest]\nchannels = ["slack:C0WORKERS"]\n', encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "REFERENT_CONFIG": str(config)}
     for name in ("REFERENT_WEB_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "CLIENT_ID", "CLIENT_SECRET"):
         env.pop(name, None)

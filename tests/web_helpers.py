@@ -220,3 +220,26 @@ def chromium(width: int = 1100, height: int = 800, timeout: float = 10.0) -> Ite
             proc.kill()
             proc.wait(5)
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_server(base: str, proc: subprocess.Popen, log: Path, *, seconds: float = 20, healthy: bool = True):
+    """Poll `base`/healthz until the server process answers (with 200 when `healthy`), failing with its log if
+    it exits or `seconds` pass; the last /healthz response."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            health = httpx.get(f"{base}/healthz", timeout=1)
+            if not healthy or health.status_code == 200:
+                return health
+        except httpx.TransportError:
+            pass
+        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
