@@ -25,8 +25,10 @@ from bot.followup import merge
 from bot.limits import RateLimiter
 from bot.metrics import observe_answer, observe_rate_limited
 from bot.service import Service
+from index.access import Access
 from index.config import Config
 from index.model import DECISION, Answer, AnswerFn, Hit
+from index.sagsforloeb import body_key
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +98,14 @@ class Asker:
         limiter: RateLimiter | None = None,
         feedback_fn: Callable[[dict], None] | None = None,
     ) -> None:
-        """`answer_fn(question, fora)` is the answering core (bot.service.Service.answerer in production);
+        """`answer_fn(question, access)` is the answering core (bot.service.Service.answerer in production);
         without `conversations` every question stands alone; without `limiter` nobody is limited."""
         self.answer_fn, self.cfg = answer_fn, cfg
         self.conversations, self.limiter, self.feedback_fn = conversations, limiter, feedback_fn
 
-    def fora(self, place: Place) -> frozenset[str] | None:
-        """The fora `place` may see (None: every forum)."""
-        return self.cfg.fora_for(place.platform, place.channel, direct=place.direct)
+    def access(self, place: Place) -> Access | None:
+        """What `place` may see (index.access; None: everything)."""
+        return self.cfg.access_for(place.platform, place.channel, direct=place.direct)
 
     def ask(self, text: str, place: Place, *, user: str | None = None, thread: str | None = None) -> Reply:
         """Answer `text` asked by `user` (the rate-limit key) at `place`, in conversation `thread` (a key
@@ -121,10 +123,10 @@ class Asker:
         key = f"{place.platform}:{thread}" if thread and self.conversations else None
         previous = self.conversations.last(key) if key and self.conversations else None
         question = merge(previous, text).question
-        fora = self.fora(place)
+        access = self.access(place)
         start = time.perf_counter()
         try:
-            answer = self.answer_fn(question, fora)
+            answer = self.answer_fn(question, access)
         except Exception:
             # The person gets a Danish apology; the trace goes to the log, without the question.
             log.exception("answering a question of %d characters failed", len(question))
@@ -133,7 +135,7 @@ class Asker:
         observe_answer(answer, time.perf_counter() - start, channel=place.platform)
         if key and self.conversations:
             self.conversations.remember(key, question)
-        return Reply(text=text, question=question, answer=public_only(visible(answer, fora)))
+        return Reply(text=text, question=question, answer=public_only(visible(answer, access)))
 
     def carry(self, platform: str, thread: str, *others: str) -> None:
         """Let conversations `others` continue where `thread` stands (a DM answer that gets a thread of
@@ -182,17 +184,19 @@ def chat_asker(service: Service, answer_fn: AnswerFn | None = None) -> Asker:
 # ---- the two locks -------------------------------------------------------------------------------
 
 
-def visible(answer: Answer, fora: frozenset[str] | None) -> Answer:
-    """Drop hits and case history outside the fora a place may see, even if the answering core let them
-    in: a second lock on the same door."""
-    if fora is None:
+def visible(answer: Answer, access: Access | None) -> Answer:
+    """Drop hits and case history outside what a place may see, even if the answering core let them in: a
+    second lock on the same door."""
+    if access is None:
         return answer
 
     def keep(hits: list[Hit]) -> list[Hit]:
         return [
-            dataclasses.replace(h, case_history=[c for c in h.case_history if c.forum in fora])
+            dataclasses.replace(
+                h, case_history=[c for c in h.case_history if access.allows(c.municipality, c.forum, key=body_key)]
+            )
             for h in hits
-            if h.meeting.forum in fora
+            if access.allows(h.meeting.municipality, h.meeting.forum)
         ]
 
     answers = keep(answer.answers)

@@ -272,7 +272,7 @@ def ask(question: str, db: str | None, as_json: bool, limit: int, explain: bool)
             from index.answer import trace
 
             # the Asker decides what this place may see, for the explanation as for the answer
-            lines = explain_lines(service.read(partial(trace, question=q, fora=asker.fora(Place("cli")))))
+            lines = explain_lines(service.read(partial(trace, question=q, access=asker.access(Place("cli")))))
             click.echo("\n".join(lines), err=as_json)
 
 
@@ -374,7 +374,7 @@ def digest(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     store = _read_store(db)
-    cfg.see_public_sources(store.public_fora)
+    cfg.see_public_sources(store.public_bodies)
     results = []
     for target in targets:
         # Notes go to stderr, so stdout carries nothing but the digest itself.

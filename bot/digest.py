@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from bot.decisions import Selection, select
 from bot.render import digest as render
 from index import digest as ledger
+from index.access import Access
 from index.config import Config
 from index.digest import Digest, ItemKey
 from index.store import Store
@@ -223,7 +224,7 @@ def run_digest(
     max_age = int(settings.get("max_age_days", ledger.MAX_AGE_DAYS))
     floor = since or ledger.default_since(store, *key, now, int(settings.get("first_days", ledger.FIRST_DAYS)))
     digest = ledger.collect(
-        store, cfg, *key, fora=_fora(cfg, target), since=floor, period=period, now=now,
+        store, cfg, *key, access=_access(cfg, target), since=floor, period=period, now=now,
         max_age_days=None if explicit else max_age,
     )  # fmt: skip
     sel = select(store, digest)
@@ -268,8 +269,8 @@ def run_digest(
     return result("posted", note, digest=digest, selection=sel, payloads=payloads, message_ids=ids)
 
 
-def _fora(cfg: Config, target: Target) -> frozenset[str] | None:
-    return cfg.fora_for(target.platform, None if target == CLI_TARGET else target.channel)
+def _access(cfg: Config, target: Target) -> Access | None:
+    return cfg.access_for(target.platform, None if target == CLI_TARGET else target.channel)
 
 
 def _parts(digest: Digest, messages: list[render.Message]) -> list[list[ItemKey]]:

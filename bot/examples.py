@@ -14,6 +14,7 @@ import time
 
 from bot import standing, texts
 from bot.service import Service
+from index.access import Access
 from index.model import AnswerFn
 
 TTL = 60.0  # seconds; new minutes show up in the examples within a minute
@@ -29,11 +30,11 @@ def topic(title: str) -> str:
     return re.split(r"\s+[-–]\s+|:\s+|\.\s+", title.strip(), maxsplit=1)[0].strip(" .:-–")
 
 
-def candidates(service: Service, fora: frozenset[str] | None) -> list[str]:
+def candidates(service: Service, access: Access | None) -> list[str]:
     """Questions about the items of the most recent meetings, newest meeting first."""
     out: list[str] = []
     with service.lock:
-        rows = service.store.meetings(fora)[-RECENT_MEETINGS:]
+        rows = service.store.meetings(access)[-RECENT_MEETINGS:]
         meetings = [service.store.load_meeting(r["id"]) for r in reversed(rows)]
     for meeting in meetings:
         if meeting is None:
@@ -50,22 +51,22 @@ def candidates(service: Service, fora: frozenset[str] | None) -> list[str]:
 
 
 class Examples:
-    """Answerable example questions per set of fora, refreshed every TTL seconds."""
+    """Answerable example questions per Access (what a place may see), refreshed every TTL seconds."""
 
     def __init__(self, service: Service, answer_fn: AnswerFn, ttl: float = TTL) -> None:
         self.service, self.answer_fn, self.ttl = service, answer_fn, ttl
-        self._cache: dict[frozenset[str] | None, tuple[float, list[str]]] = {}
+        self._cache: dict[Access | None, tuple[float, list[str]]] = {}
         self._lock = threading.Lock()
 
-    def get(self, fora: frozenset[str] | None, limit: int = 4) -> list[str]:
+    def get(self, access: Access | None, limit: int = 4) -> list[str]:
         with self._lock:
-            stamp, cached = self._cache.get(fora, (0.0, []))
+            stamp, cached = self._cache.get(access, (0.0, []))
             if stamp and time.monotonic() - stamp < self.ttl:
                 return cached[:limit]
         found: list[str] = []
-        for question in candidates(self.service, fora)[:TRIED]:
+        for question in candidates(self.service, access)[:TRIED]:
             try:
-                answer = self.answer_fn(question, fora)
+                answer = self.answer_fn(question, access)
             except Exception:
                 continue  # an example is a nicety; the page must not fail over it
             if not answer.no_answer and answer.answers:
@@ -73,5 +74,5 @@ class Examples:
             if len(found) >= limit:
                 break
         with self._lock:
-            self._cache[fora] = (time.monotonic(), found)
+            self._cache[access] = (time.monotonic(), found)
         return found[:limit]

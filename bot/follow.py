@@ -2,7 +2,7 @@
 
 A follow stores who (Store.user_hash of the chat user, never the id), where (the destination notices go to: a
 Slack channel or DM, a Teams conversation, a web feed's token; and the place [access] is applied to), what
-(the followed item's case number and title with its analysed subject, or the topic question), the fora the
+(the followed item's case number and title with its analysed subject, or the topic question), the grants the
 place could see when it was made, and since when. What is already known of the case when it is followed is
 recorded as the follow's baseline, so only later treatments (or corrections that change a decision) are news.
 Sending the notices is bot/notify.py's; this module never posts anything.
@@ -27,6 +27,8 @@ from bot.asker import Asker, Place
 from bot.render.common import danish_date
 from bot.service import Service
 from index import treatments
+from index.access import Access
+from index.access import parse as parse_access
 from index.cases import same_subject, subject
 from index.digest import TIMEZONE
 from index.store import Store
@@ -66,7 +68,7 @@ class Follow:
     subject: str  # its analysed subject words, space-separated
     topic: str  # the followed question (a topic)
     item_id: str | None
-    fora: frozenset[str] | None  # what the place could see when the follow was made (None: every forum)
+    access: Access | None  # what the place could see when the follow was made (None: everything)
     since: str
     checked_at: str  # arrivals at or after this are still to be matched
 
@@ -82,12 +84,12 @@ class Follow:
 
     @classmethod
     def from_row(cls, row: dict) -> Follow:
-        fora = json.loads(row["fora"]) if row["fora"] is not None else None
+        grants = json.loads(row["fora"]) if row["fora"] is not None else None
         return cls(
             id=row["id"], user_hash=row["user_hash"], platform=row["platform"], destination=row["destination"],
             place_channel=row["place_channel"], direct=bool(row["direct"]), kind=row["kind"],
             case_numbers=tuple(json.loads(row["case_numbers"])), title=row["title"], subject=row["subject"],
-            topic=row["topic"], item_id=row["item_id"], fora=frozenset(fora) if fora is not None else None,
+            topic=row["topic"], item_id=row["item_id"], access=parse_access(grants) if grants is not None else None,
             since=row["since"], checked_at=row["checked_at"],
         )  # fmt: skip
 
@@ -153,14 +155,14 @@ class Follows:
 
     def follow_item(self, item_id: str, where: Where, user: str) -> tuple[str, Follow | None]:
         """Follow the case of the item an answer showed ("Følg sagen"); the reply and the follow."""
-        fora = self.asker.fora(where.place)
+        access = self.asker.access(where.place)
         row = self.service.read(lambda s: treatments.item_row(s, item_id))
-        if row is None or (fora is not None and row["forum"] not in fora):
+        if row is None or (access is not None and not access.allows(row["municipality"], row["forum"])):
             return texts.FOLLOW_GONE, None
         if row["closed"]:
             return texts.FOLLOW_CLOSED, None
         numbers = [row["case_number"]] if row["case_number"] else []
-        return self._case(where, user, numbers, row["title"], row["id"], fora)
+        return self._case(where, user, numbers, row["title"], row["id"], access)
 
     def follow_text(self, what: str, where: Where, user: str) -> str:
         """`følg <case number | topic>`: a number the visible minutes hold follows that case (the words after it
@@ -168,14 +170,14 @@ class Follows:
         what = " ".join(what.split())[:MAX_TOPIC]
         if not what:
             return texts.FOLLOW_USAGE
-        fora = self.asker.fora(where.place)
+        access = self.asker.access(where.place)
         words = what.split()
         for i, word in enumerate(words):
             token = word.strip(".,;:!?()")
             if not _NUMBERLIKE.match(token):
                 continue
             with self.service.lock:
-                rows = treatments.with_case_number(self.service.store, token, fora)
+                rows = treatments.with_case_number(self.service.store, token, access)
                 groups = treatments.group_cases(self.service.store, rows)
             if not rows:
                 continue
@@ -186,12 +188,12 @@ class Follows:
             if len(groups) > 1:
                 return texts.ambiguous_case(token, [g[-1]["title"] for g in groups])
             latest = groups[0][-1]
-            return self._case(where, user, [token], latest["title"], latest["id"], fora)[0]
+            return self._case(where, user, [token], latest["title"], latest["id"], access)[0]
         if len(words) == 1 and _NUMBERLIKE.match(words[0].strip(".,;:!?()")):
             # a bare number no visible item holds: as a topic it would match any later item that holds it,
             # whatever its subject
             return texts.unknown_case(words[0])
-        return self._topic(what, where, user, fora)
+        return self._topic(what, where, user, access)
 
     def mine(self, where: Where, user: str) -> str:
         """The follows this person made at this destination (a channel shows no one else's, nor other places')."""
@@ -212,11 +214,11 @@ class Follows:
     # ---- making a follow
 
     def _case(
-        self, where: Where, user: str, numbers: list[str], title: str, item_id: str, fora: frozenset[str] | None
+        self, where: Where, user: str, numbers: list[str], title: str, item_id: str, access: Access | None
     ) -> tuple[str, Follow | None]:
         def known(store: Store) -> list[dict]:
             if numbers:
-                rows = treatments.with_case_number(store, numbers[0], fora)
+                rows = treatments.with_case_number(store, numbers[0], access)
             else:
                 rows = [r for r in [treatments.item_row(store, item_id)] if r]
             return [r for r in rows if treatments.belongs(store, r, numbers, title)]
@@ -226,10 +228,10 @@ class Follows:
 
         words = " ".join(sorted(subject(self.service.store.analyzer, title)))
         record = {"kind": "case", "case_numbers": numbers, "title": title, "subject": words, "item_id": item_id}
-        return self._create(where, user, record, same, known, fora, topic=False)
+        return self._create(where, user, record, same, known, access, topic=False)
 
-    def _topic(self, topic: str, where: Where, user: str, fora: frozenset[str] | None) -> str:
-        # Through the Asker like any question: validated, rate-limited, answered with the place's fora. What
+    def _topic(self, topic: str, where: Where, user: str, access: Access | None) -> str:
+        # Through the Asker like any question: validated, rate-limited, answered with the place's access. What
         # answers it now is the baseline; only later minutes are news.
         reply = self.asker.ask(topic, where.place, user=user)
         if reply.answer is None:
@@ -246,7 +248,7 @@ class Follows:
             return f.kind == "topic" and f.topic.casefold() == topic.casefold()
 
         record = {"kind": "topic", "topic": topic}
-        return self._create(where, user, record, same, known, fora, topic=True)[0]
+        return self._create(where, user, record, same, known, access, topic=True)[0]
 
     def _same_subject(self, title: str, other: str) -> bool:
         return same_subject(self.service.store.analyzer, title, other)
@@ -258,7 +260,7 @@ class Follows:
         record: dict,
         same: Callable[[Follow], bool],
         known: Callable[[Store], list[dict]],
-        fora: frozenset[str] | None,
+        access: Access | None,
         *,
         topic: bool,
     ) -> tuple[str, Follow | None]:
@@ -285,7 +287,7 @@ class Follows:
                         store.user_hash(user), platform, destination, where.place.channel, int(where.place.direct),
                         record["kind"], json.dumps(record.get("case_numbers", [])), record.get("title", ""),
                         record.get("subject", ""), record.get("topic", ""), record.get("item_id"),
-                        json.dumps(sorted(fora)) if fora is not None else None, stamp, stamp,
+                        json.dumps(access.grants()) if access is not None else None, stamp, stamp,
                     ),
                 )  # fmt: skip
                 follow_id = cur.lastrowid

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from bot.follow import Follow, all_follows
 from bot.render import follow as render
 from index import treatments
+from index.access import Access
 from index.answer import answering
 from index.config import Config
 from index.digest import MAX_AGE_DAYS, TIMEZONE
@@ -124,8 +125,8 @@ def _iso(moment: dt.datetime) -> str:
 def run(store: Store, cfg: Config, *, sender_for: SenderFor | None = None, now: dt.datetime | None = None) -> Report:
     """Match, claim, send and mark every follow's new treatments (see the module's docstring)."""
     moment = now or dt.datetime.now(dt.UTC)
-    if cfg.public_fora_source is None:
-        cfg.see_public_sources(store.public_fora)  # portal minutes are public in every place, as for answers
+    if cfg.public_source is None:
+        cfg.see_public_sources(store.public_bodies)  # portal minutes are public in every place, as for answers
     sender_for = sender_for or EnvSenders(store)
     report = Report()
     with store.transaction():
@@ -158,16 +159,20 @@ def run(store: Store, cfg: Config, *, sender_for: SenderFor | None = None, now: 
 def _one(
     store: Store, cfg: Config, follow: Follow, sender: Sender, arrived: list[dict], moment: dt.datetime, report: Report
 ) -> None:
-    fora = cfg.fora_for(follow.platform, follow.place_channel, direct=follow.direct)
+    access = cfg.access_for(follow.platform, follow.place_channel, direct=follow.direct)
     mine = [r for r in arrived if r["changed_at"] >= follow.checked_at]
     # The digest's rule for what is news: minutes of a meeting older than max_age_days (a backfilled archive)
     # are not, however recently they arrived.
     max_age = int(cfg.digest.get("max_age_days", MAX_AGE_DAYS))
     oldest = (moment.astimezone(ZoneInfo(TIMEZONE)).date() - dt.timedelta(days=max_age)).isoformat() if max_age else ""
-    visible = [r for r in mine if (fora is None or r["forum"] in fora) and r["date"] >= oldest]
+    visible = [
+        r for r in mine if (access is None or access.allows(r["municipality"], r["forum"])) and r["date"] >= oldest
+    ]
     if follow.kind == "topic":
         matched = (
-            answering(store, follow.topic, visible, fora=fora, today=moment.date(), prominent=True) if visible else []
+            answering(store, follow.topic, visible, access=access, today=moment.date(), prominent=True)
+            if visible
+            else []
         )
     else:
         matched = [r for r in visible if treatments.belongs(store, r, list(follow.case_numbers), follow.title)]
@@ -176,7 +181,7 @@ def _one(
     claimed = _claim(store, follow, found, cursor, moment)
     claimed += _reclaim(store, follow, moment)
     for item_id, revision in claimed:
-        _deliver(store, cfg, follow, sender, item_id, revision, fora, moment, report)
+        _deliver(store, cfg, follow, sender, item_id, revision, access, moment, report)
 
 
 def _claim(
@@ -244,7 +249,7 @@ def _deliver(
     sender: Sender,
     item_id: str,
     revision: int,
-    fora: frozenset[str] | None,
+    access: Access | None,
     moment: dt.datetime,
     report: Report,
 ) -> None:
@@ -257,7 +262,9 @@ def _deliver(
                 (follow.id, item_id, revision),
             )
         return
-    if fora is not None and row["forum"] not in fora:  # access applies when the notice is sent
+    if access is not None and not access.allows(
+        row["municipality"], row["forum"]
+    ):  # access applies when the notice is sent
         _mark(store, follow, item_id, revision, "withheld", updated_at=_iso(moment))
         report.withheld += 1
         return

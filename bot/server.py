@@ -62,7 +62,9 @@ def worker_app() -> FastAPI:
     cfg = load_config()
     path = db_path(None, cfg)
     store = Store(path)
-    cfg.see_public_sources(store.public_fora)  # portal minutes are public in every place
+    cfg.see_public_sources(store.public_bodies)  # portal minutes are public in every place
+    for town in cfg.unknown_municipalities(store.municipalities()):
+        log.warning("[access] names the municipality %r, which no stored meeting belongs to", town)
     app = create_app(store, cfg)
     for name in mount_bots(app, store, cfg):
         log.info("mounted %s", name)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from index.access import Access
 from index.config import Config
 from index.model import Answer, AnswerFn
 from index.store import Store
@@ -27,22 +28,22 @@ class Service:
         self.cfg = cfg
         self.lock = threading.RLock()
         # Visibility follows the source: what a public portal published, every place may see.
-        cfg.see_public_sources(lambda: self.read(lambda store: store.public_fora()))
+        cfg.see_public_sources(lambda: self.read(lambda store: store.public_bodies()))
 
     def read(self, fn: Callable[[Store], T]) -> T:
         """Run `fn(store)` under the lock (reads and short writes alike)."""
         with self.lock:
             return fn(self.store)
 
-    def answer(self, question: str, fora: frozenset[str] | None, *, limit: int = 4) -> Answer:
+    def answer(self, question: str, access: Access | None, *, limit: int = 4) -> Answer:
         """The answering core over this store; imported on first use so a server starts without loading it."""
         from index.answer import answer
 
         with self.lock:
-            return answer(self.store, question, fora=fora, limit=limit, cfg=self.cfg)
+            return answer(self.store, question, access=access, limit=limit, cfg=self.cfg)
 
     def answerer(self, limit: int = 4) -> AnswerFn:
-        return lambda question, fora: self.answer(question, fora, limit=limit)
+        return lambda question, access: self.answer(question, access, limit=limit)
 
     def feedback(self, record: dict) -> None:
         """A 👍/👎 from bot.asker.Asker.vote; the store keeps a keyed hash of the user id, never the id."""

@@ -29,6 +29,7 @@ from bot.limits import read_body
 from bot.render import slack as render
 from bot.render.common import cut
 from bot.render.follow import UNFOLLOW
+from index.access import Access
 
 log = logging.getLogger(__name__)
 
@@ -172,12 +173,12 @@ def create_slack_app(
     asker: Asker,
     client: WebClient,
     *,
-    examples: Callable[[frozenset[str] | None], list[str]] | None = None,
+    examples: Callable[[Access | None], list[str]] | None = None,
     signing_secret: str | None = None,
     follows: Follows | None = None,
 ) -> App:
     """The bolt app over `asker` (bot.asker), which validates, limits, applies access and keeps each
-    thread's conversation. `examples(fora)` gives the assistant panel's suggested prompts; `follows`
+    thread's conversation. `examples(access)` gives the assistant panel's suggested prompts; `follows`
     (bot.follow) takes "følg", "mine" and "stop" and the "Følg sagen" and stop buttons.
     `signing_secret` is needed for HTTP only (None reads SLACK_SIGNING_SECRET)."""
     app = App(
@@ -237,7 +238,7 @@ def create_slack_app(
         thread = event.get("assistant_thread") or {}
         channel, root = thread.get("channel_id", ""), thread.get("thread_ts", "")
         _post(client, channel=channel, thread_ts=root, text=texts.ASSISTANT_GREETING)
-        questions = examples(asker.fora(Place("slack", channel, direct=True))) if examples else []
+        questions = examples(asker.access(Place("slack", channel, direct=True))) if examples else []
         if questions:
             try:
                 set_suggested_prompts(prompts=_prompts(questions[:MAX_PROMPTS]))

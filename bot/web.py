@@ -279,7 +279,7 @@ def serve(
     print(texts.RUNNING_AT.format(url=url) + (texts.PROCESSES.format(n=workers) if workers > 1 else ""), flush=True)
     if sample:
         service = Service(db_path, cfg)
-        found = Examples(service, service.answerer()).get(cfg.fora_for("web"), limit=1)
+        found = Examples(service, service.answerer()).get(cfg.access_for("web"), limit=1)
         service.store.close()
         if found:
             print(texts.TRY_ASKING.format(question=found[0]) + f"\n  {url}/?q={quote(found[0])}", flush=True)

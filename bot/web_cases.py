@@ -35,9 +35,9 @@ def _case_groups(site: Site, case_number: str, item: str = "") -> list[list[dict
     """The cases that use `case_number`, as the web may see them; with `item`, only that item's case."""
     if len(case_number) > MAX_CASE:
         return []
-    fora = site.fora
+    access = site.access
     with site.lock:
-        groups = treatments.group_cases(site.store, treatments.with_case_number(site.store, case_number, fora))
+        groups = treatments.group_cases(site.store, treatments.with_case_number(site.store, case_number, access))
     if item:
         groups = [g for g in groups if any(r["id"] == item for r in g)]
     return groups
@@ -58,10 +58,10 @@ def _sent(store: Store, site: Site, follow: Follow) -> list[tuple[Treatment, str
         (follow.id,),
     ).fetchall()
     out = []
-    fora = site.fora
+    access = site.access
     for item_id, when in rows:
         row = treatments.item_row(store, item_id)
-        if row is not None and (fora is None or row["forum"] in fora):
+        if row is not None and (access is None or access.allows(row["municipality"], row["forum"])):
             out.append((treatments.treatment(store, site.cfg, row), when))
     return out
 
@@ -76,7 +76,7 @@ def add_case_routes(app: FastAPI, site: Site) -> None:
         with site.lock:
             for group in groups:
                 steps = [treatments.treatment(site.store, site.cfg, r) for r in group]
-                others = treatments.earlier_bodies(site.store, group, site.fora)
+                others = treatments.earlier_bodies(site.store, group, site.access)
                 cases.append({"steps": steps, "others": others, "latest": steps[-1]})
         status = 200 if cases else 404
         return site.page("sag.html", status=status, case_number=case_number, cases=cases,

@@ -24,6 +24,7 @@ from bot.examples import Examples
 from bot.follow import Follows
 from bot.render.card import search_links, view
 from bot.service import Service
+from index.access import Access
 from index.config import Config
 from index.store import Store
 
@@ -54,8 +55,8 @@ class Site:
         return self.service.lock
 
     @property
-    def fora(self) -> frozenset[str] | None:
-        return self.asker.fora(WEB)
+    def access(self) -> Access | None:
+        return self.asker.access(WEB)
 
     def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(self.env.get_template(name).render(**context), status_code=status)
@@ -94,7 +95,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
         with site.lock:
             empty = site.store.item_count() == 0
         # Examples greet a new visitor; under an answer they would only push the conversation away.
-        examples = [] if empty or reply else site.examples.get(site.fora)
+        examples = [] if empty or reply else site.examples.get(site.access)
         response = site.page(
             "chat.html", question=q[:MAX_QUESTION], reply=reply, bot=bubble(reply) if reply else None,
             examples=examples, empty=empty,
@@ -123,10 +124,10 @@ def add_routes(app: FastAPI, site: Site) -> None:
 
     @app.get("/m/{meeting_id}", response_class=HTMLResponse)
     def meeting(meeting_id: str) -> HTMLResponse:
-        fora = site.fora
+        access = site.access
         with site.lock:
             row = site.store.meeting_row(meeting_id)
-            if row is None or (fora is not None and row["forum"] not in fora):
+            if row is None or (access is not None and not access.allows(row["municipality"], row["forum"])):
                 raise HTTPException(404, texts.NOT_FOUND_MEETING)
             loaded = site.store.load_meeting(meeting_id)
             revisions = [dict(r) for r in site.store.revisions(meeting_id)]

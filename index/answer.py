@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from index.abstain import Verdict, decide
+from index.access import Access
 from index.cases import same_case
 from index.config import Config, load_config
 from index.evidence import Evidence, gather, needs_text, prefetch, public_texts, with_text
@@ -42,17 +43,16 @@ def trace(
     store: Store,
     question: str,
     *,
-    fora: frozenset[str] | None = None,
+    access: Access | None = None,
     today: dt.date | None = None,
     params: Params = DEFAULT,
 ) -> Trace:
     """Run the stages up to the abstention decision (no quotes, no history)."""
     store.check_changes()
-    vocab = Vocabulary(store, fora)
-    visible = [f for f in store.fora() if fora is None or f in fora]
+    vocab = Vocabulary(store, access)
     result: Trace | None = None
     for relaxed in (False, True):
-        query, scope = _reading(store, question, vocab, visible, fora, today, relaxed=relaxed)
+        query, scope = _reading(store, question, vocab, access, today, relaxed=relaxed)
         cands = retrieve(store, query, scope, vocab.total(), params)
         rows = store.items_by_rowid([c.rowid for c in cands])
         prefetch(store, list(rows.values()))
@@ -72,14 +72,14 @@ def answering(
     question: str,
     rows: list[dict],
     *,
-    fora: frozenset[str] | None = None,
+    access: Access | None = None,
     today: dt.date | None = None,
     params: Params = DEFAULT,
     prominent: bool = False,
 ) -> list[dict]:
     """The rows among `rows` (items rows chosen by the caller, e.g. minutes that arrived since a topic was
-    followed) that answer `question` for a caller who may see `fora`: the same reading, evidence and abstention
-    as answer(), without retrieval. Rows outside `fora` or outside the question's own filters (a forum, a
+    followed) that answer `question` for a caller who may see `access`: the same reading, evidence and
+    abstention as answer(), without retrieval. Rows outside `access` or outside the question's own filters (a forum, a
     period, a municipality it names) never answer. A case number in the question answers for every item
     holding it (abstain.decide), so callers that must tell reused numbers apart match cases themselves.
 
@@ -87,11 +87,10 @@ def answering(
     decision. An answer is ranked among others and read on demand; a notice nobody asked for at that moment
     must be about the topic, not an item that mentions it in two passages of its case text."""
     store.check_changes()
-    vocab = Vocabulary(store, fora)
-    visible = [f for f in store.fora() if fora is None or f in fora]
+    vocab = Vocabulary(store, access)
     found: list[dict] = []
     for relaxed in (False, True):
-        query, scope = _reading(store, question, vocab, visible, fora, today, relaxed=relaxed)
+        query, scope = _reading(store, question, vocab, access, today, relaxed=relaxed)
         inside = [r for r in rows if _in_scope(r, scope)]
         prefetch(store, inside)
         texts = public_texts(store, inside) if needs_text(query) else {}
@@ -118,7 +117,8 @@ def _prominent(query: Query, ev: Evidence) -> bool:
 
 def _in_scope(row: dict, scope: Scope) -> bool:
     return (
-        (scope.fora is None or row["forum"] in scope.fora)
+        (scope.access is None or scope.access.allows(row.get("municipality", ""), row["forum"]))
+        and (scope.fora is None or row["forum"] in scope.fora)
         and (scope.date_from is None or row["date"] >= scope.date_from.isoformat())
         and (scope.date_to is None or row["date"] <= scope.date_to.isoformat())
         and (scope.municipalities is None or row.get("municipality", "") in scope.municipalities)
@@ -129,49 +129,48 @@ def _reading(
     store: Store,
     question: str,
     vocab: Vocabulary,
-    visible: list[str],
-    fora: frozenset[str] | None,
+    access: Access | None,
     today: dt.date | None,
     *,
     relaxed: bool,
 ) -> tuple[Query, Scope]:
-    """The question read against what the caller may see, and the scope it searches: the caller's fora,
-    narrowed by a forum, a period or a municipality the question names."""
+    """The question read against what the caller may see, and the scope it searches: what the caller may
+    see, narrowed by a forum, a period or a municipality the question names. Only names of fora and
+    municipalities the caller may see are read from the question."""
+    bodies = [(m, f) for m, f in store.bodies() if access is None or access.allows(m, f)]
+    visible = sorted({f for _, f in bodies})
+    towns = sorted({m for m, _ in bodies if m}) if access is not None else store.municipalities()
     query = parse(
-        question, store.analyzer, vocab, fora=visible, municipalities=store.municipalities(), today=today,
-        relaxed=relaxed,
+        question, store.analyzer, vocab, fora=visible, municipalities=towns, today=today, relaxed=relaxed
     )  # fmt: skip
-    scope_fora = fora
-    if query.fora is not None:
-        scope_fora = query.fora if fora is None else query.fora & fora
     # an agenda holds proposals, not decisions: it never answers what was decided
     minutes_only = query.intent == "decision" and store.has_agendas()
-    return query, Scope(scope_fora, query.date_from, query.date_to, query.municipalities, minutes_only)
+    return query, Scope(access, query.fora, query.date_from, query.date_to, query.municipalities, minutes_only)
 
 
 def answer(
     store: Store,
     question: str,
     *,
-    fora: frozenset[str] | None = None,
+    access: Access | None = None,
     limit: int = 4,
     cfg: Config | None = None,
     today: dt.date | None = None,
     params: Params = DEFAULT,
 ) -> Answer:
-    """Answer `question` from the minutes the caller may see (`fora`, None = all)."""
+    """Answer `question` from the minutes the caller may see (`access`, None = all; index.access)."""
     cfg = cfg or load_config()
     if not question.strip():
         return Answer(question=question, no_answer=True, message=EMPTY_QUESTION)
     if len(question) > MAX_QUESTION:
         return Answer(question=question[:200], no_answer=True, message=TOO_LONG)
-    t = trace(store, question, fora=fora, today=today, params=params)
+    t = trace(store, question, access=access, today=today, params=params)
     query = t.query
     good = [s for s, v in zip(t.ranked, t.verdicts, strict=True) if v.answers]
     ans = Answer(question=question, no_answer=False, message="", intent=query.intent, filters=query.filters)
     if not good:
         ans.no_answer = True
-        ans.suggestions = [_hit(store, cfg, s, query, fora, quotes=False) for s in t.ranked[:3]]
+        ans.suggestions = [_hit(store, cfg, s, query, access, quotes=False) for s in t.ranked[:3]]
         ans.message = NO_ANSWER_SUGGEST if ans.suggestions else NO_ANSWER
         return ans
     if query.intent == "precedent":
@@ -183,14 +182,14 @@ def answer(
             if same_case(store.analyzer, best.row, s.row) or s.score >= best.score - params.status_margin
         ]
         treatments.sort(key=lambda s: s.row["date"], reverse=True)
-        ans.answers = [_hit(store, cfg, s, query, fora) for s in treatments[: max(limit, 6)]]
+        ans.answers = [_hit(store, cfg, s, query, access) for s in treatments[: max(limit, 6)]]
         ans.message = f"Sagen er behandlet på {len({s.row['meeting_id'] for s in treatments})} møde(r); nyeste først."
     else:
-        top = _hit(store, cfg, good[0], query, fora)
+        top = _hit(store, cfg, good[0], query, access)
         # Items already named in the top answer's case history are not repeated as "other results".
         seen = {(c.meeting_id, c.item_number) for c in top.case_history}
         rest = [s for s in good[1:] if (s.row["meeting_id"], s.row["number"]) not in seen]
-        ans.answers = [top, *(_hit(store, cfg, s, query, fora) for s in rest[: limit - 1])]
+        ans.answers = [top, *(_hit(store, cfg, s, query, access) for s in rest[: limit - 1])]
         ans.message = _message(ans.answers[0])
     return ans
 
@@ -235,10 +234,8 @@ def _danish_date(iso: str) -> str:
     return f"{d.day}. {months[d.month - 1]} {d.year}"
 
 
-def _hit(
-    store: Store, cfg: Config, s: Scored, query: Query, fora: frozenset[str] | None, *, quotes: bool = True
-) -> Hit:
-    """One answer; its case history shows every body the caller may see (`fora`), not only the one the
+def _hit(store: Store, cfg: Config, s: Scored, query: Query, access: Access | None, *, quotes: bool = True) -> Hit:
+    """One answer; its case history shows every body the caller may see (`access`), not only the one the
     question named."""
     row = s.row
     ev = with_text(store, s.evidence)
@@ -249,19 +246,19 @@ def _hit(
     meeting = MeetingRef(
         id=row["meeting_id"], forum=row["forum"], date=row["date"], title=title,
         url=meeting_url(cfg, row["meeting_id"], row["forum"], row["date"], mrow["external_id"] if mrow else None,
-                        portal_url=mrow["portal_url"] if mrow else None),
-        municipality=(mrow["municipality"] or "") if several and mrow is not None else "",
+                        portal_url=mrow["portal_url"] if mrow else None, municipality=row.get("municipality") or ""),
+        municipality=row.get("municipality") or "", show_municipality=several,
     )  # fmt: skip
     item = ItemRef(
         number=row["number"], title=row["title"], case_number=row["case_number"], closed=bool(row["closed"]),
         url=item_url(cfg, row["meeting_id"], row["forum"], row["date"], row["number"],
                      meeting_external_id=mrow["external_id"] if mrow else None, item_external_id=row["external_id"],
-                     portal_url=mrow["portal_url"] if mrow else None),
+                     portal_url=mrow["portal_url"] if mrow else None, municipality=row.get("municipality") or ""),
     )  # fmt: skip
     return Hit(
         meeting=meeting,
         item=item,
         quotes=choose_quotes(ev, query) if quotes else [],
         score=s.score,
-        case_history=case_history(store, cfg, row, fora, list(ev.sections)),
+        case_history=case_history(store, cfg, row, access, list(ev.sections)),
     )

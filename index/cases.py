@@ -25,7 +25,11 @@ def same_subject(analyzer: Analyzer, title: str, other: str) -> bool:
 
 
 def same_case(analyzer: Analyzer, row: dict, other: dict) -> bool:
-    """One case: the same case number and the same subject; without case numbers, the same title."""
+    """One case: the same municipality, the same case number and the same subject; without case numbers, the
+    same title. (Rows without a municipality, such as a follow's own record, match any.)"""
+    towns = {row.get("municipality") or "", other.get("municipality") or ""} - {""}
+    if len(towns) > 1:
+        return False
     if row["case_number"] and other["case_number"]:
         return row["case_number"] == other["case_number"] and same_subject(analyzer, row["title"], other["title"])
     return subject(analyzer, row["title"]) == subject(analyzer, other["title"]) != frozenset()

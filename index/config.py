@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.access import ALL, Access, AccessError, parse
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = Path(os.environ.get("REFERENT_CONFIG_DIR", PROJECT_ROOT / "config"))
-ALL = "*"
 
 
 SOURCE_TYPES = ("firstagenda", "folder")
@@ -62,13 +63,13 @@ class Config:
     config_dir: Path = CONFIG_DIR
     feeds: list[Source] = field(default_factory=list)  # [[sources]]
     sync: dict = field(default_factory=dict)  # [sync]: schedule of the fetch from [[sources]]
-    # The fora public portals published (Store.public_fora), set by whoever opens the database
+    # The bodies public portals published (Store.public_bodies), set by whoever opens the database
     # (see_public_sources): every place may see them. Unset, nothing is added: less is shown, never more.
-    public_fora_source: Callable[[], frozenset[str]] | None = None
+    public_source: Callable[[], Access] | None = None
 
-    def see_public_sources(self, public_fora: Callable[[], frozenset[str]]) -> None:
-        """Let every place see what public portals published, e.g. `cfg.see_public_sources(store.public_fora)`."""
-        self.public_fora_source = public_fora
+    def see_public_sources(self, public_bodies: Callable[[], Access]) -> None:
+        """Let every place see what public portals published, e.g. `cfg.see_public_sources(store.public_bodies)`."""
+        self.public_source = public_bodies
 
     def source(self, name: str) -> Source:
         for feed in self.feeds:
@@ -91,8 +92,23 @@ class Config:
                     best = (len(folder.parts), feed.municipality)
         return best[1] if best else None
 
-    def fora_for(self, platform: str, channel: str | None = None, *, direct: bool = False) -> frozenset[str] | None:
-        """The fora a place may see; None means every forum. Unknown channels get the public fora."""
+    def unknown_municipalities(self, stored: list[str]) -> list[str]:
+        """Municipalities `[access]` grants name that no stored meeting belongs to (a misspelt name grants
+        nothing, so the start says so)."""
+        named: set[str] = set()
+        for grants in self._access_lists().values():
+            access = parse(grants) if grants is not None else None
+            if access is not None:
+                named |= access.towns | {m for m, _ in access.pairs}
+        return sorted(named - set(stored))
+
+    def _access_lists(self) -> dict[str, list[str] | None]:
+        lists: dict[str, list[str] | None] = {"public": self.public_fora, "dm": self.dm_fora, "web": self.web_fora}
+        lists |= {f"{p}.{c}": g for p, chans in self.channel_fora.items() for c, g in chans.items()}
+        return lists
+
+    def access_for(self, platform: str, channel: str | None = None, *, direct: bool = False) -> Access | None:
+        """What a place may see (index.access); None means everything. Unknown channels get the public grants."""
         if channel and channel in self.channel_fora.get(platform, {}):
             fora = self.channel_fora[platform][channel]
         elif platform == "web":
@@ -101,10 +117,10 @@ class Config:
             fora = self.dm_fora if self.dm_fora is not None else self.public_fora
         else:
             fora = self.public_fora
-        if ALL in fora:
+        access = parse(fora)
+        if access is None:
             return None
-        public = self.public_fora_source() if self.public_fora_source is not None else frozenset()
-        return frozenset(fora) | public
+        return access | (self.public_source() if self.public_source is not None else Access())
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -132,9 +148,23 @@ def load_config(path: str | Path | None = None) -> Config:
         feeds=parse_sources(raw.get("sources", [])),
         sync=dict(raw.get("sync", {})),
     )
+    _check_access(cfg)
     if os.environ.get("REFERENT_PUBLIC_URL"):
         cfg.public_url = os.environ["REFERENT_PUBLIC_URL"].rstrip("/")
     return cfg
+
+
+def _check_access(cfg: Config) -> None:
+    """Every `[access]` grant readable at start, not at the first question."""
+    for name, grants in cfg._access_lists().items():
+        if grants is None:
+            continue
+        if not isinstance(grants, list):
+            raise ConfigError(f'[access] {name}: a list of fora, e.g. ["Byrådet", "Greve/*"]')
+        try:
+            parse(grants, f"[access] {name}")
+        except AccessError as e:
+            raise ConfigError(str(e)) from None
 
 
 def db_path(option: str | None = None, cfg: Config | None = None) -> str:

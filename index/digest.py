@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from index.access import Access
 from index.config import Config
 from index.links import item_url, meeting_url
 from index.model import DECISION, Section
@@ -63,6 +64,12 @@ class DigestMeeting:
     url: str
     corrected: bool = False  # the channel got an earlier revision of these minutes
     items: list[DigestItem] = field(default_factory=list)
+    municipality: str = ""  # set when the store holds more than one municipality's minutes
+
+    @property
+    def body(self) -> str:
+        """ "Byrådet (Greve)" when several municipalities are stored, else "Byrådet"."""
+        return f"{self.forum} ({self.municipality})" if self.municipality else self.forum
 
 
 @dataclass
@@ -177,27 +184,28 @@ def collect(
     platform: str,
     channel: str,
     *,
-    fora: frozenset[str] | None,
+    access: Access | None,
     since: dt.datetime,
     period: str,
     max_age_days: int | None = None,
     now: dt.datetime | None = None,
 ) -> Digest:
-    """Decisions in minutes that arrived since `since`, in `fora` (None = all), not yet sent here."""
+    """Decisions in minutes that arrived since `since`, that `access` sees (None = all), not yet sent here."""
     tz = cfg.digest.get("timezone", TIMEZONE)
     now = now or dt.datetime.now(dt.UTC)
     sql = (
         "SELECT i.rowid, i.id, i.meeting_id, i.number, i.title, i.case_number, i.closed, i.external_id,"
-        " i.forum, i.date, m.revision, m.external_id AS meeting_external_id, m.portal_url"
+        " i.forum, i.date, i.municipality, m.revision, m.external_id AS meeting_external_id, m.portal_url"
         " FROM items i JOIN meetings m ON m.id = i.meeting_id"
         " WHERE m.kind = 'referat' AND m.changed_at >= ?"
         " AND NOT EXISTS (SELECT 1 FROM digest_sent s WHERE s.platform = ? AND s.channel = ?"
         " AND s.item_id = i.id AND s.revision = m.revision)"
     )
     args: list = [utc_iso(since), platform, channel]
-    if fora is not None:
-        sql += f" AND i.forum IN ({', '.join('?' * len(fora))})"
-        args += sorted(fora)
+    if access is not None:
+        where, more = access.sql("i")
+        sql += f" AND {where}"
+        args += more
     if max_age_days:
         sql += " AND m.date >= ?"
         args.append((now.astimezone(ZoneInfo(tz)).date() - dt.timedelta(days=max_age_days)).isoformat())
@@ -206,6 +214,7 @@ def collect(
     digest = Digest(platform, channel, period, utc_iso(since), since.astimezone(ZoneInfo(tz)).date().isoformat())
     meetings: dict[str, DigestMeeting] = {}
     sent: dict[str, dict[str, tuple[int, str]]] = {}
+    several = len(store.municipalities()) > 1
     for row in rows:
         if row["meeting_id"] not in sent:
             sent[row["meeting_id"]] = _sent_before(store, platform, channel, row["meeting_id"])
@@ -222,16 +231,19 @@ def collect(
         if meeting is None:
             url = meeting_url(
                 cfg, row["meeting_id"], row["forum"], row["date"], row["meeting_external_id"],
-                portal_url=row["portal_url"],
+                portal_url=row["portal_url"], municipality=row["municipality"],
             )  # fmt: skip
             corrected = any(rev < row["revision"] for rev, _ in prior.values())
-            meeting = DigestMeeting(row["meeting_id"], row["forum"], row["date"], url, corrected=corrected)
+            meeting = DigestMeeting(
+                row["meeting_id"], row["forum"], row["date"], url, corrected=corrected,
+                municipality=row["municipality"] if several else "",
+            )  # fmt: skip
             meetings[row["meeting_id"]] = meeting
             digest.meetings.append(meeting)
         url = item_url(
             cfg, row["meeting_id"], row["forum"], row["date"], row["number"],
             meeting_external_id=row["meeting_external_id"], item_external_id=row["external_id"],
-            portal_url=row["portal_url"],
+            portal_url=row["portal_url"], municipality=row["municipality"],
         )  # fmt: skip
         meeting.items.append(
             DigestItem(

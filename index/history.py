@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from index.access import Access
 from index.cases import same_subject
 from index.config import Config
 from index.links import item_url
@@ -18,27 +19,27 @@ MAX_HISTORY = 8
 
 
 def case_history(
-    store: Store, cfg: Config, row: dict, fora: frozenset[str] | None, sections: list[Section] | None = None
+    store: Store, cfg: Config, row: dict, access: Access | None, sections: list[Section] | None = None
 ) -> list[CaseRef]:
-    """Earlier and later treatments of the item's case, oldest first: items with the same case number in
-    other meetings (linked), then the treatments its Sagsforløb names that the store has no minutes of
-    (unlinked). Only bodies in `fora` (None = all) appear. `sections`: the item's, when already read."""
-    out = _same_case(store, cfg, row, fora) if row["case_number"] else []
+    """Earlier and later treatments of the item's case, oldest first: items of the same municipality with the
+    same case number in other meetings (linked), then the treatments its Sagsforløb names that the store has
+    no minutes of (unlinked). Only bodies the caller may see (`access`, None = all) appear. `sections`: the
+    item's, when already read."""
+    out = _same_case(store, cfg, row, access) if row["case_number"] else []
     seen = [(c.forum, c.date) for c in out] + [(row["forum"], row["date"])]
-    out += unseen(sagsforloeb(store, row, sections), seen, fora)
+    out += unseen(sagsforloeb(store, row, sections), seen, access)
     out.sort(key=lambda c: (c.date, c.forum))
     return out[-MAX_HISTORY:]
 
 
-def unseen(refs: Iterable[CaseRef], seen: Iterable[tuple[str, str]], fora: frozenset[str] | None) -> list[CaseRef]:
-    """The Sagsforløb treatments `refs` of a body the caller may see (`fora`; None = all) and not yet among
+def unseen(refs: Iterable[CaseRef], seen: Iterable[tuple[str, str]], access: Access | None) -> list[CaseRef]:
+    """The Sagsforløb treatments `refs` of a body the caller may see (`access`; None = all) and not yet among
     `seen` ((forum, ISO date) pairs), each once: "Byråd" of a Sagsforløb is the stored "Byråd 2022-2025"."""
     known = {(body_key(forum), date) for forum, date in seen}
-    visible = None if fora is None else {body_key(f) for f in fora}
     out = []
     for ref in refs:
         key = (body_key(ref.forum), ref.date)
-        if key in known or (visible is not None and key[0] not in visible):
+        if key in known or (access is not None and not access.allows(ref.municipality, ref.forum, key=body_key)):
             continue
         known.add(key)
         out.append(ref)
@@ -62,20 +63,22 @@ def sagsforloeb(store: Store, row: dict, sections: list[Section] | None = None) 
                     title=row["title"],
                     url="",
                     decision=_first_sentence(section.text[entry.start : entry.end]),
+                    municipality=row.get("municipality") or "",
                 )  # fmt: skip
             )
     return out
 
 
-def _same_case(store: Store, cfg: Config, row: dict, fora: frozenset[str] | None) -> list[CaseRef]:
+def _same_case(store: Store, cfg: Config, row: dict, access: Access | None) -> list[CaseRef]:
     rows = store.conn.execute(
         "SELECT i.*, m.external_id AS meeting_external_id, m.portal_url FROM items i JOIN meetings m"
-        " ON m.id = i.meeting_id WHERE i.case_number = ? AND i.meeting_id != ? ORDER BY i.date, i.number",
-        (row["case_number"], row["meeting_id"]),
+        " ON m.id = i.meeting_id WHERE i.case_number = ? AND i.meeting_id != ? AND i.municipality = ?"
+        " ORDER BY i.date, i.number",
+        (row["case_number"], row["meeting_id"], row.get("municipality") or ""),
     ).fetchall()
     out = []
     for r in rows:
-        if fora is not None and r["forum"] not in fora:
+        if access is not None and not access.allows(r["municipality"], r["forum"]):
             continue
         if not same_subject(store.analyzer, row["title"], r["title"]):
             continue
@@ -95,8 +98,10 @@ def _same_case(store: Store, cfg: Config, row: dict, fora: frozenset[str] | None
                     item_external_id=r["external_id"],
                     meeting_external_id=r["meeting_external_id"],
                     portal_url=r["portal_url"],
+                    municipality=r["municipality"],
                 ),
                 decision=_first_decision_sentence(store, r["rowid"]),
+                municipality=r["municipality"],
             )  # fmt: skip
         )
     return out

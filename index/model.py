@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
+from index.access import Access
+
 # Section kinds. `heading` keeps what the document printed; `kind` is what code reasons about.
 DECISION = "beslutning"
 PROPOSAL = "indstilling"
@@ -112,12 +114,13 @@ class MeetingRef:
     date: str  # ISO date
     title: str
     url: str
-    municipality: str = ""  # set when the store holds more than one municipality's minutes
+    municipality: str = ""  # the meeting's ("" when no source or config named it)
+    show_municipality: bool = False  # the store holds more than one municipality's minutes
 
     @property
     def body(self) -> str:
         """The body as a reader must see it: "Byrådet (Greve)" when several municipalities are stored."""
-        return f"{self.forum} ({self.municipality})" if self.municipality else self.forum
+        return f"{self.forum} ({self.municipality})" if self.show_municipality and self.municipality else self.forum
 
 
 @dataclass
@@ -138,6 +141,7 @@ class CaseRef:
     title: str
     url: str
     decision: str = ""  # first sentence(s) of that meeting's decision, verbatim, when public
+    municipality: str = ""  # a case is one municipality's: that of the item whose history this is
 
 
 @dataclass
@@ -164,7 +168,7 @@ class Answer:
 
         def hit(h: Hit) -> dict:
             return {
-                "meeting": asdict(h.meeting),
+                "meeting": {k: v for k, v in asdict(h.meeting).items() if k != "show_municipality"},
                 "item": {k: v for k, v in asdict(h.item).items() if k != "closed"},
                 "quotes": [{"section": q.section, "text": q.text} for q in h.quotes],
                 "score": round(h.score, 4),
@@ -182,6 +186,6 @@ class Answer:
         }
 
 
-# The answering function every adapter is built around: (question, fora the place may see or None
-# for every forum) -> Answer. bot/ builds it from a Store; tests hand adapters a fake.
-AnswerFn = Callable[[str, "frozenset[str] | None"], Answer]
+# The answering function every adapter is built around: (question, what the place may see or None for
+# everything; index.access) -> Answer. bot/ builds it from a Store; tests hand adapters a fake.
+AnswerFn = Callable[[str, "Access | None"], Answer]

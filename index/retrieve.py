@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from index.access import Access
 from index.params import DEFAULT, Params
 from index.question import Concept, Query
 from index.store import FTS_WEIGHTS, Store
@@ -31,8 +32,10 @@ RRF_K = 10  # reciprocal-rank fusion constant: small, so a probe's first places 
 
 @dataclass(frozen=True)
 class Scope:
-    """What may be searched: the caller's fora (None = all) and the question's period."""
+    """What may be searched: what the caller may see (None = all), the fora and municipalities the question
+    names and its period."""
 
+    access: Access | None = None
     fora: frozenset[str] | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -43,6 +46,10 @@ class Scope:
         clauses, args = [], []
         if self.minutes_only:
             clauses.append(f"{alias}.meeting_id NOT IN (SELECT id FROM meetings WHERE kind = 'dagsorden')")
+        if self.access is not None:
+            where, more = self.access.sql(alias)
+            clauses.append(where)
+            args += more
         if self.fora is not None:
             clauses.append(f"{alias}.forum IN ({','.join('?' * len(self.fora))})")
             args += sorted(self.fora)

@@ -31,6 +31,7 @@ from urllib.parse import quote
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from index.access import Access
 from index.analyze import Analyzer, get_analyzer
 from index.model import ATTACHMENTS, DECISION, Attachment, Item, Meeting, Section
 from index.readers import closed as closed_rule
@@ -687,26 +688,23 @@ class Store:
                 out[term] = memo[term]
         return out
 
-    def items_in(self, fora: frozenset[str]) -> int:
-        """Items of these fora (the caller's scope)."""
-        key = "items_in:" + "\x1f".join(sorted(fora))
-        marks = ",".join("?" * len(fora))
+    def items_in(self, access: Access) -> int:
+        """Items the caller may see (`access`)."""
+        where, args = access.sql()
         return self._cached(
-            key,
-            lambda: self.conn.execute(f"SELECT count(*) FROM items WHERE forum IN ({marks})", sorted(fora)).fetchone()[
-                0
-            ],
+            "items_in:" + access.key(),
+            lambda: self.conn.execute(f"SELECT count(*) FROM items WHERE {where}", args).fetchone()[0],
         )
 
-    def scoped_doc_freq(self, term: str, fora: frozenset[str], *, limit: int | None = None) -> int:
-        """Items of these fora holding `term` (at most `limit` counted)."""
-        marks = ",".join("?" * len(fora))
+    def scoped_doc_freq(self, term: str, access: Access, *, limit: int | None = None) -> int:
+        """Items the caller may see (`access`) holding `term` (at most `limit` counted)."""
+        where, args = access.sql("i")
         sql = (
             "SELECT count(*) FROM (SELECT 1 FROM items_fts JOIN items i ON i.rowid = items_fts.rowid"
-            f" WHERE items_fts MATCH ? AND i.forum IN ({marks}) LIMIT ?)"
+            f" WHERE items_fts MATCH ? AND {where} LIMIT ?)"
         )
         expr = '"' + term.replace('"', '""') + '"'
-        return self.conn.execute(sql, [expr, *sorted(fora), limit or -1]).fetchone()[0]
+        return self.conn.execute(sql, [expr, *args, limit or -1]).fetchone()[0]
 
     def item_count(self) -> int:
         return self._cached("item_count", lambda: self.conn.execute("SELECT count(*) FROM items").fetchone()[0])
@@ -1183,22 +1181,42 @@ class Store:
             portal_url=row["portal_url"],
         )
 
-    def meetings(self, fora: frozenset[str] | None = None) -> list[sqlite3.Row]:
+    def meetings(self, access: Access | None = None) -> list[sqlite3.Row]:
         rows = self.conn.execute("SELECT * FROM meetings ORDER BY date, forum").fetchall()
-        return [r for r in rows if fora is None or r["forum"] in fora]
+        return [r for r in rows if access is None or access.allows(r["municipality"], r["forum"])]
 
-    def public_fora(self) -> frozenset[str]:
-        """Fora every meeting of which a public portal published: every place may see them. A forum name
-        that folder minutes use too is left out, so a name two sources share never opens the folder's."""
+    def public_bodies(self) -> Access:
+        """Bodies (municipality, forum) every meeting of which a public portal published: every place may see
+        them. A body that folder minutes hold too is left out, so a name two sources share never opens the
+        folder's."""
         return self._cached(
-            "public_fora",
-            lambda: frozenset(
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT forum FROM meetings GROUP BY forum HAVING min(visibility = 'public') = 1"
+            "public_bodies",
+            lambda: Access.of(
+                pairs=(
+                    (r[0], r[1])
+                    for r in self.conn.execute(
+                        "SELECT municipality, forum FROM meetings GROUP BY municipality, forum"
+                        " HAVING min(visibility = 'public') = 1"
+                    )
                 )
             ),
         )
+
+    def bodies(self) -> list[tuple[str, str]]:
+        """Every stored (municipality, forum)."""
+        return self._cached(
+            "bodies",
+            lambda: [
+                (r[0], r[1])
+                for r in self.conn.execute("SELECT DISTINCT municipality, forum FROM meetings ORDER BY 2, 1")
+            ],
+        )
+
+    def visible_fora(self, access: Access | None) -> list[str]:
+        """The stored forum names the caller may see some meeting of."""
+        if access is None:
+            return self.fora()
+        return sorted({f for m, f in self.bodies() if access.allows(m, f)})
 
     # ---- fetch state (index.sources) ------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from index.access import Access
 from index.cases import same_case
 from index.config import Config
 from index.digest import decision_excerpt, fingerprint
@@ -61,10 +62,11 @@ def arrived_since(store: Store, since: str) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def with_case_number(store: Store, case_number: str, fora: frozenset[str] | None = None) -> list[dict]:
-    """Every item holding `case_number` in `fora` (None = all), oldest first; one number may be several cases."""
+def with_case_number(store: Store, case_number: str, access: Access | None = None) -> list[dict]:
+    """Every item holding `case_number` that `access` sees (None = all), oldest first; one number may be
+    several cases (group_cases), of one municipality or several."""
     rows = store.conn.execute(_ROWS + " WHERE i.case_number = ? ORDER BY i.date, i.forum, i.number", (case_number,))
-    return [dict(r) for r in rows if fora is None or r["forum"] in fora]
+    return [dict(r) for r in rows if access is None or access.allows(r["municipality"], r["forum"])]
 
 
 def group_cases(store: Store, rows: list[dict]) -> list[list[dict]]:
@@ -101,18 +103,19 @@ def treatment(store: Store, cfg: Config, row: dict) -> Treatment:
         url=item_url(
             cfg, row["meeting_id"], row["forum"], row["date"], row["number"],
             meeting_external_id=row["meeting_external_id"], item_external_id=row["external_id"],
-            portal_url=row["portal_url"],
+            portal_url=row["portal_url"], municipality=row["municipality"],
         ),
         meeting_url=meeting_url(
-            cfg, row["meeting_id"], row["forum"], row["date"], row["meeting_external_id"], portal_url=row["portal_url"]
+            cfg, row["meeting_id"], row["forum"], row["date"], row["meeting_external_id"], portal_url=row["portal_url"],
+            municipality=row["municipality"],
         ),
         changed_at=row["changed_at"],
     )  # fmt: skip
 
 
-def earlier_bodies(store: Store, rows: list[dict], fora: frozenset[str] | None) -> list[CaseRef]:
+def earlier_bodies(store: Store, rows: list[dict], access: Access | None) -> list[CaseRef]:
     """Treatments the case's own Sagsforløb lists (bodies whose minutes are not stored, such as Magistraten),
-    in `fora`, not already among `rows`; unlinked."""
+    that `access` sees, not already among `rows`; unlinked."""
     listed = (ref for row in rows for ref in sagsforloeb(store, row))
-    out = unseen(listed, [(r["forum"], r["date"]) for r in rows], fora)
+    out = unseen(listed, [(r["forum"], r["date"]) for r in rows], access)
     return sorted(out, key=lambda c: (c.date, c.forum))

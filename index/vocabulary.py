@@ -13,31 +13,32 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from index.access import Access
 from index.store import Store
 
 EXACT_DF = 5000  # up to this global count a scoped count is exact (one doclist read, a few ms at most)
 
 
 class Vocabulary:
-    def __init__(self, store: Store, fora: frozenset[str] | None = None):
+    def __init__(self, store: Store, access: Access | None = None):
         self.store = store
-        all_fora = set(store.fora())
-        # a scope that covers every forum is no scope: the global counts are the scoped ones
-        self.fora = None if fora is None or all_fora <= set(fora) else frozenset(f for f in fora if f in all_fora)
+        # a scope that covers every stored body is no scope: the global counts are the scoped ones
+        every = access is None or all(access.allows(m, f) for m, f in store.bodies())
+        self.access: Access | None = None if every else access
         self._df: dict[str, int] = {}
         self._total: int | None = None
 
     @property
     def scoped(self) -> bool:
-        return self.fora is not None
+        return self.access is not None
 
     def total(self) -> int:
         """Items the caller may see."""
         if self._total is None:
-            if self.fora is None:
+            if self.access is None:
                 self._total = self.store.item_count()
             else:
-                self._total = self.store.items_in(self.fora)
+                self._total = self.store.items_in(self.access)
         return self._total
 
     def doc_freq(self, terms: Iterable[str]) -> dict[str, int]:
@@ -46,13 +47,13 @@ class Vocabulary:
             glob = self.store.doc_freq(wanted)
             for term in wanted:
                 g = glob[term]
-                if self.fora is None or g == 0:
+                if self.access is None or g == 0:
                     self._df[term] = g
                 elif g <= EXACT_DF:
-                    self._df[term] = self.store.scoped_doc_freq(term, self.fora)
+                    self._df[term] = self.store.scoped_doc_freq(term, self.access)
                 else:
                     share = self.total() / max(self.store.item_count(), 1)
-                    held = self.store.scoped_doc_freq(term, self.fora, limit=1)
+                    held = self.store.scoped_doc_freq(term, self.access, limit=1)
                     self._df[term] = max(1, round(g * share)) if held else 0
         return {t: self._df[t] for t in set(terms)}
 

@@ -32,6 +32,7 @@ from bot.cli import main
 from bot.conversation import Conversations
 from bot.service import Service
 from bot.web import check_listen, create_app, mount_bots
+from index.access import Access
 from index.answer import answer
 from index.config import Config, load_config
 from index.store import Store
@@ -159,27 +160,27 @@ def store(db: Path) -> Iterator[Store]:
 
 
 def test_config_scopes(cfg: Config) -> None:
-    public = frozenset({"Teknisk Udvalg"})
-    assert cfg.fora_for("slack", "C1") == frozenset({"Chefforum"})
-    assert cfg.fora_for("slack", "C2") == public
-    assert cfg.fora_for("slack", "D1", direct=True) == public
-    assert cfg.fora_for("teams", TEAMS_CHEF) == frozenset({"Chefforum"})
-    assert cfg.fora_for("teams", TEAMS_OPEN) == public
-    assert cfg.fora_for("teams", None, direct=True) == public
-    assert cfg.fora_for("web") == public and cfg.fora_for("cli") == public
+    public = Access.of({"Teknisk Udvalg"})
+    assert cfg.access_for("slack", "C1") == Access.of({"Chefforum"})
+    assert cfg.access_for("slack", "C2") == public
+    assert cfg.access_for("slack", "D1", direct=True) == public
+    assert cfg.access_for("teams", TEAMS_CHEF) == Access.of({"Chefforum"})
+    assert cfg.access_for("teams", TEAMS_OPEN) == public
+    assert cfg.access_for("teams", None, direct=True) == public
+    assert cfg.access_for("web") == public and cfg.access_for("cli") == public
 
 
 def test_a_new_deployment_sees_the_public_fora_only() -> None:
     """Unless [access] grants more, a channel sees `public`: the config file's comments say to list them."""
     c = Config(public_fora=["Teknisk Udvalg"], channel_fora={"slack": {"C1": ["Chefforum"]}})
-    assert c.fora_for("slack", "C-unknown") == c.fora_for("teams", "19:x") == frozenset({"Teknisk Udvalg"})
+    assert c.access_for("slack", "C-unknown") == c.access_for("teams", "19:x") == Access.of({"Teknisk Udvalg"})
 
 
 # ---- the answer engine --------------------------------------------------------------------------
 
 
-def _answer_text(store: Store, cfg: Config, question: str, fora: frozenset[str] | None) -> str:
-    data = answer(store, question, fora=fora, cfg=cfg, limit=10).to_dict()
+def _answer_text(store: Store, cfg: Config, question: str, access: Access | None) -> str:
+    data = answer(store, question, access=access, cfg=cfg, limit=10).to_dict()
     data.pop("question", None)  # the question is the user's own text
     return json.dumps(data, ensure_ascii=False)
 
@@ -197,7 +198,7 @@ def test_questions_do_reach_chefforum_when_allowed(store: Store, cfg: Config) ->
      ("web", None, False), ("cli", None, False)],
 )  # fmt: skip
 def test_answers_never_leave_the_scope(store: Store, cfg: Config, platform: str, channel: str | None, direct: bool):
-    fora = cfg.fora_for(platform, channel, direct=direct)
+    fora = cfg.access_for(platform, channel, direct=direct)
     for question in QUESTIONS:
         text = _answer_text(store, cfg, question, fora)
         assert found(text, CHEFFORUM) == [], (question, text)
@@ -205,7 +206,7 @@ def test_answers_never_leave_the_scope(store: Store, cfg: Config, platform: str,
 
 
 def test_chefforum_channel_sees_no_other_forum_in_answers_or_case_history(store: Store, cfg: Config) -> None:
-    fora = cfg.fora_for("slack", "C1")
+    fora = cfg.access_for("slack", "C1")
     text = "\n".join(_answer_text(store, cfg, q, fora) for q in QUESTIONS)
     assert "ID-kort" in text  # Chefforum is visible here
     assert found(text, TEKNISK) == []  # the shared case number does not pull Teknisk Udvalg into the history
@@ -213,17 +214,17 @@ def test_chefforum_channel_sees_no_other_forum_in_answers_or_case_history(store:
 
 
 def test_case_history_is_scoped_both_ways(store: Store, cfg: Config) -> None:
-    everything = answer(store, "00.01.00-A00-41-17", fora=None, cfg=cfg, limit=10)
+    everything = answer(store, "00.01.00-A00-41-17", access=None, cfg=cfg, limit=10)
     histories = [c.forum for h in everything.answers for c in h.case_history]
     assert {"Chefforum", "Teknisk Udvalg"} <= set(histories)  # the control: the case spans both fora
-    for fora in (frozenset({"Teknisk Udvalg"}), frozenset({"Chefforum"})):
-        scoped = answer(store, "00.01.00-A00-41-17", fora=fora, cfg=cfg, limit=10)
+    for fora in ({"Teknisk Udvalg"}, {"Chefforum"}):
+        scoped = answer(store, "00.01.00-A00-41-17", access=Access.of(fora), cfg=cfg, limit=10)
         assert scoped.answers
         assert {c.forum for h in scoped.answers + scoped.suggestions for c in h.case_history} <= fora
 
 
 def test_closed_items_are_quoted_by_their_public_line_only_by_the_answer_engine(store: Store, cfg: Config) -> None:
-    fora = cfg.fora_for("slack", "C1")
+    fora = cfg.access_for("slack", "C1")
     for question in QUESTIONS:
         text = _answer_text(store, cfg, question, fora)
         assert found(text, CLOSED_BEYOND_LINE) == [], question

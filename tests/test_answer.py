@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from index.access import Access
 from index.answer import answer
 from index.config import Config
 from index.evaluate import evaluate, load_questions
@@ -114,9 +115,9 @@ def test_filters_year_forum_and_case_number(corpus: Store) -> None:
 
 
 def test_scope_limits_what_is_seen(corpus: Store) -> None:
-    a = ask(corpus, "Hvem tager bagvagten i uge 29?", fora=frozenset({"Børne- og Skoleudvalget"}))
+    a = ask(corpus, "Hvem tager bagvagten i uge 29?", access=Access.of({"Børne- og Skoleudvalget"}))
     assert {h.meeting.forum for h in a.answers} == {"Børne- og Skoleudvalget"}
-    hidden = ask(corpus, "hvad blev besluttet om adgangskontrol", fora=frozenset({"Børne- og Skoleudvalget"}))
+    hidden = ask(corpus, "hvad blev besluttet om adgangskontrol", access=Access.of({"Børne- og Skoleudvalget"}))
     assert hidden.no_answer and not any(h.meeting.forum == "Chefforum" for h in hidden.suggestions)
 
 

@@ -15,6 +15,7 @@ from bot.asker import Asker, Place, looks_english
 from bot.conversation import Conversations
 from bot.limits import RateLimiter
 from bot.service import Service
+from index.access import Access
 from index.config import Config
 from index.model import DECISION, Answer, CaseRef, Hit, ItemRef, MeetingRef, Quote
 from index.store import Store
@@ -33,10 +34,10 @@ def hit(forum: str = "Chefforum", *, closed: bool = False, history_forum: str = 
 
 class Recorder:
     def __init__(self, hits: list[Hit] | None = None, fail: bool = False) -> None:
-        self.calls: list[tuple[str, frozenset[str] | None]] = []
+        self.calls: list[tuple[str, Access | None]] = []
         self.hits, self.fail = hits if hits is not None else [hit()], fail
 
-    def __call__(self, question: str, fora: frozenset[str] | None) -> Answer:
+    def __call__(self, question: str, fora: Access | None) -> Answer:
         self.calls.append((question, fora))
         if self.fail:
             raise RuntimeError("database is locked")
@@ -83,7 +84,7 @@ def test_both_locks_apply_whatever_the_answering_core_returns() -> None:
     leaky = Recorder([hit("Økonomiudvalget"), hit(closed=True, history_forum="Økonomiudvalget")])
     cfg = Config(channel_fora={"slack": {"C1": ["Chefforum"]}})
     reply = Asker(leaky, cfg).ask("skatepark", Place("slack", "C1"))
-    assert leaky.calls == [("skatepark", frozenset({"Chefforum"}))]  # the first lock, handed to the core
+    assert leaky.calls == [("skatepark", Access.of({"Chefforum"}))]  # the first lock, handed to the core
     assert reply.answer is not None
     (only,) = reply.answer.answers  # the hit in Økonomiudvalget is dropped anyway
     assert only.case_history == []  # so is the history entry there

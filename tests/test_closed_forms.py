@@ -135,7 +135,7 @@ def test_no_closed_text_in_the_database_file(ingested: tuple[Path, str]) -> None
 
 
 def _all_outputs(store: Store, question: str) -> str:
-    ans = answer(store, question, fora=None, cfg=CFG, limit=10)
+    ans = answer(store, question, access=None, cfg=CFG, limit=10)
     data = ans.to_dict()
     data.pop("question"), data.pop("filters")  # the user's own words, case numbers included
     parts = [json.dumps(data, ensure_ascii=False), render_answer(dataclasses.replace(ans, question=""))]
@@ -153,7 +153,7 @@ def test_answers_slack_and_teams_show_no_closed_text(store: Store) -> None:
 
 
 def test_closed_items_are_found_by_title_and_public_line(store: Store) -> None:
-    ans = answer(store, "voldgiftssag", fora=None, cfg=CFG, limit=5)
+    ans = answer(store, "voldgiftssag", access=None, cfg=CFG, limit=5)
     hit = next(h for h in ans.answers + ans.suggestions if h.item.title == "Voldgiftssag")
     assert hit.item.closed and hit.item.case_number is None
     fmt = "text" if hit.meeting.date.startswith("2019") else "pdf"  # the dates of meeting_date()
@@ -161,7 +161,7 @@ def test_closed_items_are_found_by_title_and_public_line(store: Store) -> None:
 
 
 def test_the_public_lukket_item_is_found_with_its_text(store: Store) -> None:
-    ans = answer(store, "hvad blev besluttet om lukket afdeling på egely plejecenter", fora=None, cfg=CFG)
+    ans = answer(store, "hvad blev besluttet om lukket afdeling på egely plejecenter", access=None, cfg=CFG)
     assert not ans.no_answer and ans.answers[0].item.title == cf.PUBLIC_TITLE
     assert not ans.answers[0].item.closed and ans.answers[0].item.case_number == "27.12.00-A00-5-24"
     assert any(cf.PUBLIC_DECISION in q.text for q in ans.answers[0].quotes)

@@ -63,7 +63,7 @@ def test_fetch_stores_the_finished_meetings_as_minutes_and_the_open_one_as_agend
         "SELECT count(*) FROM items WHERE meeting_id IN (SELECT id FROM meetings WHERE kind = 'referat')"
     ).fetchone()[0]
     assert kinds == {"referat": 28, "dagsorden": 1} and minutes_items == 521
-    assert store.public_fora() >= {"Plan- og Tryghedsudvalget", "Byråd 2022-2025"}
+    assert store.public_bodies().pairs >= {("Greve", "Plan- og Tryghedsudvalget"), ("Greve", "Byråd 2022-2025")}
     store.close()
     assert no_waiting and max(w for w in no_waiting if w < 1) <= 0.5  # the pauses between requests
 

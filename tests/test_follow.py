@@ -27,6 +27,7 @@ from bot.service import Service
 from bot.slack import create_slack_app, mount_slack, slack_client_from_env
 from bot.teams import create_teams_bot, mount_teams
 from index import treatments
+from index.access import Access
 from index.answer import answering
 from index.config import Config
 from index.ingest import ingest_paths
@@ -196,7 +197,7 @@ def test_slack_follow_from_an_answer_then_exactly_one_notice_per_new_treatment(t
     [made] = all_follows(store)
     assert (made.platform, made.destination, made.case_numbers) == ("slack", "C1", (CASE,))
     assert made.user_hash == store.user_hash("U1") and "U1" not in json.dumps(made.__dict__, default=str)
-    assert "skatepark" in made.subject and made.fora is None
+    assert "skatepark" in made.subject and made.access is None
 
     assert rig.run().sent == 0  # what the answer showed is known: nothing is news yet
     oeu_meeting(store, tmp_path)  # the case at Økonomiudvalget, and an unrelated item under the same number
@@ -477,7 +478,7 @@ def test_answering_judges_only_the_given_items_with_the_cores_evidence(tmp_path,
     rows = [r for r in treatments.arrived_since(store, "2000-01-01") if r["meeting_id"].startswith("oekonomi")]
     found = answering(store, "hvad blev besluttet om skateparken", rows)
     assert [r["title"] for r in found] == ["Skatepark ved Egelund Station - anlægsbevilling"]
-    assert answering(store, "hvad blev besluttet om skateparken", rows, fora=frozenset({"Byrådet"})) == []
+    assert answering(store, "hvad blev besluttet om skateparken", rows, access=Access.of({"Byrådet"})) == []
     assert answering(store, "vejbelysning i Teknik- og Miljøudvalget", rows) == []  # the question names a forum
 
 

@@ -8,6 +8,7 @@ import pytest
 from bot.render import slack as slack_render
 from bot.render import teams as teams_render
 from bot.render.text import render_answer
+from index.access import Access
 from index.answer import answer
 from index.config import Config
 from index.history import sagsforloeb
@@ -95,7 +96,7 @@ def test_history_merges_stored_items_and_sagsforloeb_without_doubles(store: Stor
 
 def test_history_respects_the_channel_scope(store: Store) -> None:
     q = "Hvad blev besluttet om lokalplan 77 i Teknisk Udvalg?"
-    scoped = answer(store, q, cfg=CFG, fora=frozenset({"Teknisk Udvalg"}))
+    scoped = answer(store, q, cfg=CFG, access=Access.of({"Teknisk Udvalg"}))
     assert scoped.answers
     assert all(c.forum == "Teknisk Udvalg" for h in scoped.answers for c in h.case_history)
 
@@ -136,6 +137,6 @@ def test_a_sagsforloeb_without_item_numbers_gives_dated_treatments(tmp_path: Pat
     assert "Sundheds- og Omsorgsudvalget" in rendered and "None" not in rendered
     # scoped to a channel that sees only the Byråd, the other bodies' treatments stay out
     scoped = answer(
-        s, "Hvad blev besluttet om robotstøvsugere i hjemmeplejen?", cfg=CFG, fora=frozenset({"Byråd 2022-2025"})
+        s, "Hvad blev besluttet om robotstøvsugere i hjemmeplejen?", cfg=CFG, access=Access.of({"Byråd 2022-2025"})
     )
     assert scoped.answers and scoped.answers[0].case_history == []

@@ -25,6 +25,7 @@ from bot.render.slack import MAX_BLOCKS, SECTION_LIMIT, answer_blocks
 from bot.service import Service
 from bot.slack import create_slack_app, mount_slack, slack_client_from_env
 from bot.texts import EMPTY, ENGLISH, NO_ANSWER_HINT, RATE_LIMITED, TOO_LONG
+from index.access import Access
 from index.config import Config
 from index.model import Answer, CaseRef, Hit, ItemRef, MeetingRef, Quote
 from index.store import Store
@@ -56,7 +57,7 @@ def hit(forum: str = "Chefforum", date: str = "2017-11-15", number: int = 6, quo
     )
 
 
-def sample_answer(question: str, fora: frozenset[str] | None = None) -> Answer:
+def sample_answer(question: str, fora: Access | None = None) -> Answer:
     return Answer(question=question, no_answer=False, message="", answers=[hit(), hit("Chefforum", "2018-01-10", 3)])
 
 
@@ -64,7 +65,7 @@ def sample_answer(question: str, fora: frozenset[str] | None = None) -> Answer:
 class Bot:
     fake: FakeSlack
     http: httpx.Client
-    asked: list[tuple[str, frozenset[str] | None]] = field(default_factory=list)
+    asked: list[tuple[str, Access | None]] = field(default_factory=list)
     votes: list[dict] = field(default_factory=list)
 
     def send(self, body: str, content_type: str, secret: str = SECRET, headers: dict | None = None) -> httpx.Response:
@@ -151,7 +152,7 @@ def make_bot(loopback: tuple[Swap, int], monkeypatch: pytest.MonkeyPatch, tmp_pa
         bot = Bot(fake=fake, http=httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5))
         cleanup.append(bot)
 
-        def answer(question: str, fora: frozenset[str] | None) -> Answer:
+        def answer(question: str, fora: Access | None) -> Answer:
             bot.asked.append((question, fora))
             return answer_fn(question, fora)
 
@@ -288,7 +289,7 @@ def test_assistant_thread_gets_a_greeting_and_prompts_the_minutes_answer(make_bo
     }
     assert len(shown[1]["title"]) <= 75 and shown[1]["message"].endswith("?")
     assert prompts["channel_id"] == "D9" and prompts["thread_ts"] == "1700000100.000100"
-    assert seen == [frozenset({"Chefforum"})]  # the prompts come from the minutes a DM may see
+    assert seen == [Access.of({"Chefforum"})]  # the prompts come from the minutes a DM may see
 
 
 def test_assistant_message_shows_a_status_then_answers_in_its_thread(make_bot) -> None:
@@ -371,7 +372,7 @@ def test_too_long_question_is_not_answered(make_bot) -> None:
 
 
 def test_answer_error_gets_danish_apology_not_a_trace(make_bot) -> None:
-    def broken(question: str, fora: frozenset[str] | None) -> Answer:
+    def broken(question: str, fora: Access | None) -> Answer:
         raise RuntimeError("database is locked")
 
     bot = make_bot(answer_fn=broken)
@@ -411,7 +412,7 @@ def test_channel_only_sees_its_fora(make_bot) -> None:
     bot = make_bot(cfg=Config(channel_fora={"slack": {"C1": ["Økonomiudvalget"]}}))
     bot.event(mention("<@UBOT> adgangskontrol"))  # the fake answerer ignores fora; the app must not
     (post,) = bot.fake.wait_for("chat.postMessage")
-    assert bot.asked[0][1] == frozenset({"Økonomiudvalget"})
+    assert bot.asked[0][1] == Access.of({"Økonomiudvalget"})
     assert QUOTE not in all_text(post["blocks"]) and NO_ANSWER_HINT in post["text"]
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from index.abstain import decide
+from index.access import Access
 from index.answer import answer, trace
 from index.config import Config
 from index.evidence import gather, with_text
@@ -111,8 +112,8 @@ def store(tmp_path: Path) -> Store:
     return s
 
 
-def read(store: Store, question: str, fora: frozenset[str] | None = None):
-    return parse(question, store.analyzer, Vocabulary(store, fora), fora=store.fora(), today=TODAY)
+def read(store: Store, question: str, access: Access | None = None):
+    return parse(question, store.analyzer, Vocabulary(store, access), fora=store.fora(), today=TODAY)
 
 
 def top(store: Store, question: str) -> tuple[str, str, int] | None:
@@ -180,7 +181,7 @@ def test_a_year_filters_a_decision_but_is_the_facts_year_in_a_fact_question(stor
 
 def test_vocabulary_counts_only_what_the_caller_may_see(store: Store) -> None:
     everyone = Vocabulary(store)
-    chefs_hidden = Vocabulary(store, frozenset({"Byrådet"}))
+    chefs_hidden = Vocabulary(store, Access.of({"Byrådet"}))
     assert everyone.known("sygefraværstatistik") and not chefs_hidden.known("sygefraværstatistik")
     assert chefs_hidden.total() == 3 and everyone.total() == 6
 
@@ -275,9 +276,9 @@ def test_a_missing_question_verb_does_not_refuse(store: Store) -> None:
 def test_a_word_only_in_hidden_minutes_changes_nothing(store: Store) -> None:
     """No existence oracle: a question is answered or refused the same whether its odd word is in minutes
     the caller may not see or nowhere."""
-    web = frozenset({"Byrådet"})
-    hidden = answer(store, "cykelsti pjece", fora=web, cfg=CFG, today=TODAY)  # "pjece": Chefforum's minutes only
-    nowhere = answer(store, "cykelsti pjuxe", fora=web, cfg=CFG, today=TODAY)
+    web = Access.of({"Byrådet"})
+    hidden = answer(store, "cykelsti pjece", access=web, cfg=CFG, today=TODAY)  # "pjece": Chefforum's minutes only
+    nowhere = answer(store, "cykelsti pjuxe", access=web, cfg=CFG, today=TODAY)
     assert not nowhere.no_answer and hidden.no_answer == nowhere.no_answer
     assert [h.item.title for h in hidden.answers] == [h.item.title for h in nowhere.answers]
 

@@ -26,6 +26,7 @@ from bot.service import Service
 from bot.teams import TeamsCredentials, create_teams_bot, mount_teams, send_proactive, teams_credentials_from_env
 from bot.texts import EMPTY, ENGLISH, RATE_LIMITED, THANKS, TOO_LONG
 from bot.texts import ERROR as FAILED
+from index.access import Access
 from index.config import Config
 from index.model import Answer, CaseRef, Hit, ItemRef, MeetingRef, Quote
 from index.store import Store
@@ -49,7 +50,7 @@ def _hit(number: int, title: str, quotes: list[Quote], history: list[CaseRef] | 
     return Hit(meeting, item, quotes, score=1.0 / number, case_history=history or [])
 
 
-def fake_answer(question: str, fora: frozenset[str] | None) -> Answer:
+def fake_answer(question: str, fora: Access | None) -> Answer:
     if "flyvemaskiner" in question:
         return Answer(question, True, "Jeg fandt ikke noget om flyvemaskiner i referaterne.")
     history = [CaseRef("chefforum-2017-09-20", "2017-09-20", "Chefforum", 4, "Adgangskontrol, forslag",
@@ -61,7 +62,7 @@ def fake_answer(question: str, fora: frozenset[str] | None) -> Answer:
 
 @dataclass
 class Recorded:
-    questions: list[tuple[str, frozenset[str] | None]] = field(default_factory=list)
+    questions: list[tuple[str, Access | None]] = field(default_factory=list)
     feedback: list[dict] = field(default_factory=list)
     conversations: list[dict] = field(default_factory=list)
     db: Path | None = None
@@ -99,7 +100,7 @@ def connector() -> Iterator[FakeConnector]:
 
 def _client(recorded: Recorded, credentials: TeamsCredentials | None = None, *, answer_fn=None,
             rate_limiter: RateLimiter | None = None, **kwargs: object) -> TestClient:  # fmt: skip
-    def answer(question: str, fora: frozenset[str] | None) -> Answer:
+    def answer(question: str, fora: Access | None) -> Answer:
         recorded.questions.append((question, fora))
         return fake_answer(question, fora)
 
@@ -196,7 +197,7 @@ def test_teams_channel_mention_replies_in_thread_with_card(client, connector, re
     assert QUOTE in text and ITEM_URL in text and "Beslutning" in text
     assert card["version"] == "1.5"
     # The @mention is gone before the question reaches the answer engine; the channel's fora apply.
-    assert recorded.questions == [("hvad blev besluttet om adgangskontrol?", frozenset({"Chefforum"}))]
+    assert recorded.questions == [("hvad blev besluttet om adgangskontrol?", Access.of({"Chefforum"}))]
 
 
 def test_teams_personal_message_gets_one_reply(client, connector, recorded) -> None:
@@ -351,7 +352,7 @@ def test_teams_rate_limit_per_user(connector, recorded) -> None:
 
 
 def test_teams_failure_gives_danish_apology_not_a_trace(connector, recorded) -> None:
-    def broken(question: str, fora: frozenset[str] | None) -> Answer:
+    def broken(question: str, fora: Access | None) -> Answer:
         raise RuntimeError("database is locked")
 
     with _client(recorded, answer_fn=broken, _unauthenticated_for_tests=True) as client:

@@ -13,6 +13,7 @@ from bot.render.html import TEMPLATES, local_url, paragraphs, safe_href
 from bot.texts import TOO_LONG
 from bot.web import COOKIE, check_listen, create_app, is_loopback, mount_bots, serve
 from bot.web_pages import CHAT_COOKIE
+from index.access import Access
 from index.config import Config
 from index.model import DECISION, Answer, CaseRef, Hit, ItemRef, MeetingRef, Quote
 from index.store import Store
@@ -93,10 +94,10 @@ class FakeAnswerer:
     """Answers every question with a real quote from the tiny minutes; records what it was asked."""
 
     def __init__(self, hits: list[Hit] | None = None) -> None:
-        self.calls: list[tuple[str, frozenset[str] | None]] = []
+        self.calls: list[tuple[str, Access | None]] = []
         self.hits = hits if hits is not None else [fake_hit()]
 
-    def __call__(self, question: str, fora: frozenset[str] | None) -> Answer:
+    def __call__(self, question: str, fora: Access | None) -> Answer:
         self.calls.append((question, fora))
         return Answer(question=question, no_answer=False, message="Beslutningen står i Chefforum.", answers=self.hits)
 
@@ -147,7 +148,7 @@ def test_examples_are_answerable_questions_about_items_with_a_decision(tmp_path:
     # Each was asked before it was shown; the answer decides whether it is shown at all.
     assert [q for q, _ in fake.calls] == shown
 
-    def only_vagtplan(question: str, fora: frozenset[str] | None) -> Answer:
+    def only_vagtplan(question: str, fora: Access | None) -> Answer:
         return fake(question, fora) if "Vagtplan" in question else Answer(question, True, "Nej.")
 
     page = TestClient(create_app(s, cfg(), answer_fn=only_vagtplan, token=None)).get("/").text
@@ -160,7 +161,7 @@ def test_empty_database_says_so(tmp_path: Path) -> None:
 
 
 def test_no_answer_shows_message_and_suggestions(store: Store) -> None:
-    def nothing(question: str, fora: frozenset[str] | None) -> Answer:
+    def nothing(question: str, fora: Access | None) -> Answer:
         return Answer(question=question, no_answer=True, message="Jeg fandt ikke noget, der svarer præcist.",
                       suggestions=[fake_hit()])  # fmt: skip
 
@@ -191,7 +192,7 @@ def test_precedent_answer_shows_each_treatment(store: Store) -> None:
     hits = [fake_hit(), fake_hit(forum="Økonomiudvalget", mid=OEU_ID)]
     hits[1].meeting.date = "2018-01-10"
 
-    def precedent(question: str, fora: frozenset[str] | None) -> Answer:
+    def precedent(question: str, fora: Access | None) -> Answer:
         return Answer(question, False, "Sagen er behandlet på 2 møde(r); nyeste først.", hits, intent="precedent")
 
     r = TestClient(create_app(store, cfg(), answer_fn=precedent, token=None)).get("/", params={"q": "tidligere"})
@@ -228,7 +229,7 @@ def test_api_ask_is_the_cli_json_contract(client: TestClient, store: Store) -> N
     q = "hvad blev besluttet om adgangskontrol?"
     r = client.get("/api/ask", params={"q": q})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
-    assert r.json() == answer(store, q, fora=None, cfg=cfg()).to_dict()
+    assert r.json() == answer(store, q, access=None, cfg=cfg()).to_dict()
     assert r.json()["answers"][0]["item"]["url"] == f"{CFG_URL}/m/{CF_ID}#punkt-1-beslutning"
 
 
@@ -411,7 +412,7 @@ def test_web_scope_is_passed_to_the_answerer_and_enforced_after_it(store: Store)
     leaky = FakeAnswerer([fake_hit(forum="Økonomiudvalget", mid=OEU_ID), fake_hit()])
     c = TestClient(create_app(store, cfg(web_fora=["Chefforum"]), answer_fn=leaky, token=None))
     data = c.get("/api/ask", params={"q": "adgangskontrol"}).json()
-    assert leaky.calls[-1][1] == frozenset({"Chefforum"})
+    assert leaky.calls[-1][1] == Access.of({"Chefforum"})
     assert [h["meeting"]["id"] for h in data["answers"]] == [CF_ID]
     assert data["answers"][0]["case_history"] == []  # the history entry was in Økonomiudvalget
 

@@ -42,7 +42,7 @@ def counts(sel: Selection) -> str:
 
 
 def meeting_label(meeting: DigestMeeting) -> str:
-    return f"{meeting.forum}, {danish_date(meeting.date)}"
+    return f"{meeting.body}, {danish_date(meeting.date)}"
 
 
 def item_label(item: DigestItem) -> str:
