@@ -16,9 +16,10 @@ _INSTITUTION = (
 )
 _UPPER = "A-ZÆØÅÉÈÁÜÖÄ"
 _LOWER = "a-zæøåéèáüöäí"
-_WORD = rf"[{_UPPER}][{_LOWER}]+"
-# "Marie Guldborg", "André Buchalska", "Hans-Jørgen Kirstein", and first names joined: "Sidsel og Helene"
-NAME = re.compile(rf"\b{_WORD}(?:(?:[ -]|\s+og\s+)(?!{_INSTITUTION}){_WORD})+\b")
+_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?"  # "FrivilligCenter" too
+# "Marie Guldborg", "André Buchalska", "Hans-Jørgen Kirstein", "John T. Olsen", and first names joined:
+# "Sidsel og Helene"
+NAME = re.compile(rf"\b{_WORD}(?:(?:[ -]|\s+og\s+)(?:[{_UPPER}]\.\s+)?(?!{_INSTITUTION}){_WORD})+\b")
 MONTH_NAMES = (
     "januar", "februar", "marts", "april", "maj", "juni",
     "juli", "august", "september", "oktober", "november", "december",

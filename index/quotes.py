@@ -16,7 +16,8 @@ from index.sagsforloeb import body_key, entries
 MAX_QUOTE = 450
 QUOTE_CONTINUE = 300  # continue a quote within its paragraph up to this length
 BARE_APPROVAL = re.compile(
-    r"^\s*(godkendt|tiltrådt|vedtaget|indstillingen (blev )?(godkendt|tiltrådt|vedtaget)|som indstillet|"
+    r"^\s*(?:(?:ad\s+)?(?:pkt\.\s*|punkt\s+)?\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s*[:.]?\s+)?"  # "1.-3. Godkendt."
+    r"(godkendt|tiltrådt|vedtaget|indstillingen (blev )?(godkendt|tiltrådt|vedtaget)|som indstillet|"
     r"anbefales|indstillingen anbefales)\.?\s*$",
     re.IGNORECASE,
 )
@@ -60,7 +61,12 @@ _EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where
 
 # Who was absent is written under many decisions ("Afbud: …", "Fraværende: …"); it is not the decision.
 _ATTENDANCE = re.compile(r"^\s*(afbud|fraværende|fravær|forfald)\b", re.IGNORECASE | re.MULTILINE)
+# A passage of the decision, or of the item's own summary (First Agenda's "Resume": what the item is about,
+# in the author's words), is preferred over one of the case text that matches the question as well.
+DECISION_PRIOR = 0.15
+RESUME_PRIOR = 0.3
 WHOLE_DECISION = 900  # a decision this short is quoted whole: its substance often follows a formality
+WHOLE_PROPOSAL = MAX_QUOTE  # a proposal that a bare "Godkendt." adopts is quoted whole up to this length
 
 
 def _whole_decision(cand: Evidence, section_index: int) -> Quote | None:
@@ -71,6 +77,17 @@ def _whole_decision(cand: Evidence, section_index: int) -> Quote | None:
     start = len(body) - len(body.lstrip())
     end = len(body.rstrip())
     if end <= start or end - start > WHOLE_DECISION:
+        return None
+    heading = section.heading.rstrip(":").strip()
+    return Quote(section=heading or _label(section.kind), text=text[start:end], start=start, kind=section.kind)
+
+
+def _whole_proposal(cand: Evidence, section_index: int) -> Quote | None:
+    """A short proposal section whole, or None when it is longer than a short decision."""
+    section = cand.sections[section_index]
+    text = section.text
+    start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    if end <= start or end - start > WHOLE_PROPOSAL:
         return None
     heading = section.heading.rstrip(":").strip()
     return Quote(section=heading or _label(section.kind), text=text[start:end], start=start, kind=section.kind)
@@ -148,7 +165,9 @@ def _best(cand: Evidence, allowed: set[int], query: Query, *, first_bonus: float
         if p is lead and not text.rstrip().endswith(":"):
             v += first_bonus
         if cand.sections[p.section].kind == DECISION:
-            v += 0.15
+            v += DECISION_PRIOR
+        elif cand.sections[p.section].kind == "resume":
+            v += RESUME_PRIOR
         return v
 
     return max(pool, key=value)
@@ -186,7 +205,21 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
     everything = set(range(len(secs))) - {i for i, s in enumerate(secs) if s.kind == HISTORY}
     first_decision = next((p for p in cand.passages if p.section in decision), None)
     first_text = secs[first_decision.section].text[first_decision.start : first_decision.end] if first_decision else ""
-    bare = first_decision is not None and approves_by_reference(first_text)
+    # "Godkendt." approves what stands elsewhere; "Godkendt\n\nValggruppe 1 indstiller Anne Marie Lyduch (V), som
+    # blev valgt" says more, and what it says is quoted (what was adopted after it)
+    lines = [line for i in sorted(decision) for line in _decision_lines(secs[i].text)]
+    bare = first_decision is not None and (
+        approves_by_reference(first_text) or bool(BARE_APPROVAL.match(_first_line(secs[first_decision.section].text)))
+    )
+    if (
+        bare
+        and BARE_APPROVAL.match(first_text)
+        and any(not approves_by_reference(line) for line in lines[1:])
+        and any(
+            cand.found_at(i) for i, p in enumerate(cand.passages) if p.section in decision and p is not first_decision
+        )
+    ):
+        bare = False
     # A decision that only notes the item ("Chefforum tog orienteringen til efterretning.") says nothing of
     # its content; one that notes it and goes on says something, unless what it says is about other things
     # than the question (an orientation of many matters, the question about one of them).
@@ -196,6 +229,12 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         # each, not remarks on the orientation
         points = any(_POINT.match(line) for i in decision for line in _decision_lines(secs[i].text)[1:])
         noted = not points and _said_elsewhere(cand, decision, everything - proposal, query) is not None
+    if bare and not noted:
+        # "Godkendt." of a proposal that only has the orientation noted ("Administrationen indstiller, at
+        # orienteringen tages til efterretning.") notes the item: its content is elsewhere
+        adopted = adopted_recommendation(secs)
+        proposed = [adopted.text] if adopted is not None else [secs[i].text for i in proposal]
+        noted = bool(proposed) and all(_proposal_only_notes(t) for t in proposed)
     intent = _intent(query)
     quotes: list[Quote] = []
     stated = _decision_states(cand, decision, query, intent) if not (bare or noted) else None
@@ -237,10 +276,11 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         # "Byrådet godkendte Økonomiudvalgets indstilling.": what that body recommended was decided
         quotes.append(adopted)
     elif bare and proposal:
-        # "Godkendt." approves the proposal, so the proposal is what was decided.
+        # "Godkendt." approves the proposal, so the proposal is what was decided: whole when it is short
+        # ("1.-3. Godkendt." approves every point of it), else the passage that answers the question.
         anchor = _best(cand, proposal, query)
         if anchor:
-            quotes.append(_window(cand, anchor))
+            quotes.append(_whole_proposal(cand, anchor.section) or _window(cand, anchor))
     if not quotes:
         anchor = _best(cand, everything, query)
         if anchor:
@@ -326,6 +366,18 @@ def _only_noted(text: str) -> bool:
     it, attendance aside? A note followed by what was said or decided is a decision with content."""
     lines = _decision_lines(text)
     return bool(lines) and all(NOTED.match(line) for line in lines)
+
+
+_PROPOSAL_LEAD = re.compile(r"^\s*([\w.&-]+\s+){0,6}indstiller\s*[,:]?\s*(?:at\s+)?", re.IGNORECASE)
+_TAKEN_NOTE = re.compile(r"^\s*(?:\d+\.\s*)?(?:at\s+)?.{0,160}?\btages\s+til\s+efterretning\.?\s*$", re.I)
+
+
+def _proposal_only_notes(text: str) -> bool:
+    """Does the proposal only ask that the orientation be noted ("Administrationen indstiller, at
+    orienteringen om Hulemosegård tages til efterretning."), every point of it?"""
+    lines = [_PROPOSAL_LEAD.sub("", line) for line in text.split("\n") if line.strip()]
+    lines = [line for line in lines if line.strip()]
+    return bool(lines) and all(_TAKEN_NOTE.match(line) for line in lines)
 
 
 SAID_ELSEWHERE = 2.0  # a passage outside the decision matches the question this many times better

@@ -177,6 +177,48 @@ def store(tmp_path: Path) -> Store:
                 ),
             ],
         ),  # fmt: skip
+        "ku.txt": minutes(
+            "Kultur- og Fritidsudvalget",
+            "12-03-2024",
+            [
+                item(
+                    1,
+                    "Tune Bymidte, midler fra statslig pulje",
+                    (
+                        "Indstilling",
+                        "Administrationen indstiller,\n\n1. at kommunen ikke tager imod de tildelte midler.\n"
+                        "2. at kommunen tilbyder de tildelte midler til Roskilde Kommune.",
+                    ),
+                    ("Beslutning", "1.-2. Godkendt."),
+                ),
+                item(
+                    2,
+                    "Orientering vedrørende Skovgården",
+                    (
+                        "Resume",
+                        "I sagen orienteres om kommunens ejendom Skovgården, som Skovgård Fonden lejer til lejrskole.",
+                    ),
+                    (
+                        "Indstilling",
+                        "Administrationen indstiller, at orienteringen om Skovgården tages til efterretning.",
+                    ),
+                    ("Sagsfremstilling", "Lejrskolen på Skovgården har 40 sovepladser og en stor have."),
+                    ("Beslutning", "Godkendt."),
+                ),
+                item(
+                    3,
+                    "Politiske repræsentanter til folkeoplysningsudvalget",
+                    ("Resume", "To repræsentanter til folkeoplysningsudvalget vælges af udvalgets medlemmer."),
+                    ("Beslutning", "Godkendt\n\nValggruppe 1 indstiller Anne Marie Lyduch (V), som blev valgt."),
+                ),
+                item(
+                    4,
+                    "Valg af ny formand for udvalget",
+                    ("Resume", "Formand Heidi Serny Jacobsen har søgt orlov, og udvalget skal pege på en ny formand."),
+                    ("Beslutning", "Udvalget pegede på John T. Olsen som formand for udvalget."),
+                ),
+            ],
+        ),  # fmt: skip
     }
     for name, text in docs.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -280,3 +322,23 @@ def test_one_body_has_one_key_whatever_its_term_or_form() -> None:
     assert body_key("Kultur- og Fritidsudvalget 2022") == body_key("Kultur- og Fritidsudvalget")
     assert body_key("Økonomiudvalget (slettet 10-01-2022)") == body_key("Økonomiudvalget")
     assert body_key("Teknisk Udvalg") != body_key("Byrådet")
+
+
+def test_a_bare_approval_of_numbered_points_quotes_the_whole_proposal(store: Store) -> None:
+    hit = first_quote(store, "Hvad blev besluttet om midlerne fra den statslige pulje til Tune Bymidte?")
+    assert hit.quotes[0].kind == PROPOSAL and "tilbyder de tildelte midler til Roskilde" in hit.quotes[0].text
+
+
+def test_approving_a_proposal_that_only_notes_quotes_the_summary(store: Store) -> None:
+    hit = first_quote(store, "skovgården lejrskole")
+    assert hit.quotes[0].section == "Resume" and "Skovgård Fonden" in hit.quotes[0].text
+
+
+def test_an_approval_followed_by_what_was_chosen_quotes_the_decision(store: Store) -> None:
+    hit = first_quote(store, "Hvem blev valgt som repræsentant til folkeoplysningsudvalget?")
+    assert hit.quotes[0].kind == DECISION and "Anne Marie Lyduch" in hit.quotes[0].text
+
+
+def test_a_name_with_a_middle_initial_answers_who(store: Store) -> None:
+    hit = first_quote(store, "Hvem pegede udvalget på som ny formand?")
+    assert hit.quotes[0].kind == DECISION and "John T. Olsen" in hit.quotes[0].text
