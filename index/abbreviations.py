@@ -23,6 +23,15 @@ _BODY_VERB = re.compile(r"^(sagde|mente|besluttede|vedtog|godkendte|anbefalede|d
 _SMALL_WORDS = frozenset("og i for af til om med".split())
 # 21/11-19, 21.11.2019, 21/11/2019, 21-11-2019; not a case number ("05.01.00-G01-2-25")
 _NUMERIC_DATE = re.compile(r"(?<![\w.,/-])(\d{1,2})[./](\d{1,2})[./-](\d{4}|\d{2})(?![\w]|[-./]\w)")
+# "sept 2025", "d. 5. okt.": a month written short, next to a year or after a day
+_MONTH_SHORT = {m[:3]: m for m in MONTH_NAMES} | {"sept": "september"}
+_SHORT_MONTH = re.compile(
+    rf"(?<![\w.])({'|'.join(sorted(_MONTH_SHORT, key=len, reverse=True))})\.?(?=\s+(?:\d{{4}}|\d{{2}})\b)"
+    rf"|(?<=\d\.\s)({'|'.join(sorted(_MONTH_SHORT, key=len, reverse=True))})\b\.?",
+    re.IGNORECASE,
+)
+# "skoleudv.", "udv.": a committee's name cut after "udv."
+_UDV = re.compile(r"(?<![\w.])(\w*)udv\.(?!\w)", re.IGNORECASE)
 _SHORT_YEAR = re.compile(rf"\b({'|'.join(MONTH_NAMES)}|kvartal)\s+(\d{{2}})\b(?![.,:/-]?\d)", re.IGNORECASE)
 
 
@@ -56,6 +65,8 @@ def expand(
     abbreviation without a dot is written out only where the visible minutes do not use it as a word
     (`known` takes a folded word)."""
     text = _NUMERIC_DATE.sub(lambda m: _written_date(m, today), text)
+    text = _SHORT_MONTH.sub(lambda m: _MONTH_SHORT[(m[1] or m[2]).casefold()], text)
+    text = _UDV.sub(lambda m: f"{m[1]}udvalget", text)
     for short, long in abbreviations:
         dotted = short.endswith(".")
         pattern = rf"(?<![\w.]){re.escape(short)}" + (r"(?!\w)" if dotted else r"\.?(?![\w])")

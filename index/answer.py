@@ -57,7 +57,9 @@ def trace(
         rows = store.items_by_rowid([c.rowid for c in cands])
         prefetch(store, list(rows.values()))
         texts = public_texts(store, list(rows.values())) if needs_text(query) else {}
-        evidence = [gather(store, query, rows[c.rowid], texts.get(c.rowid, ())) for c in cands if c.rowid in rows]
+        evidence = [
+            gather(store, query, rows[c.rowid], texts.get(c.rowid, ()), params) for c in cands if c.rowid in rows
+        ]
         ranked = rank(query, evidence, store.analyzer, params)
         verdicts = tuple(decide(query, s.evidence, params) for s in ranked)
         result = Trace(query, tuple(cands), tuple(ranked), verdicts)
@@ -96,7 +98,7 @@ def answering(
         texts = public_texts(store, inside) if needs_text(query) else {}
         found = []
         for r in inside:
-            ev = gather(store, query, r, texts.get(r["rowid"], ()))
+            ev = gather(store, query, r, texts.get(r["rowid"], ()), params)
             if decide(query, ev, params).answers and (not prominent or _prominent(query, ev)):
                 found.append(r)
         if found or not query.guessed:

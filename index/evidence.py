@@ -16,6 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from index.model import DECISION, Section
+from index.params import DEFAULT, Params
 from index.patterns import ANSWER_PATTERNS, MONTH_NAMES
 from index.question import Concept, Query, forum_stems
 from index.salience import Span, analyse, load
@@ -161,7 +162,9 @@ def _heads(concept: Concept, lines: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def gather(store: Store, query: Query, row: dict, sections: tuple[Section, ...] = ()) -> Evidence:
+def gather(
+    store: Store, query: Query, row: dict, sections: tuple[Section, ...] = (), params: Params = DEFAULT
+) -> Evidence:
     """The evidence `row` (an items row) holds for `query`. `sections`: the item's text, needed only when the
     question asks for a name, a date, an amount or a place (see needs_text)."""
     kinds, passages, where, title_terms, heading_terms, lines = _analysed(store, row)
@@ -195,7 +198,10 @@ def gather(store: Store, query: Query, row: dict, sections: tuple[Section, ...] 
     at = {p: frozenset(cs) for p, cs in found.items()}
     share = list(query.shares)
     coverage = sum(s * h.credit for s, h in zip(share, hits, strict=True))
-    about = sum(s * (math.log1p(h.passages) + (h.title or h.heading)) for s, h in zip(share, hits, strict=True))
+    cap = params.about_cap
+    about = sum(
+        s * (min(math.log1p(h.passages), cap) + (h.title or h.heading)) for s, h in zip(share, hits, strict=True)
+    )
     title = sum(s for s, h in zip(share, hits, strict=True) if h.title)
     window, window_at = _best_window(passages, at, share)
     return Evidence(

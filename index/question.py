@@ -29,7 +29,9 @@ _INTENTS = [
     (
         "precedent",
         r"\b(tidligere|hvornår har vi (før|tidligere)|før i tiden|hvilke møder|har .* (før|tidligere) været"
-        r"|har .* (været|blevet) behandlet .*før|historik(ken)?|hvor .* behandlet)\b"
+        r"|har .* (været|blevet) behandlet .*før|historik(ken)?|hvor .* behandlet"
+        # "socialkompas været oppe før i KFU?", "har vi haft det oppe før"
+        r"|(været|haft\b.*) oppe .*f(ø|oe)r)\b"
         # "… oppe før?", "har vi snakket om IoT før": "før" that ends a clause is "before now"
         r"|\bf(ø|oe)r\s*([?.!,]|$)",
     ),
@@ -56,7 +58,7 @@ _INTENT_WORDS = frozenset(
     "beslut beslutning besluttet besluttede vedtag vedtaget vedtog godkend godkendt godkendte sagd sagde sige "
     "status sidst tidliger tidligere behandl behandlet hvornår seneste nyeste historik referat referater møde møder mødet "
     "sag sagen punkt punktet spørgsmål konkluder konklusion aftalt nyt går sker skete sket før egentlig mon lige gerne "
-    "venligst helst nogensinde overhovedet fortæl vide ved find".split()
+    "venligst helst nogensinde overhovedet fortæl vide ved find haft oppe".split()
 )
 # A question mark, or a question word or finite verb first ("Hvad …", "Skal …", "Har … været behandlet").
 _ASKED = re.compile(
@@ -234,6 +236,17 @@ def forum_stems(analyzer: Analyzer, forum: str) -> frozenset[str]:
     return frozenset(analyzer.terms(forum))
 
 
+@functools.lru_cache(maxsize=4096)
+def colloquial_names(forum: str) -> frozenset[str]:
+    """What people call a committee by one of its fields: "skoleudvalget" for "Skole-, Børne- og
+    Ungeudvalget", "teknikudvalget" and "miljøudvalget" for "Klima-, Teknik- og Miljøudvalget" (folded)."""
+    words = re.findall(r"[^\W\d_]+", fold(normalize(forum)))
+    if not words or not re.search(r"udvalg(et)?$", words[-1]) or len(words) < 2:
+        return frozenset()
+    fields = [w for w in words[:-1] if w not in ("og", "i", "for", "af")]
+    return frozenset(f"{w}udvalg{end}" for w in fields for end in ("", "et"))
+
+
 def _forum_filter(
     text: str, fora: list[str], analyzer: Analyzer, known: Callable[[str], bool]
 ) -> tuple[frozenset[str] | None, str, bool]:
@@ -241,22 +254,28 @@ def _forum_filter(
     preposition other than "i" ("udviklingen af Chefforum") may make the name the topic instead."""
     stems_of = {forum: forum_stems(analyzer, forum) for forum in fora}
     names = {t for stems in stems_of.values() for t in stems}
+    called = {name: forum for forum in fora for name in colloquial_names(forum)}
 
     def known_or_forum(term: str) -> bool:
         return term in names or known(term)
 
     words = set(analyzer.terms(text, known_or_forum))
+    tokens = list(re.finditer(r"\w+", text))
     hits = set()
     for forum, stems in stems_of.items():
         if stems and stems <= words:
             hits.add(forum)
         elif "byråd" in words and any(s in ("byråd", "kommunalbestyrels") for s in stems):
             hits.add(forum)
+    hits |= {called[w] for m in tokens if (w := fold(m.group(0))) in called}
     if not hits:
         return None, text, False
     named = {t for forum in hits for t in stems_of[forum]} | {"byråd", "kommunalbestyrels"}
-    tokens = list(re.finditer(r"\w+", text))
-    at = [i for i, m in enumerate(tokens) if (analyzer.terms(m.group(0), known_or_forum) or [""])[0] in named]
+    at = [
+        i
+        for i, m in enumerate(tokens)
+        if fold(m.group(0)) in called or (analyzer.terms(m.group(0), known_or_forum) or [""])[0] in named
+    ]
     # A forum name limits the search only when the question points at the body: "i Chefforum",
     # "hvad besluttede byrådet", "Teknisk Udvalg vedtog". "medlemmer til kommunikationsgruppen" is a topic.
     before = tokens[at[0] - 1].group(0) if at and at[0] > 0 else ""

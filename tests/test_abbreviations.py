@@ -61,3 +61,52 @@ def test_dates_in_figures_become_dates_and_case_numbers_stay() -> None:
     assert written_out("sygefraværet i 1. kvt 21") == "sygefraværet i 1. kvartal 2021"
     assert written_out("sag 05.01.00-G01-2-25 og 24/12345") == "sag 05.01.00-G01-2-25 og 24/12345"
     assert written_out("31/02-2024") == "31/02-2024"  # no such day: left as written
+
+
+def test_a_month_written_short_and_a_committee_cut_after_udv() -> None:
+    assert written_out("hvad besluttede skoleudv. i sept 2025", frozenset({"sept"})) == (
+        "hvad besluttede skoleudvalget i september 2025"
+    )
+    assert written_out("mødet d. 5. okt. om budget") == "mødet d. 5. oktober om budget"
+    assert written_out("mar 24 og jan") == "marts 2024 og jan"  # "jan" alone may be a name
+    assert written_out("septemberplanen") == "septemberplanen"
+
+
+def _read(store, question: str):
+    from index.question import parse
+    from index.vocabulary import Vocabulary
+
+    return parse(question, store.analyzer, Vocabulary(store), fora=store.fora(), today=TODAY)
+
+
+@pytest.fixture
+def two_committees(store):
+    from index.readers import read_bytes
+    from tests.conftest import minutes
+
+    item = "Punkt 1: {title}\n\nSagsfremstilling\n\n{text}\n\nBeslutning\n\nGodkendt."
+    for forum, title, text in (
+        ("Klima-, Teknik- og Miljøudvalget", "Offentlige toiletter", "Toiletterne lukkes om vinteren."),
+        ("Kultur- og Fritidsudvalget", "Socialkompas", "Socialkompas er en digital platform."),
+        ("Skole-, Børne- og Ungeudvalget", "Skolestrategi", "Skoleudvalget får en ny strategi."),
+    ):
+        store.ingest(read_bytes(minutes(forum, "10-01-2025", [item.format(title=title, text=text)]).encode(), "x.txt"))
+    store.check_changes()
+    return store
+
+
+def test_a_committee_called_by_one_of_its_fields_filters(two_committees) -> None:
+    from index.question import colloquial_names
+
+    assert "teknikudvalget" in colloquial_names("Klima-, Teknik- og Miljøudvalget")
+    assert "skoleudvalget" in colloquial_names("Skole-, Børne- og Ungeudvalget")
+    assert colloquial_names("Økonomiudvalget") == frozenset() and colloquial_names("Chefforum") == frozenset()
+    q = _read(two_committees, "Har teknikudvalget tidligere behandlet toiletterne?")
+    assert q.intent == "precedent" and q.fora == frozenset({"Klima-, Teknik- og Miljøudvalget"})
+    assert _read(two_committees, "skoleudvalget strategi").fora is None  # the topic, not the body asked
+
+
+def test_a_case_that_was_up_before_asks_for_precedent(two_committees) -> None:
+    q = _read(two_committees, "socialkompas været oppe før i KFU?")
+    assert q.intent == "precedent" and [c.surface for c in q.concepts] == ["socialkompas"]
+    assert q.fora == frozenset({"Kultur- og Fritidsudvalget"})
