@@ -35,7 +35,7 @@ _INTENTS = [
         # "… oppe før?", "har vi snakket om IoT før": "før" that ends a clause is "before now"
         r"|\bf(ø|oe)r\s*([?.!,]|$)",
     ),
-    ("status", r"\b(status|hvor langt|seneste nyt|nyeste|hvordan går det|hvad sker der)\b"),
+    ("status", r"\b(status|hvor langt|seneste nyt|sidste nyt|det seneste om|nyeste|hvordan går det|hvad sker der)\b"),
     ("who", r"\bhvem\b"),
     ("when", r"\b(hvornår|hvilken dato|hvilken dag|deadline|frist(en)?|tidsplan(en)?)\b"),
     ("amount", r"\b(hvor meget|hvor mange|hvad koste[rt]?|beløb(et)?|pris(en)?|hvor stor[te]?)\b"),
@@ -58,7 +58,9 @@ _INTENT_WORDS = frozenset(
     "beslut beslutning besluttet besluttede vedtag vedtaget vedtog godkend godkendt godkendte sagd sagde sige "
     "status sidst tidliger tidligere behandl behandlet hvornår seneste nyeste historik referat referater møde møder mødet "
     "sag sagen punkt punktet spørgsmål konkluder konklusion aftalt nyt går sker skete sket før egentlig mon lige gerne "
-    "venligst helst nogensinde overhovedet fortæl vide ved find haft oppe".split()
+    "venligst helst nogensinde overhovedet fortæl vide ved find haft oppe"
+    # light verbs: "hvor langt er vi med at lave et lokalplejehjem", "at gøre strandvejen til …"
+    " lav lave laver lavet gør gøre gjort får fik fået".split()
 )
 # A question mark, or a question word or finite verb first ("Hvad …", "Skal …", "Har … været behandlet").
 _ASKED = re.compile(

@@ -110,3 +110,9 @@ def test_a_case_that_was_up_before_asks_for_precedent(two_committees) -> None:
     q = _read(two_committees, "socialkompas været oppe før i KFU?")
     assert q.intent == "precedent" and [c.surface for c in q.concepts] == ["socialkompas"]
     assert q.fora == frozenset({"Kultur- og Fritidsudvalget"})
+
+
+def test_light_verbs_and_the_newest_are_read(two_committees) -> None:
+    status = _read(two_committees, "hvor langt er vi med at lave offentlige toiletter?")
+    assert status.intent == "status" and [c.surface for c in status.concepts] == ["offentlige", "toiletter"]
+    assert _read(two_committees, "hvad er det seneste om socialkompas").intent == "status"
