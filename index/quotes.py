@@ -208,17 +208,17 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
     # "Godkendt." approves what stands elsewhere; "Godkendt\n\nValggruppe 1 indstiller Anne Marie Lyduch (V), som
     # blev valgt" says more, and what it says is quoted (what was adopted after it)
     lines = [line for i in sorted(decision) for line in _decision_lines(secs[i].text)]
-    bare = first_decision is not None and (
-        approves_by_reference(first_text) or bool(BARE_APPROVAL.match(_first_line(secs[first_decision.section].text)))
-    )
+    first_line = _first_line(secs[first_decision.section].text) if first_decision is not None else ""
+    bare = first_decision is not None and (approves_by_reference(first_text) or bool(BARE_APPROVAL.match(first_line)))
     if (
         bare
-        and BARE_APPROVAL.match(first_text)
+        and BARE_APPROVAL.match(first_line)
         and any(not approves_by_reference(line) for line in lines[1:])
         and any(
             cand.found_at(i) for i, p in enumerate(cand.passages) if p.section in decision and p is not first_decision
         )
     ):
+        # "1.-2. Godkendt. 3. Godkendt med bemærkning om …": the later points say what was decided
         bare = False
     # A decision that only notes the item ("Chefforum tog orienteringen til efterretning.") says nothing of
     # its content; one that notes it and goes on says something, unless what it says is about other things

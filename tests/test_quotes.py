@@ -212,6 +212,19 @@ def store(tmp_path: Path) -> Store:
                     ("Beslutning", "Godkendt\n\nValggruppe 1 indstiller Anne Marie Lyduch (V), som blev valgt."),
                 ),
                 item(
+                    5,
+                    "Byens Awards: evaluering og beslutning om 2026",
+                    (
+                        "Indstilling",
+                        "Administrationen indstiller,\n\n1. at evalueringen tages til efterretning,\n"
+                        "2. at Byens Awards 2026 afholdes i Portalen,\n3. at arrangementet finansieres af puljerne.",
+                    ),
+                    (
+                        "Beslutning",
+                        "1.-2. Godkendt.\n\n3. Godkendt med bemærkning om, at billetprisen øges til 100 kr.",
+                    ),
+                ),
+                item(
                     4,
                     "Valg af ny formand for udvalget",
                     ("Resume", "Formand Heidi Serny Jacobsen har søgt orlov, og udvalget skal pege på en ny formand."),
@@ -342,3 +355,8 @@ def test_an_approval_followed_by_what_was_chosen_quotes_the_decision(store: Stor
 def test_a_name_with_a_middle_initial_answers_who(store: Store) -> None:
     hit = first_quote(store, "Hvem pegede udvalget på som ny formand?")
     assert hit.quotes[0].kind == DECISION and "John T. Olsen" in hit.quotes[0].text
+
+
+def test_approved_points_followed_by_a_point_with_its_own_content_quote_the_decision(store: Store) -> None:
+    hit = first_quote(store, "billetpris byens awards 2026")
+    assert hit.quotes[0].kind == DECISION and "billetprisen øges til 100 kr." in hit.quotes[0].text
