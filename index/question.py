@@ -68,6 +68,7 @@ _ASKED = re.compile(
     r"blev|bliver|får|fik|vil|ville|gik|går|ved|i hvilke[nt]?)\b",
     re.IGNORECASE,
 )
+_AMOUNT_WORDS = re.compile(r"\b(penge(ne)?|kost(e|er|ede|et)|beløb(et)?|kroner|kr)\b")
 _FACT_INTENTS = frozenset({"who", "when", "amount", "where", "fact"})
 _CASE = re.compile(
     r"\b(\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅa-zæøå0-9]\d{2}-\d+-\d{2}|[A-ZÆØÅa-zæøå]{2,6}-\d{4}-\d{3,8}|\d{2}/\d{3,7})\b"
@@ -317,6 +318,10 @@ def parse(
                 # "hvor meget koster", "hvor langt er man med": the words ask for an amount or the latest
                 # state; they are not the topic
                 norm = norm[: m.start()] + " " + norm[m.end() :]
+            if name == "amount":
+                # "hvor mange penge måtte sikringen koste": what an amount is called is the kind of answer
+                # asked for (an amount in kroner), not the topic
+                norm = _AMOUNT_WORDS.sub(" ", norm)
             break
     case_number = None
     case = _CASE.search(text)

@@ -116,3 +116,8 @@ def test_light_verbs_and_the_newest_are_read(two_committees) -> None:
     status = _read(two_committees, "hvor langt er vi med at lave offentlige toiletter?")
     assert status.intent == "status" and [c.surface for c in status.concepts] == ["offentlige", "toiletter"]
     assert _read(two_committees, "hvad er det seneste om socialkompas").intent == "status"
+
+
+def test_what_an_amount_is_called_is_not_its_topic(two_committees) -> None:
+    q = _read(two_committees, "hvor mange penge måtte de offentlige toiletter koste?")
+    assert q.intent == "amount" and [c.surface for c in q.concepts] == ["offentlige", "toiletter"]
