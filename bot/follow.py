@@ -28,7 +28,6 @@ from bot.render.common import danish_date
 from bot.service import Service
 from index import treatments
 from index.access import Access
-from index.access import parse as parse_access
 from index.cases import same_subject, subject
 from index.digest import TIMEZONE
 from index.store import Store
@@ -89,7 +88,7 @@ class Follow:
             id=row["id"], user_hash=row["user_hash"], platform=row["platform"], destination=row["destination"],
             place_channel=row["place_channel"], direct=bool(row["direct"]), kind=row["kind"],
             case_numbers=tuple(json.loads(row["case_numbers"])), title=row["title"], subject=row["subject"],
-            topic=row["topic"], item_id=row["item_id"], access=parse_access(grants) if grants is not None else None,
+            topic=row["topic"], item_id=row["item_id"], access=Access.from_data(grants) if grants is not None else None,
             since=row["since"], checked_at=row["checked_at"],
         )  # fmt: skip
 
@@ -216,15 +215,20 @@ class Follows:
     def _case(
         self, where: Where, user: str, numbers: list[str], title: str, item_id: str, access: Access | None
     ) -> tuple[str, Follow | None]:
+        town = self.service.read(lambda s: treatments.municipality_of(s, item_id))
+
         def known(store: Store) -> list[dict]:
             if numbers:
                 rows = treatments.with_case_number(store, numbers[0], access)
             else:
                 rows = [r for r in [treatments.item_row(store, item_id)] if r]
-            return [r for r in rows if treatments.belongs(store, r, numbers, title)]
+            return [r for r in rows if treatments.belongs(store, r, numbers, title, town)]
 
         def same(f: Follow) -> bool:
-            return f.kind == "case" and list(f.case_numbers) == numbers and self._same_subject(f.title, title)
+            if f.kind != "case" or list(f.case_numbers) != numbers or not self._same_subject(f.title, title):
+                return False
+            other = self.service.read(lambda s: treatments.municipality_of(s, f.item_id))
+            return not (town and other and town != other)  # one number and title in two municipalities: two cases
 
         words = " ".join(sorted(subject(self.service.store.analyzer, title)))
         record = {"kind": "case", "case_numbers": numbers, "title": title, "subject": words, "item_id": item_id}
@@ -287,7 +291,7 @@ class Follows:
                         store.user_hash(user), platform, destination, where.place.channel, int(where.place.direct),
                         record["kind"], json.dumps(record.get("case_numbers", [])), record.get("title", ""),
                         record.get("subject", ""), record.get("topic", ""), record.get("item_id"),
-                        json.dumps(access.grants()) if access is not None else None, stamp, stamp,
+                        json.dumps(access.to_data()) if access is not None else None, stamp, stamp,
                     ),
                 )  # fmt: skip
                 follow_id = cur.lastrowid

@@ -175,7 +175,8 @@ def _one(
             else []
         )
     else:
-        matched = [r for r in visible if treatments.belongs(store, r, list(follow.case_numbers), follow.title)]
+        town = treatments.municipality_of(store, follow.item_id)
+        matched = [r for r in visible if treatments.belongs(store, r, list(follow.case_numbers), follow.title, town)]
     found = [treatments.treatment(store, cfg, r) for r in matched]
     cursor = max((r["changed_at"] for r in mine), default=follow.checked_at)
     claimed = _claim(store, follow, found, cursor, moment)

@@ -19,7 +19,11 @@ _BODY_HEADS = (
     "komitéen", "komité", "komiteen", "komite", "direktionen", "direktion",
 )  # fmt: skip
 # "hvad sagde CF …": a body is what does these
-_BODY_VERB = re.compile(r"^(sagde|mente|besluttede|vedtog|godkendte|anbefalede|drøftede|behandlede|gjorde|endte)$")
+_BODY_VERB = re.compile(
+    r"^(sagde|mente|besluttede|vedtog|godkendte|anbefalede|drøftede|behandlede|gjorde|endte"
+    # the subject right after the finite verb of a question: "har BR fået …", "skal ØU …"
+    r"|har|havde|skal|skulle|vil|ville|kan|kunne|fik|får)$"
+)
 _SMALL_WORDS = frozenset("og i for af til om med".split())
 # 21/11-19, 21.11.2019, 21/11/2019, 21-11-2019; not a case number ("05.01.00-G01-2-25")
 _NUMERIC_DATE = re.compile(r"(?<![\w.,/-])(\d{1,2})[./](\d{1,2})[./-](\d{4}|\d{2})(?![\w]|[-./]\w)")

@@ -73,6 +73,19 @@ class Access:
         """One text per Access, for caches."""
         return "\x1f".join(self.grants())
 
+    def to_data(self) -> dict[str, list]:
+        """Plain data that from_data() reads back exactly (a follow stores the scope it was made in); a
+        municipality may be '' (minutes no source named), which no grant text can write."""
+        return {"fora": sorted(self.fora), "pairs": sorted([m, f] for m, f in self.pairs), "towns": sorted(self.towns)}
+
+    @classmethod
+    def from_data(cls, data: dict | list) -> Access | None:
+        """The Access of to_data(); a list is grant text as config writes it (follows stored before)."""
+        if isinstance(data, list):
+            return parse(data)
+        pairs = frozenset((str(m), str(f)) for m, f in data.get("pairs", []))
+        return cls(frozenset(data.get("fora", [])), pairs, frozenset(data.get("towns", [])))
+
 
 def parse(grants: Iterable[str], where: str = "[access]") -> Access | None:
     """The Access that config grants write; None when one of them is "*" (everything)."""
@@ -86,11 +99,15 @@ def parse(grants: Iterable[str], where: str = "[access]") -> Access | None:
         if text == ALL:
             return None
         if SEP not in text:
+            if ALL in text:
+                raise AccessError(f'{where}: {grant!r}: "*" stands alone (everything) or after a municipality')
             fora.add(text)
             continue
         town, _, forum = (s.strip() for s in text.partition(SEP))
         if not town or not forum:
             raise AccessError(f'{where}: {grant!r} names no municipality or no forum; write "Greve/Byrådet"')
+        if ALL in town or (ALL in forum and forum != ALL):
+            raise AccessError(f'{where}: {grant!r}: write "Greve/*" for every forum of a municipality')
         if forum == ALL:
             towns.add(town)
         else:

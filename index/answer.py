@@ -139,9 +139,8 @@ def _reading(
     """The question read against what the caller may see, and the scope it searches: what the caller may
     see, narrowed by a forum, a period or a municipality the question names. Only names of fora and
     municipalities the caller may see are read from the question."""
-    bodies = [(m, f) for m, f in store.bodies() if access is None or access.allows(m, f)]
-    visible = sorted({f for _, f in bodies})
-    towns = sorted({m for m, _ in bodies if m}) if access is not None else store.municipalities()
+    visible = sorted({f for m, f in store.bodies() if access is None or access.allows(m, f)})
+    towns = store.visible_municipalities(access)
     query = parse(
         question, store.analyzer, vocab, fora=visible, municipalities=towns, today=today, relaxed=relaxed
     )  # fmt: skip
@@ -244,7 +243,7 @@ def _hit(store: Store, cfg: Config, s: Scored, query: Query, access: Access | No
     mrow = store.meeting_row(row["meeting_id"])
     kind = "Dagsorden" if mrow is not None and mrow["kind"] == "dagsorden" else "Referat"
     title = f"{kind} {row['forum']} {dt.date.fromisoformat(row['date']):%d-%m-%Y}"
-    several = len(store.municipalities()) > 1
+    several = len(store.visible_municipalities(access)) > 1
     meeting = MeetingRef(
         id=row["meeting_id"], forum=row["forum"], date=row["date"], title=title,
         url=meeting_url(cfg, row["meeting_id"], row["forum"], row["date"], mrow["external_id"] if mrow else None,

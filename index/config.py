@@ -131,6 +131,7 @@ def load_config(path: str | Path | None = None) -> Config:
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
     db, web, ingest, access = (raw.get(k, {}) for k in ("database", "web", "ingest", "access"))
+    _check_access_table(access)
     cfg = Config(
         db_path=db.get("path", "referent.db"),
         public_url=str(web.get("public_url", "http://127.0.0.1:8000")).rstrip("/"),
@@ -152,6 +153,29 @@ def load_config(path: str | Path | None = None) -> Config:
     if os.environ.get("REFERENT_PUBLIC_URL"):
         cfg.public_url = os.environ["REFERENT_PUBLIC_URL"].rstrip("/")
     return cfg
+
+
+_ACCESS_KEYS = {"public", "dm", "web", "slack", "teams"}
+
+
+def _check_access_table(access: object) -> None:
+    """`[access]` as written: known keys only, lists where lists belong, tables of lists per channel. A typo
+    must never fall back to `public` (whose default is everything)."""
+    if not isinstance(access, dict):
+        raise ConfigError("[access] must be a table")
+    unknown = sorted(set(access) - _ACCESS_KEYS)
+    if unknown:
+        raise ConfigError(f"[access]: unknown setting(s) {', '.join(unknown)}; use {', '.join(sorted(_ACCESS_KEYS))}")
+    for key in ("public", "dm", "web"):
+        if key in access and not isinstance(access[key], list):
+            raise ConfigError(f'[access] {key}: a list of fora, e.g. {key} = ["Byrådet", "Greve/*"]')
+    for key in ("slack", "teams"):
+        table = access.get(key, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f'[access.{key}]: a table of channels, e.g. "C0123456789" = ["Chefforum"]')
+        for channel, grants in table.items():
+            if not isinstance(grants, list):
+                raise ConfigError(f'[access.{key}] {channel!r}: a list of fora, e.g. ["Chefforum"]')
 
 
 def _check_access(cfg: Config) -> None:

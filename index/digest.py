@@ -214,7 +214,7 @@ def collect(
     digest = Digest(platform, channel, period, utc_iso(since), since.astimezone(ZoneInfo(tz)).date().isoformat())
     meetings: dict[str, DigestMeeting] = {}
     sent: dict[str, dict[str, tuple[int, str]]] = {}
-    several = len(store.municipalities()) > 1
+    several = len(store.visible_municipalities(access)) > 1
     for row in rows:
         if row["meeting_id"] not in sent:
             sent[row["meeting_id"]] = _sent_before(store, platform, channel, row["meeting_id"])

@@ -58,7 +58,7 @@ _INTENT_WORDS = frozenset(
     "beslut beslutning besluttet besluttede vedtag vedtaget vedtog godkend godkendt godkendte sagd sagde sige "
     "status sidst tidliger tidligere behandl behandlet hvornår seneste nyeste historik referat referater møde møder mødet "
     "sag sagen punkt punktet spørgsmål konkluder konklusion aftalt nyt går sker skete sket før egentlig mon lige gerne "
-    "venligst helst nogensinde overhovedet fortæl vide ved find haft oppe"
+    "venligst helst nogensinde overhovedet fortæl vide ved find haft oppe stadig vores jeres"
     # light verbs: "hvor langt er vi med at lave et lokalplejehjem", "at gøre strandvejen til …"
     " lav lave laver lavet gør gøre gjort får fik fået".split()
 )
@@ -370,6 +370,9 @@ def parse(
             )
             if not any(known(t) for t in terms):
                 terms = terms | vocab.corrections(stem)  # a typo: "enebærhegent" for "enebærhegnet"
+            if not any(known(t) for t in terms) and (word := fold(surface)) != stem:
+                # the typo may be in the ending the stemmer cut: "årsberetnig" for "årsberetning"
+                terms = terms | vocab.corrections(word)
         df = vocab.doc_freq([*terms, *parts])
         freq = max((df[t] for t in terms), default=0)
         is_known = freq > 0

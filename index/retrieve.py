@@ -151,15 +151,18 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
             # an unknown compound the minutes may write as separate words ("store oprydningsdag")
             phrase = quote(" ".join(c.parts))
             probes.setdefault("split", []).extend(_probe(store, "items_fts", phrase, scope, 50, weights))
-    if terms and (sum(c.df for c in known) <= params.full_or_max_df or scope_size(store, scope) <= params.small_scope):
+    if terms and (
+        sum(c.df for c in known) <= params.full_or_max_df or scope_size(store, scope, total) <= params.small_scope
+    ):
         probes["small"] = _probe(store, "items_fts", _match_expression(terms + parts), scope, 100, weights)
     return fuse(probes)[: params.analysed]
 
 
-def scope_size(store: Store, scope: Scope) -> int:
-    """Items in the scope when the question narrows it by period (a count over the date index), else all."""
+def scope_size(store: Store, scope: Scope, total: int) -> int:
+    """Items in the scope when the question narrows it by period (a count over the date index), else the
+    items the caller may see (`total`)."""
     if not (scope.date_from or scope.date_to or scope.municipalities):
-        return store.item_count()
+        return total
     where, args = scope.sql()
     return store.conn.execute(f"SELECT count(*) FROM items i WHERE 1{where}", args).fetchone()[0]
 

@@ -813,6 +813,14 @@ class Store:
             notes.append(f"the file held meeting {previous} before; that meeting is kept, this one stored apart")
         agenda = [(it.number, it.title, it.closed) for it in meeting.items]
         for r in candidates:
+            if bool(r["municipality"]) != bool(meeting.municipality):
+                # minutes no source named are never taken for a named municipality's meeting by their agenda
+                # alone (only as the same file or the same source id, above): they may be another municipality's
+                notes.append(
+                    f"{r['id']} has the same forum and date, but one of the two names no municipality: stored as"
+                    " a separate meeting"
+                )
+                continue
             stored = [
                 (t[0], t[1], bool(t[2]))
                 for t in self.conn.execute("SELECT number, title, closed FROM items WHERE meeting_id = ?", (r["id"],))
@@ -1212,11 +1220,12 @@ class Store:
             ],
         )
 
-    def visible_fora(self, access: Access | None) -> list[str]:
-        """The stored forum names the caller may see some meeting of."""
+    def visible_municipalities(self, access: Access | None) -> list[str]:
+        """The named municipalities the caller may see some meeting of (answers name the municipality only
+        when there are several)."""
         if access is None:
-            return self.fora()
-        return sorted({f for m, f in self.bodies() if access.allows(m, f)})
+            return self.municipalities()
+        return sorted({m for m, f in self.bodies() if m and access.allows(m, f)})
 
     # ---- fetch state (index.sources) ------------------------------------------------------------
 

@@ -83,12 +83,22 @@ def group_cases(store: Store, rows: list[dict]) -> list[list[dict]]:
     return groups
 
 
-def belongs(store: Store, row: dict, case_numbers: list[str], title: str) -> bool:
-    """Is `row` a treatment of the case followed as `case_numbers` and `title`? Both the number and the subject
-    must match: an unrelated item under a reused number is another case."""
+def belongs(store: Store, row: dict, case_numbers: list[str], title: str, municipality: str = "") -> bool:
+    """Is `row` a treatment of the case followed as `case_numbers` and `title` (of `municipality`, when the
+    followed item named one)? The number and the subject must match, and a case is one municipality's: an
+    unrelated item under a reused number, or another municipality's, is another case."""
     if not case_numbers:
-        return same_case(store.analyzer, {"case_number": None, "title": title}, row)
-    return any(same_case(store.analyzer, {"case_number": n, "title": title}, row) for n in case_numbers)
+        return same_case(store.analyzer, {"case_number": None, "title": title, "municipality": municipality}, row)
+    return any(
+        same_case(store.analyzer, {"case_number": n, "title": title, "municipality": municipality}, row)
+        for n in case_numbers
+    )
+
+
+def municipality_of(store: Store, item_id: str | None) -> str:
+    """The municipality of a stored item ('' when unknown or gone)."""
+    row = item_row(store, item_id) if item_id else None
+    return (row["municipality"] or "") if row else ""
 
 
 def treatment(store: Store, cfg: Config, row: dict) -> Treatment:
