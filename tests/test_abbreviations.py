@@ -87,7 +87,7 @@ def two_committees(store):
     item = "Punkt 1: {title}\n\nSagsfremstilling\n\n{text}\n\nBeslutning\n\nGodkendt."
     for forum, title, text in (
         ("Klima-, Teknik- og Miljøudvalget", "Offentlige toiletter", "Toiletterne lukkes om vinteren."),
-        ("Kultur- og Fritidsudvalget", "Socialkompas", "Socialkompas er en digital platform."),
+        ("Kultur- og Fritidsudvalget", "Socialkompas", "Socialkompas er en digital platform. Årsberetningen er sendt."),
         ("Skole-, Børne- og Ungeudvalget", "Skolestrategi", "Skoleudvalget får en ny strategi."),
     ):
         store.ingest(read_bytes(minutes(forum, "10-01-2025", [item.format(title=title, text=text)]).encode(), "x.txt"))
@@ -121,3 +121,10 @@ def test_light_verbs_and_the_newest_are_read(two_committees) -> None:
 def test_what_an_amount_is_called_is_not_its_topic(two_committees) -> None:
     q = _read(two_committees, "hvor mange penge måtte de offentlige toiletter koste?")
     assert q.intent == "amount" and [c.surface for c in q.concepts] == ["offentlige", "toiletter"]
+
+
+def test_an_acronym_after_a_finite_verb_and_a_typo_in_an_ending(two_committees) -> None:
+    assert written_out("har BR fået beretningen", frozenset({"br"})) == "har Byråd 2022-2025 fået beretningen"
+    q = _read(two_committees, "rydder kommunen stadig årsberetnig")
+    assert "årsberetning" in next(c.terms for c in q.concepts if c.surface == "årsberetnig")
+    assert "stadig" not in [c.surface for c in q.concepts]
