@@ -34,6 +34,7 @@ class Access:
 
     @classmethod
     def of(cls, fora: Iterable[str] = (), pairs: Iterable[tuple[str, str]] = ()) -> Access:
+        """Bare fora and (municipality, forum) pairs."""
         return cls(frozenset(fora), frozenset(pairs))
 
     def allows(self, municipality: str, forum: str, *, key: Callable[[str], str] | None = None) -> bool:
@@ -66,7 +67,7 @@ class Access:
         return Access(self.fora | other.fora, self.pairs | other.pairs, self.towns | other.towns)
 
     def grants(self) -> list[str]:
-        """The grants as config writes them, sorted (also how a follow stores the scope it was made in)."""
+        """The grants as config writes them, sorted."""
         return sorted([*self.fora, *(f"{m}{SEP}{f}" for m, f in self.pairs), *(f"{m}{SEP}{ALL}" for m in self.towns)])
 
     def key(self) -> str:
@@ -113,8 +114,3 @@ def parse(grants: Iterable[str], where: str = "[access]") -> Access | None:
         else:
             pairs.add((town, forum))
     return Access(frozenset(fora), frozenset(pairs), frozenset(towns))
-
-
-def union(access: Access | None, more: Access) -> Access | None:
-    """`access` and `more` (None stays everything)."""
-    return None if access is None else access | more

@@ -83,7 +83,7 @@ def _whole_decision(cand: Evidence, section_index: int) -> Quote | None:
 
 
 def _whole_proposal(cand: Evidence, section_index: int) -> Quote | None:
-    """A short proposal section whole, or None when it is longer than a short decision."""
+    """A short proposal section whole (up to WHOLE_PROPOSAL characters), or None."""
     section = cand.sections[section_index]
     text = section.text
     start, end = len(text) - len(text.lstrip()), len(text.rstrip())
