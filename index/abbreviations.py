@@ -34,6 +34,12 @@ _SHORT_MONTH = re.compile(
     rf"|(?<=\d\.\s)({'|'.join(sorted(_MONTH_SHORT, key=len, reverse=True))})\b\.?",
     re.IGNORECASE,
 )
+# "partnerskabsaftale 25-27", "budget 24-27": a period of years written short after what spans it
+_SHORT_PERIOD = re.compile(
+    r"\b(\w*(?:budget|aftale|aftalen|plan|planen|periode|perioden|strategi|strategien|politik|politikken))"
+    r"\s+(\d{2})\s*[-–]\s*(\d{2})\b(?![.,:/-]?\d)",
+    re.IGNORECASE,
+)
 # "skoleudv.", "udv.": a committee's name cut after "udv."
 _UDV = re.compile(r"(?<![\w.])(\w*)udv\.(?!\w)", re.IGNORECASE)
 _SHORT_YEAR = re.compile(rf"\b({'|'.join(MONTH_NAMES)}|kvartal)\s+(\d{{2}})\b(?![.,:/-]?\d)", re.IGNORECASE)
@@ -71,6 +77,7 @@ def expand(
     text = _NUMERIC_DATE.sub(lambda m: _written_date(m, today), text)
     text = _SHORT_MONTH.sub(lambda m: _MONTH_SHORT[(m[1] or m[2]).casefold()], text)
     text = _UDV.sub(lambda m: f"{m[1]}udvalget", text)
+    text = _SHORT_PERIOD.sub(lambda m: _period(m, today), text)
     for short, long in abbreviations:
         dotted = short.endswith(".")
         pattern = rf"(?<![\w.]){re.escape(short)}" + (r"(?!\w)" if dotted else r"\.?(?![\w])")
@@ -97,6 +104,14 @@ def expand(
 
         text = re.sub(r"\b[^\W\d_]{2,5}\b", body, text)
     return _SHORT_YEAR.sub(lambda m: f"{m[1]} {_century(int(m[2]), today)}", text)
+
+
+def _period(m: re.Match, today: dt.date) -> str:
+    first, last = int(m[2]), int(m[3])
+    if not 0 < last - first <= 10:
+        return m.group(0)
+    start = _century(first, today)
+    return f"{m[1]} {start}-{start + last - first}"  # a plan may end in years to come
 
 
 def _century(year: int, today: dt.date) -> int:

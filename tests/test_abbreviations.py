@@ -128,3 +128,9 @@ def test_an_acronym_after_a_finite_verb_and_a_typo_in_an_ending(two_committees) 
     q = _read(two_committees, "rydder kommunen stadig årsberetnig")
     assert "årsberetning" in next(c.terms for c in q.concepts if c.surface == "årsberetnig")
     assert "stadig" not in [c.surface for c in q.concepts]
+
+
+def test_a_period_of_years_written_short() -> None:
+    assert written_out("ny partnerskabsaftale 25-27 med solrød") == "ny partnerskabsaftale 2025-2027 med solrød"
+    assert written_out("budget 24-27") == "budget 2024-2027"
+    assert written_out("møde kl 10-12 om aftalen") == "møde kl 10-12 om aftalen"  # a time is no period
