@@ -247,7 +247,8 @@ def colloquial_names(forum: str) -> frozenset[str]:
     if not words or not re.search(r"udvalg(et)?$", words[-1]) or len(words) < 2:
         return frozenset()
     fields = [w for w in words[:-1] if w not in ("og", "i", "for", "af")]
-    return frozenset(f"{w}udvalg{end}" for w in fields for end in ("", "et"))
+    last = re.sub(r"(et)?$", "", words[-1])  # "miljøudvalg" of "…Miljøudvalget"
+    return frozenset([f"{w}udvalg{end}" for w in fields for end in ("", "et")] + [last, f"{last}et"])
 
 
 def _forum_filter(
@@ -257,7 +258,10 @@ def _forum_filter(
     preposition other than "i" ("udviklingen af Chefforum") may make the name the topic instead."""
     stems_of = {forum: forum_stems(analyzer, forum) for forum in fora}
     names = {t for stems in stems_of.values() for t in stems}
-    called = {name: forum for forum in fora for name in colloquial_names(forum)}
+    called: dict[str, set[str]] = {}
+    for forum in fora:
+        for name in colloquial_names(forum):
+            called.setdefault(name, set()).add(forum)
 
     def known_or_forum(term: str) -> bool:
         return term in names or known(term)
@@ -270,7 +274,7 @@ def _forum_filter(
             hits.add(forum)
         elif "byråd" in words and any(s in ("byråd", "kommunalbestyrels") for s in stems):
             hits.add(forum)
-    hits |= {called[w] for m in tokens if (w := fold(m.group(0))) in called}
+    hits |= {forum for m in tokens for forum in called.get(fold(m.group(0)), ())}
     if not hits:
         return None, text, False
     named = {t for forum in hits for t in stems_of[forum]} | {"byråd", "kommunalbestyrels"}

@@ -100,6 +100,7 @@ def test_a_committee_called_by_one_of_its_fields_filters(two_committees) -> None
 
     assert "teknikudvalget" in colloquial_names("Klima-, Teknik- og Miljøudvalget")
     assert "skoleudvalget" in colloquial_names("Skole-, Børne- og Ungeudvalget")
+    assert "miljøudvalget" in colloquial_names("Klima-, Teknik- og Miljøudvalget")  # its last field too
     assert colloquial_names("Økonomiudvalget") == frozenset() and colloquial_names("Chefforum") == frozenset()
     q = _read(two_committees, "Har teknikudvalget tidligere behandlet toiletterne?")
     assert q.intent == "precedent" and q.fora == frozenset({"Klima-, Teknik- og Miljøudvalget"})
