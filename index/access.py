@@ -81,9 +81,10 @@ class Access:
 
     @classmethod
     def from_data(cls, data: dict | list) -> Access | None:
-        """The Access of to_data(); a list is grant text as config writes it (follows stored before)."""
+        """The Access of to_data(); a list is the forum names follows stored before scopes were per
+        municipality (read as bare fora, whatever they hold: never an error)."""
         if isinstance(data, list):
-            return parse(data)
+            return cls(frozenset(str(f) for f in data))
         pairs = frozenset((str(m), str(f)) for m, f in data.get("pairs", []))
         return cls(frozenset(data.get("fora", [])), pairs, frozenset(data.get("towns", [])))
 
