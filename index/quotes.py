@@ -69,28 +69,27 @@ WHOLE_DECISION = 900  # a decision this short is quoted whole: its substance oft
 WHOLE_PROPOSAL = MAX_QUOTE  # a proposal that a bare "Godkendt." adopts is quoted whole up to this length
 
 
-def _whole_decision(cand: Evidence, section_index: int) -> Quote | None:
-    """A short decision section, whole (up to the attendance lines), or None when it is longer."""
+def _whole(cand: Evidence, section_index: int, limit: int, body: str | None = None) -> Quote | None:
+    """A section whole (or its leading part `body`), trimmed, when at most `limit` characters; else None."""
     section = cand.sections[section_index]
     text = section.text
-    body = _decision_body(text)
+    body = text if body is None else body
     start = len(body) - len(body.lstrip())
     end = len(body.rstrip())
-    if end <= start or end - start > WHOLE_DECISION:
+    if end <= start or end - start > limit:
         return None
     heading = section.heading.rstrip(":").strip()
     return Quote(section=heading or _label(section.kind), text=text[start:end], start=start, kind=section.kind)
+
+
+def _whole_decision(cand: Evidence, section_index: int) -> Quote | None:
+    """A short decision section, whole (up to the attendance lines), or None when it is longer."""
+    return _whole(cand, section_index, WHOLE_DECISION, _decision_body(cand.sections[section_index].text))
 
 
 def _whole_proposal(cand: Evidence, section_index: int) -> Quote | None:
     """A short proposal section whole (up to WHOLE_PROPOSAL characters), or None."""
-    section = cand.sections[section_index]
-    text = section.text
-    start, end = len(text) - len(text.lstrip()), len(text.rstrip())
-    if end <= start or end - start > WHOLE_PROPOSAL:
-        return None
-    heading = section.heading.rstrip(":").strip()
-    return Quote(section=heading or _label(section.kind), text=text[start:end], start=start, kind=section.kind)
+    return _whole(cand, section_index, WHOLE_PROPOSAL)
 
 
 def _window(cand: Evidence, anchor: Passage) -> Quote:

@@ -34,6 +34,16 @@ def _fresh_logging():
     logging.captureWarnings(False)
 
 
+def agenda_item(n: int, title: str, *sections: tuple[str, str], case: str = "") -> str:
+    """One item of text minutes: "Punkt N: title", its case number, then each (heading, text) section."""
+    body = [f"Punkt {n}: {title}", ""]
+    if case:
+        body += [case, ""]
+    for heading, text in sections:
+        body += [heading, "", text, ""]
+    return "\n".join(body).rstrip()
+
+
 def minutes(forum: str, date: str, items: list[str], *, header: str = "", toc: bool = True) -> str:
     """First Agenda text minutes: `date` as DD-MM-YYYY, each item a block starting 'Punkt N: ...'."""
     d, m, y = date.split("-")

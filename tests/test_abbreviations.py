@@ -82,15 +82,15 @@ def _read(store, question: str):
 @pytest.fixture
 def two_committees(store):
     from index.readers import read_bytes
-    from tests.conftest import minutes
+    from tests.conftest import agenda_item, minutes
 
-    item = "Punkt 1: {title}\n\nSagsfremstilling\n\n{text}\n\nBeslutning\n\nGodkendt."
     for forum, title, text in (
         ("Klima-, Teknik- og Miljøudvalget", "Offentlige toiletter", "Toiletterne lukkes om vinteren."),
         ("Kultur- og Fritidsudvalget", "Socialkompas", "Socialkompas er en digital platform. Årsberetningen er sendt."),
         ("Skole-, Børne- og Ungeudvalget", "Skolestrategi", "Skoleudvalget får en ny strategi."),
     ):
-        store.ingest(read_bytes(minutes(forum, "10-01-2025", [item.format(title=title, text=text)]).encode(), "x.txt"))
+        item = agenda_item(1, title, ("Sagsfremstilling", text), ("Beslutning", "Godkendt."))
+        store.ingest(read_bytes(minutes(forum, "10-01-2025", [item]).encode(), "x.txt"))
     store.check_changes()
     return store
 

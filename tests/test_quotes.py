@@ -15,17 +15,11 @@ from index.ingest import ingest_paths
 from index.model import DECISION, HISTORY, PROPOSAL
 from index.sagsforloeb import body_key, entries
 from index.store import Store
+from tests.conftest import agenda_item as item
 from tests.conftest import minutes
 
 CFG = Config()
 TODAY = dt.date(2026, 1, 15)
-
-
-def item(n: int, title: str, *sections: tuple[str, str]) -> str:
-    body = [f"Punkt {n}: {title}", ""]
-    for heading, text in sections:
-        body += [heading, "", text, ""]
-    return "\n".join(body).rstrip()
 
 
 ROBOT = """Udvalget anbefaler model 3.

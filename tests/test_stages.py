@@ -25,19 +25,11 @@ from index.retrieve import fuse
 from index.salience import ABOUT_LENGTH, PAD, about_document, analyse, is_subheading, subheadings
 from index.store import Store
 from index.vocabulary import Vocabulary, edit_distance
+from tests.conftest import agenda_item as item
 from tests.conftest import minutes
 
 CFG = Config()
 TODAY = dt.date(2026, 1, 15)
-
-
-def item(n: int, title: str, *sections: tuple[str, str], case: str = "") -> str:
-    body = [f"Punkt {n}: {title}", ""]
-    if case:
-        body += [case, ""]
-    for heading, text in sections:
-        body += [heading, "", text, ""]
-    return "\n".join(body).rstrip()
 
 
 @pytest.fixture
