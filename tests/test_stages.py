@@ -12,6 +12,7 @@ import pytest
 
 from index.abstain import decide
 from index.access import Access
+from index.access import parse as parse_access
 from index.answer import answer, trace
 from index.config import Config
 from index.evidence import gather, with_text
@@ -21,7 +22,7 @@ from index.params import DEFAULT
 from index.question import _question_verb, parse
 from index.quotes import choose_quotes
 from index.rank import rank
-from index.retrieve import fuse
+from index.retrieve import Scope, _probe, fuse
 from index.salience import ABOUT_LENGTH, PAD, about_document, analyse, is_subheading, subheadings
 from index.store import Store
 from index.vocabulary import Vocabulary, edit_distance
@@ -217,6 +218,24 @@ def test_a_common_word_is_searched_only_where_items_are_strongly_about_it(store:
     normal = trace(store, q)
     assert {c.rowid for c in strict.candidates} <= {c.rowid for c in normal.candidates}
     assert all(p[0] == "about" for c in strict.candidates for p in c.probes)
+
+
+def test_a_broad_scope_tested_after_ranking_gives_the_rows_the_join_gives(store: Store) -> None:
+    def joined(scope: Scope, limit: int) -> list[int]:
+        where, args = scope.sql()
+        sql = (
+            "SELECT f.rowid FROM items_fts f JOIN items i ON i.rowid = f.rowid WHERE items_fts MATCH ?"
+            f"{where} ORDER BY bm25(items_fts) LIMIT ?"
+        )
+        return [r[0] for r in store.conn.execute(sql, ["cykelsti OR kvartal OR lisbjerg", *args, limit])]
+
+    everything = Scope()
+    one_body = Scope(access=parse_access(["Chefforum"]))  # hides most of the best rows: the join is asked
+    for scope in (everything, one_body):
+        assert scope.broad
+        for limit in (1, 2, 10):
+            assert _probe(store, "items_fts", "cykelsti OR kvartal OR lisbjerg", scope, limit) == joined(scope, limit)
+    assert _probe(store, "items_fts", "cykelsti", one_body, 5) == []
 
 
 # ---- evidence and ranking --------------------------------------------------------------------------
