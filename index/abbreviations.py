@@ -42,6 +42,9 @@ _SHORT_PERIOD = re.compile(
 )
 # "skoleudv.", "udv.": a committee's name cut after "udv."
 _UDV = re.compile(r"(?<![\w.])(\w*)udv\.(?!\w)", re.IGNORECASE)
+# "DIs", "BRs", "KL's": an acronym's genitive (the minutes write "DI's" or "DI’s", which the analyser reads
+# as the acronym)
+_GENITIVE = re.compile(r"\b([A-ZÆØÅ]{2,6})['’]?s\b")
 _SHORT_YEAR = re.compile(rf"\b({'|'.join(MONTH_NAMES)}|kvartal)\s+(\d{{2}})\b(?![.,:/-]?\d)", re.IGNORECASE)
 
 
@@ -74,6 +77,7 @@ def expand(
     """`text` with its abbreviations, the acronyms of `fora` and its figure dates written out. An
     abbreviation without a dot is written out only where the visible minutes do not use it as a word
     (`known` takes a folded word)."""
+    text = _GENITIVE.sub(r"\1", text)
     text = _NUMERIC_DATE.sub(lambda m: _written_date(m, today), text)
     text = _SHORT_MONTH.sub(lambda m: _MONTH_SHORT[(m[1] or m[2]).casefold()], text)
     text = _UDV.sub(lambda m: f"{m[1]}udvalget", text)

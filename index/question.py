@@ -218,6 +218,7 @@ def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.d
 
 # A period right after these words is a target or a deadline the minutes name ("senest i 2022", "frem til
 # 2025"), not the time of the meeting.
+_FROM_YEAR = re.compile(r"\bfra\s+(?:året\s+)?\d{4}\b(?!\s*(?:[-/]|og|til))")
 _TARGET = re.compile(r"\b(senest|inden|indtil|frem til|forventes|forventet|ventes|i løbet af|med udgangen af)\s*$")
 
 
@@ -350,8 +351,15 @@ def parse(
             norm = re.sub(rf"\b{re.escape(fold(normalize(name)))}\b", " ", norm)
     else:
         named = frozenset()
-    if day and date_from != date_to and (forum_filter or intent in ("decision", "precedent", "status")):
-        day = False  # "hvad besluttede byrådet … i 2023": the meeting's year, so nothing in 2023 is nothing
+    if (
+        day
+        and date_from != date_to
+        and (forum_filter or intent in ("decision", "precedent", "status"))
+        and not _FROM_YEAR.search(before)
+    ):
+        # "hvad besluttede byrådet … i 2023": the meeting's year, so nothing in 2023 is nothing; but "tilskud
+        # fra 2025" is more often when something takes effect, discussed the year before, so it stays a guess
+        day = False
     years = frozenset(
         int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", norm) if int(y) <= today.year and not (date_from or date_to)
     )

@@ -213,11 +213,18 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         bare
         and BARE_APPROVAL.match(first_line)
         and any(not approves_by_reference(line) for line in lines[1:])
-        and any(
-            cand.found_at(i) for i, p in enumerate(cand.passages) if p.section in decision and p is not first_decision
+        and (
+            any(_POINT.match(line) and not approves_by_reference(line) for line in lines[1:])
+            or any(
+                cand.found_at(i)
+                for i, p in enumerate(cand.passages)
+                if p.section in decision and p is not first_decision
+            )
         )
     ):
-        # "1.-2. Godkendt. 3. Godkendt med bemærkning om …": the later points say what was decided
+        # "1.-2. Godkendt. 3. Godkendt med bemærkning om …", "1. Godkendt. 2. Udvalget fastholdt afslaget …":
+        # the later points say what was decided (a remark after "1.-3. Godkendt." only when it holds the
+        # question's words)
         bare = False
     # A decision that only notes the item ("Chefforum tog orienteringen til efterretning.") says nothing of
     # its content; one that notes it and goes on says something, unless what it says is about other things
@@ -439,15 +446,15 @@ def _matcher(cand: Evidence, query: Query, only: set[int] | None = None) -> Call
 
 
 def _decision_states(cand: Evidence, decision: set[int], query: Query, intent: str) -> Quote | None:
-    """The last decision, whole, when it is short, holds a word of the question and the kind of answer the
-    question asks for (a name, a date, an amount); else None."""
+    """The last decision, whole, when it is short and holds the kind of answer the question asks for (a name,
+    a date, an amount); else None. It need not repeat the question's words: "Ad 1) Liselott Blixt og Tina
+    Rottbøll." answers who takes part in what the item is about."""
     pattern = _EVIDENCE.get(intent)
     if pattern is None or not decision:
         return None
     last = max(decision)
     whole = _whole_decision(cand, last)
-    held = any(cand.found_at(i) for i, p in enumerate(cand.passages) if p.section == last)
-    if whole is None or not held or not pattern.search(whole.text):
+    if whole is None or not pattern.search(whole.text):
         return None
     return whole
 

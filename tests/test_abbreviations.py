@@ -41,6 +41,12 @@ def test_abbreviations_and_acronyms_are_written_out() -> None:
     ]
 
 
+def test_an_acronyms_genitive_is_the_acronym() -> None:
+    assert written_out("hvor ligger greve i DIs måling") == "hvor ligger greve i DI måling"
+    assert written_out("BRs beslutning om KL's udspil") == "byrådet beslutning om KL udspil"
+    assert written_out("Dis og DIS") == "Dis og DIS"  # not an acronym with an s: a capital word, all capitals
+
+
 def test_what_the_minutes_use_as_a_word_is_kept() -> None:
     # minutes that write "kv." keep matching "kv"; "el" without a dot is electricity
     assert written_out("sygefravær 1. kv 2017", frozenset({"kv"})) == "sygefravær 1. kv 2017"

@@ -219,6 +219,30 @@ def store(tmp_path: Path) -> Store:
                     ),
                 ),
                 item(
+                    6,
+                    "Genbehandling af lokaletilskud",
+                    (
+                        "Resume",
+                        "Sydkystens Gymnastikforening har bedt om, at ansøgningen om lokaletilskud genbehandles.",
+                    ),
+                    (
+                        "Indstilling",
+                        "Administrationen indstiller,\n\n1. at udvalget genbehandler ansøgningen om lokaletilskud, og"
+                        "\n2. at udvalget anviser hjemmel, såfremt der gives afslag.",
+                    ),
+                    ("Beslutning", "1. Godkendt.\n\n2. Udvalget fastholdt afslaget med henvisning til § 25."),
+                ),
+                item(
+                    7,
+                    "Valdemarsdag 2024 på plejecentrene, tilmelding",
+                    (
+                        "Resume",
+                        "Udvalget orienteres om traditionen med Valdemarsdag på plejecentrene og skal beslutte, hvem "
+                        "fra udvalget der deltager i Valdemarsdag den 15. juni 2024.",
+                    ),
+                    ("Beslutning", "Ad 1) Liselott Blixt og Tina Rottbøll.\n\nAd 2) Godkendt."),
+                ),
+                item(
                     4,
                     "Valg af ny formand for udvalget",
                     ("Resume", "Formand Heidi Serny Jacobsen har søgt orlov, og udvalget skal pege på en ny formand."),
@@ -354,3 +378,15 @@ def test_a_name_with_a_middle_initial_answers_who(store: Store) -> None:
 def test_approved_points_followed_by_a_point_with_its_own_content_quote_the_decision(store: Store) -> None:
     hit = first_quote(store, "billetpris byens awards 2026")
     assert hit.quotes[0].kind == DECISION and "billetprisen øges til 100 kr." in hit.quotes[0].text
+
+
+def test_a_later_point_with_content_of_its_own_is_the_decision(store: Store) -> None:
+    # "1. Godkendt. 2. Udvalget fastholdt afslaget …": point 2 says what came of it, in other words than the
+    # question's
+    hit = first_quote(store, "endte sydkystens gymnastikforening med at få lokaletilskud?")
+    assert hit.quotes[0].kind == DECISION and "fastholdt afslaget" in hit.quotes[0].text
+
+
+def test_a_short_decision_naming_who_answers_who_without_the_questions_words(store: Store) -> None:
+    hit = first_quote(store, "hvem fra udvalget deltog i valdemarsdag paa plejecentrene 2024")
+    assert hit.quotes[0].kind == DECISION and "Liselott Blixt og Tina Rottbøll" in hit.quotes[0].text

@@ -172,6 +172,14 @@ def test_a_year_filters_a_decision_but_is_the_facts_year_in_a_fact_question(stor
     assert fact.date_from is None and any(c.stem == "2021" for c in fact.concepts)
 
 
+def test_a_year_something_takes_effect_from_is_only_a_guess(store: Store) -> None:
+    # "udsat fra 2026": when it takes effect, decided the year before; the year narrows first, then not
+    status = read(store, "hvad er status på cykelstien, er den udsat fra 2026?")
+    assert status.date_from == dt.date(2026, 1, 1) and status.guessed
+    assert read(store, "status på cykelstien i 2024").guessed is False
+    assert top(store, "hvad er status på cykelstien, er den udsat fra 2026?") == ("Byrådet", "2024-12-02", 1)
+
+
 def test_vocabulary_counts_only_what_the_caller_may_see(store: Store) -> None:
     everyone = Vocabulary(store)
     chefs_hidden = Vocabulary(store, Access.of({"Byrådet"}))
