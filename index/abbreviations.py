@@ -73,10 +73,15 @@ def expand(
     fora: Iterable[str],
     known: Callable[[str], bool],
     today: dt.date,
+    *,
+    used: Callable[[str], bool] | None = None,
 ) -> str:
     """`text` with its abbreviations, the acronyms of `fora` and its figure dates written out. An
     abbreviation without a dot is written out only where the visible minutes do not use it as a word
-    (`known` takes a folded word)."""
+    (`known` takes a folded word; `used`, when given, says whether the minutes use an abbreviation as a word
+    of their own, e.g. more than a handful of times: "adm." written four times in an archive is the same
+    abbreviation, not another word)."""
+    used = used or known
     text = _GENITIVE.sub(r"\1", text)
     text = _NUMERIC_DATE.sub(lambda m: _written_date(m, today), text)
     text = _SHORT_MONTH.sub(lambda m: _MONTH_SHORT[(m[1] or m[2]).casefold()], text)
@@ -87,7 +92,7 @@ def expand(
         pattern = rf"(?<![\w.]){re.escape(short)}" + (r"(?!\w)" if dotted else r"\.?(?![\w])")
         if not long:
             text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
-        elif dotted or not known(fold(normalize(short))):
+        elif dotted or not used(fold(normalize(short))):
             text = re.sub(pattern, long, text, flags=re.IGNORECASE)
     names = {a: forum for forum in fora for a in acronyms(forum)}
     if names:

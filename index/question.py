@@ -17,6 +17,9 @@ MAX_QUESTION = 2000
 # A concept weighs its IDF to this power: rarer words count more, but a phrasing word that happens to be
 # rare in a small archive ("mente", "udfaldet" in 70 items) must not outweigh the topic.
 WEIGHT_POWER = 0.5
+# an abbreviation typed without its dot ("adm") is the minutes' own word only when they use it in at least
+# this many items (and one in a thousand): a few "adm." in an archive are the same abbreviation
+ABBREVIATION_AS_WORD = 5
 # The question's main verb says how it asks ("Hvad mente udvalget om …", "Hvem kommer med i …"); the minutes
 # rarely use it, so it weighs this much of an ordinary word, and an item may lack it.
 PHRASING_WEIGHT = 0.5
@@ -186,7 +189,8 @@ def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.d
     rules: list[tuple[str, Callable[[re.Match], tuple[dt.date | None, dt.date | None]]]] = [
         (r"\b(?:mellem|fra)\s+(\d{4})\s+(?:og|til)\s+(\d{4})\b",
          lambda m: (dt.date(int(m[1]), 1, 1), dt.date(int(m[2]), 12, 31))),
-        (rf"\b(?:i|fra)\s+({_MONTHS})\s+(\d{{4}})\b",
+        # "i januar 2023", and a month put aside in brackets: "(jan 23)" is when the meeting was
+        (rf"(?:\b(?:i|fra)\s+|\(\s*)({_MONTHS})\s+(\d{{4}})\b",
          lambda m: _month(int(m[2]), MONTHS[m[1]])),
         (r"\b(?:siden|efter)\s+(\d{4})\b", lambda m: (dt.date(int(m[1]), 1, 1), None)),
         (r"\b(?:før|inden)\s+(\d{4})\b", lambda m: (None, dt.date(int(m[1]) - 1, 12, 31))),
@@ -312,7 +316,11 @@ def parse(
     days), so their words count as the topic instead."""
     today = today or dt.date.today()
     known = vocab.known
-    text = expand(question[:MAX_QUESTION], analyzer.abbreviations, fora, known, today)
+    floor = max(ABBREVIATION_AS_WORD, vocab.total() // 1000)
+    text = expand(
+        question[:MAX_QUESTION], analyzer.abbreviations, fora, known, today,
+        used=lambda w: vocab.doc_freq([w])[w] >= floor,
+    )  # fmt: skip
     intent = "topic"
     norm = fold(normalize(text))
     for name, pattern in _INTENTS:

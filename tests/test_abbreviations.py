@@ -47,6 +47,16 @@ def test_an_acronyms_genitive_is_the_acronym() -> None:
     assert written_out("Dis og DIS") == "Dis og DIS"  # not an acronym with an s: a capital word, all capitals
 
 
+def test_an_abbreviation_the_minutes_write_a_few_times_is_still_written_out() -> None:
+    # "adm." a few times in the minutes is the same abbreviation: only a word used often is their own
+    a = get_analyzer().abbreviations
+    text = "kan adm selv give påbud"
+    assert expand(text, a, FORA, lambda w: w == "adm", TODAY) == text
+    assert expand(text, a, FORA, lambda w: w == "adm", TODAY, used=lambda w: False) == (
+        "kan administrationen selv give påbud"
+    )
+
+
 def test_what_the_minutes_use_as_a_word_is_kept() -> None:
     # minutes that write "kv." keep matching "kv"; "el" without a dot is electricity
     assert written_out("sygefravær 1. kv 2017", frozenset({"kv"})) == "sygefravær 1. kv 2017"

@@ -180,6 +180,11 @@ def test_a_year_something_takes_effect_from_is_only_a_guess(store: Store) -> Non
     assert top(store, "hvad er status på cykelstien, er den udsat fra 2026?") == ("Byrådet", "2024-12-02", 1)
 
 
+def test_a_month_in_brackets_is_the_meetings(store: Store) -> None:
+    q = read(store, "kan de selv bestemme om cykelstien (jun 24)")
+    assert (q.date_from, q.date_to) == (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+
+
 def test_vocabulary_counts_only_what_the_caller_may_see(store: Store) -> None:
     everyone = Vocabulary(store)
     chefs_hidden = Vocabulary(store, Access.of({"Byrådet"}))
