@@ -67,6 +67,10 @@ def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
         return Verdict(False, f"lacks the most specific words ('{top[0][0].surface}')")
     if any(h.found and h.about for _, h in top):
         return Verdict(True, "holds the question and is about its most specific word")
+    if ev.coverage >= params.near_all and ev.title >= params.title_half:
+        # "fortovet på nordsiden af karlslunde parkvej": the item says "den nordlige side", which is found
+        # only as a compound's parts, but holds all else and names half the question in its title
+        return Verdict(True, "holds nearly all the question, and its title half of it")
     if len(counted) >= 3 and ev.window >= 0.99:
         return Verdict(True, "holds the whole question in one passage")  # "fælles webindgang til blanketter"
     if query.intent in FACT_INTENTS and ev.window >= params.fact_window:

@@ -283,6 +283,17 @@ def test_a_topic_word_the_minutes_never_use_refuses(store: Store) -> None:
     assert answer(store, "Hvad blev besluttet om den nye svømmehal ved Hovedgaden?", cfg=CFG).no_answer
 
 
+def test_nearly_all_the_question_with_half_of_it_in_the_title_answers(store: Store) -> None:
+    t = trace(store, "anlægsbevilling til idrætsanlægget i Lisbjerg")
+    query, ev = t.query, t.ranked[0].evidence
+    # its most specific words only in passing (one passage each, not in the title or the decision)
+    passing = tuple(dataclasses.replace(h, passages=1, title=False, decision=False, heading=False) for h in ev.hits)
+    weak = dataclasses.replace(ev, hits=passing, coverage=0.95, title=0.5)
+    assert decide(query, weak).answers
+    assert not decide(query, dataclasses.replace(weak, title=0.3)).answers
+    assert not decide(query, dataclasses.replace(weak, coverage=0.8)).answers
+
+
 def test_a_number_the_question_names_must_be_in_the_item(store: Store) -> None:
     t = trace(store, "Hvad var sygefraværet i 3. kvartal 2019?", today=TODAY)
     assert all(not v.answers for v in t.verdicts)
