@@ -232,9 +232,11 @@ def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
 
 
 _FORUM_PREPOSITIONS = frozenset("i fra hos på af til".split())
+# what ends a label that names the body first: "SOU 2022 – …", "Chefforum: …"
+_LABEL_END = re.compile(r"\s*(?:\d{4}\s*)?[-–—:,]")
 _FORUM_VERB = re.compile(
     r"^(beslut\w*|sagde|siger|vedt[ao]g\w*|godkend\w*|behandl\w*|drøft\w*|ment?e|mener|anbefal\w*|konklu\w*|"
-    r"orient\w*|har|havde|blev)$"
+    r"orient\w*|har|havde|blev|holdt|holder|afhold\w*|valgte|vælger|bevilge\w*|ønske\w*|bad|udpeg\w*|pegede)$"
 )
 
 
@@ -293,7 +295,9 @@ def _forum_filter(
     before = tokens[at[0] - 1].group(0) if at and at[0] > 0 else ""
     after = tokens[at[-1] + 1].group(0) if at and at[-1] + 1 < len(tokens) else ""
     verb = bool(_FORUM_VERB.match(before) or _FORUM_VERB.match(after))
-    if not (before in _FORUM_PREPOSITIONS or verb):
+    # a body named first, as a label ("SOU 2022 – hvor blev mødet holdt?"), is where to look: a guess
+    label = bool(at) and at[0] == 0 and bool(_LABEL_END.match(text[tokens[at[-1]].end() :]))
+    if not (before in _FORUM_PREPOSITIONS or verb or label):
         return None, text, False
     for i in reversed(at):
         m = tokens[i]

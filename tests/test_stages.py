@@ -180,6 +180,15 @@ def test_a_year_something_takes_effect_from_is_only_a_guess(store: Store) -> Non
     assert top(store, "hvad er status på cykelstien, er den udsat fra 2026?") == ("Byrådet", "2024-12-02", 1)
 
 
+def test_a_body_named_first_as_a_label_or_before_its_verb_filters(store: Store) -> None:
+    label = read(store, "Chefforum 2021 – hvor blev mødet holdt?")
+    assert label.fora == frozenset({"Chefforum"}) and label.guessed
+    held = read(store, "hvornår holdt Chefforum møde om sygefraværet?")
+    assert held.fora == frozenset({"Chefforum"})
+    assert read(store, "sygefraværet i Chefforum").fora == frozenset({"Chefforum"})
+    assert read(store, "nye medlemmer chefforum").fora is None  # named in passing, not where to look
+
+
 def test_a_month_in_brackets_is_the_meetings(store: Store) -> None:
     q = read(store, "kan de selv bestemme om cykelstien (jun 24)")
     assert (q.date_from, q.date_to) == (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
