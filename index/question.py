@@ -446,13 +446,21 @@ def _units(norm: str, analyzer: Analyzer, known: Callable[[str], bool], drafts: 
     number is only found where the minutes write the two together. Years are left out: a year is the
     meeting's as often as the text's."""
     position = {stem: i for i, (_surface, stem, _terms, _parts) in enumerate(drafts)}
+    # "§79-puljen", "§ 18": a paragraph's number, or one joined to the word after it, goes with that word
+    free = set(re.findall(r"§\s*(\d+)", norm)) | set(re.findall(r"\b(\d+)-[^\W\d_]", norm))
     out: dict[str, int] = {}
     previous = -1
     words = list(analyzer.words(norm))
     for n, (kind, token) in enumerate(words):
         after = words[n + 1][1] if n + 1 < len(words) else ""
         # a day of a month ("pr. 30. september") is a date, not a number with a unit
-        if kind == "num" and previous >= 0 and not re.fullmatch(r"(19|20)\d\d", token) and after not in MONTHS:
+        if (
+            kind == "num"
+            and previous >= 0
+            and token not in free
+            and not re.fullmatch(r"(19|20)\d\d", token)
+            and after not in MONTHS
+        ):
             out.setdefault(token, previous)
         previous = position.get(analyzer.stem(analyzer.respell(token, known)), -1) if kind == "word" else -1
     return out

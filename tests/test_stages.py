@@ -189,6 +189,15 @@ def test_a_body_named_first_as_a_label_or_before_its_verb_filters(store: Store) 
     assert read(store, "nye medlemmer chefforum").fora is None  # named in passing, not where to look
 
 
+def test_a_paragraphs_number_is_not_bound_to_the_word_before_it(store: Store) -> None:
+    def follows(question: str, number: str) -> int:
+        return next(c.follows for c in read(store, question).concepts if c.stem == number)
+
+    assert follows("hvor ofte kan man søge §79-puljen", "79") == -1
+    assert follows("hvad siger § 18 om puljen", "18") == -1
+    assert follows("cykelsti uge 31", "31") >= 0  # "uge 31" must stand together
+
+
 def test_a_month_in_brackets_is_the_meetings(store: Store) -> None:
     q = read(store, "kan de selv bestemme om cykelstien (jun 24)")
     assert (q.date_from, q.date_to) == (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
