@@ -38,7 +38,11 @@ _INTENTS = [
         # "… oppe før?", "har vi snakket om IoT før": "før" that ends a clause is "before now"
         r"|\bf(ø|oe)r\s*([?.!,]|$)",
     ),
-    ("status", r"\b(status|hvor langt|seneste nyt|sidste nyt|det seneste om|nyeste|hvordan går det|hvad sker der)\b"),
+    (
+        "status",
+        r"\b(status|hvor langt|seneste nyt|sidste nyt|det seneste om|nyeste|hvordan går det|hvad sker der"
+        r"|hvad er det sidste|sket noget)\b",
+    ),
     ("who", r"\bhvem\b"),
     ("when", r"\b(hvornår|hvilken dato|hvilken dag|deadline|frist(en)?|tidsplan(en)?)\b"),
     ("amount", r"\b(hvor meget|hvor mange|hvad koste[rt]?|beløb(et)?|pris(en)?|hvor stor[te]?)\b"),
@@ -373,7 +377,10 @@ def parse(
         # fra 2025" is more often when something takes effect, discussed the year before, so it stays a guess
         day = False
     years = frozenset(
-        int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", norm) if int(y) <= today.year and not (date_from or date_to)
+        # a span of years ("spildevandsplanen 2023-2031") is a plan's period, not when it was discussed
+        int(y)
+        for y in re.findall(r"(?<![\d-])((?:19|20)\d\d)\b(?!\s*-\s*\d)", norm)
+        if int(y) <= today.year and not (date_from or date_to)
     )
     drafts = _concepts(norm, analyzer, known)
     names = _names(text)

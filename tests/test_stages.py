@@ -198,6 +198,12 @@ def test_a_paragraphs_number_is_not_bound_to_the_word_before_it(store: Store) ->
     assert follows("cykelsti uge 31", "31") >= 0  # "uge 31" must stand together
 
 
+def test_what_happened_since_asks_for_status_and_a_plans_years_are_its_name(store: Store) -> None:
+    q = read(store, "er der sket noget med cykelsti-planen 2021-2024? hvad er det sidste")
+    assert q.intent == "status" and q.years == frozenset()
+    assert read(store, "cykelstien 2024").years == frozenset({2024})
+
+
 def test_a_month_in_brackets_is_the_meetings(store: Store) -> None:
     q = read(store, "kan de selv bestemme om cykelstien (jun 24)")
     assert (q.date_from, q.date_to) == (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
