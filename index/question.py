@@ -259,7 +259,9 @@ def colloquial_names(forum: str) -> frozenset[str]:
         return frozenset()
     fields = [w for w in words[:-1] if w not in ("og", "i", "for", "af")]
     last = re.sub(r"(et)?$", "", words[-1])  # "miljøudvalg" of "…Miljøudvalget"
-    return frozenset([f"{w}udvalg{end}" for w in fields for end in ("", "et")] + [last, f"{last}et"])
+    # "Teknisk Udvalg" ends in the bare word: "udvalget" alone names no committee
+    own = [last, f"{last}et"] if last != "udvalg" else []
+    return frozenset([f"{w}udvalg{end}" for w in fields for end in ("", "et")] + own)
 
 
 def _forum_filter(

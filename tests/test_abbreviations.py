@@ -118,6 +118,7 @@ def test_a_committee_called_by_one_of_its_fields_filters(two_committees) -> None
     assert "skoleudvalget" in colloquial_names("Skole-, Børne- og Ungeudvalget")
     assert "miljøudvalget" in colloquial_names("Klima-, Teknik- og Miljøudvalget")  # its last field too
     assert colloquial_names("Økonomiudvalget") == frozenset() and colloquial_names("Chefforum") == frozenset()
+    assert "udvalget" not in colloquial_names("Teknisk Udvalg")  # the bare word names no committee
     q = _read(two_committees, "Har teknikudvalget tidligere behandlet toiletterne?")
     assert q.intent == "precedent" and q.fora == frozenset({"Klima-, Teknik- og Miljøudvalget"})
     assert _read(two_committees, "skoleudvalget strategi").fora is None  # the topic, not the body asked

@@ -246,13 +246,21 @@ def test_fusion_ranks_an_item_found_by_several_probes_first() -> None:
     assert [c.rowid for c in text_only][0] == 7
 
 
+def test_a_scope_no_larger_than_what_is_read_in_full_is_read_whole(store: Store) -> None:
+    t = trace(store, "Hvad drøftede Chefforum i marts 2021 om det hele?")
+    assert {p[0] for c in t.candidates for p in c.probes} == {"scope"}
+    assert len(t.candidates) == 3  # the meeting's three items, whatever the question's words
+    assert top(store, "Hvad besluttede Chefforum i marts 2021 om tryghedsmålingen?") == ("Chefforum", "2021-03-10", 3)
+
+
 def test_a_common_word_is_searched_only_where_items_are_strongly_about_it(store: Store) -> None:
+    few = dataclasses.replace(DEFAULT, analysed=3)  # fewer than the six items stored: the probes are asked
     everything_common = dataclasses.replace(
-        DEFAULT, common_min=0, common_share=0.0, rare_df=0, full_or_max_df=0, small_scope=0
+        few, common_min=0, common_share=0.0, rare_df=0, full_or_max_df=0, small_scope=0
     )
     q = "cykelstien"
     strict = trace(store, q, params=everything_common)
-    normal = trace(store, q)
+    normal = trace(store, q, params=dataclasses.replace(few, analysed=5))
     assert {c.rowid for c in strict.candidates} <= {c.rowid for c in normal.candidates}
     assert all(p[0] == "about" for c in strict.candidates for p in c.probes)
 
