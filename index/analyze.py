@@ -71,6 +71,7 @@ class Analyzer:
 
     def __init__(self, config_dir: Path | str | None = None):
         cdir = Path(config_dir or CONFIG_DIR)
+        self.config_dir = str(cdir)  # what a worker process builds the same analyser from (index/prepare.py)
         self.stopwords = frozenset(fold(normalize(w)) for w in _read_list(cdir / "stopwords.txt"))
         self.overrides: dict[str, str] = {}
         for line in _read_list(cdir / "stem-overrides.txt"):

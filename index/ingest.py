@@ -7,13 +7,18 @@ around it are stored as usual.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 from index.model import Meeting
-from index.readers import DEFAULT_MAX_BYTES, SUFFIXES, NotMinutes, ReaderError, read_bytes, read_limited
+from index.prepare import Prepared, prepare, read_meeting
+from index.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReaderError, read_limited
 from index.store import Store
 
 
@@ -174,9 +179,11 @@ def ingest_bytes(
     mtime: float | None = None,
     municipality: str | None = None,
     public: bool = False,
+    prepared: Prepared | None = None,
 ) -> FileResult:
     """Store one document read from anywhere (a file, a portal response) under the source name `name`;
-    `public`: a public portal published it (see index.config.Source)."""
+    `public`: a public portal published it (see index.config.Source); `prepared`: `data` already read and
+    analysed by a worker (index.prepare)."""
     size = len(data) if size is None else size
     digest = hashlib.sha256(data).hexdigest()
     known = store.source(name)
@@ -186,23 +193,20 @@ def ingest_bytes(
     if same is not None:
         store.record_source(name, bytes_hash=digest, size=size, mtime=mtime, meeting_id=same, status="ok")
         return FileResult(name, "duplicate", same, reason=f"same file as an ingested copy of {same}")
-    try:
-        meeting = read_bytes(data, Path(name).name)
-    except NotMinutes as exc:
+    if prepared is None or prepared.status == "ok" and prepared.meeting is None:
+        prepared = read_meeting(data, Path(name).name)
+    if prepared.status == "skipped":
         # a README or a note beside the minutes: listed with the reason, not an error of the run
         store.record_source(name, bytes_hash=digest, size=size, mtime=mtime, meeting_id=None, status="skipped",
-                            error=exc.reason)  # fmt: skip
-        return FileResult(name, "skipped", reason=exc.reason)
-    except ReaderError as exc:
-        return _failed(store, name, exc.reason, digest)
-    except RecursionError:
-        return _failed(store, name, "document structure too deeply nested", digest)
-    except Exception as exc:  # a reader bug must not stop the run; the reason still names the file
-        return _failed(store, name, f"could not parse ({type(exc).__name__}: {exc})", digest)
+                            error=prepared.reason)  # fmt: skip
+        return FileResult(name, "skipped", reason=prepared.reason)
+    if prepared.meeting is None:
+        return _failed(store, name, prepared.reason or "could not parse", digest)
+    meeting = prepared.meeting
     if municipality:
         meeting.municipality = municipality
     empty, empty_notes = text_warnings(meeting)
-    result = store.ingest(meeting, source_path=name, public=public)
+    result = store.ingest(meeting, source_path=name, public=public, analyses=prepared.analyses)
     store.record_source(name, bytes_hash=digest, size=size, mtime=mtime, meeting_id=result.meeting_id, status="ok")
     notes = [*meeting.warnings, *empty_notes, *result.warnings]
     return FileResult(name, result.status, result.meeting_id, result.items, warnings=notes, items_without_text=empty)
@@ -221,15 +225,24 @@ def ingest_paths(
     on_file: Callable[[FileResult], None] | None = None,
     files: list[Path] | None = None,
     municipality_for: Callable[[Path], str | None] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; `municipality_for(path)` names the municipality of a file (from config)."""
+    """Ingest files and folders; `municipality_for(path)` names the municipality of a file (from config).
+
+    From PARALLEL_MIN_FILES files on, `workers` processes (default: one fewer than the machine's cores, at
+    most four) read and analyse the files ahead while this process stores them in their order, so the
+    result is the serial run's; 0 reads them here."""
     report = IngestReport()
     errors: list[FileResult] = []
     if files is None:
         files = discover(paths, errors)
         errors.extend(skipped_files(paths))
     targets = files
-    for result in [*errors, *_each(store, targets, max_bytes, municipality_for)]:
+    if workers is None:
+        workers = default_workers()
+    if len(targets) < PARALLEL_MIN_FILES:
+        workers = 0
+    for result in [*errors, *_each(store, targets, max_bytes, municipality_for, workers)]:
         report.files.append(result)
         if on_file:
             on_file(result)
@@ -238,9 +251,87 @@ def ingest_paths(
     return report
 
 
+log = logging.getLogger(__name__)
+PARALLEL_MIN_FILES = 64  # fewer files are read here: starting worker processes costs about a second
+_AHEAD = 8  # files read ahead per worker
+
+
+def default_workers() -> int:
+    """Worker processes for a large ingest: the cores beside this process's own, at most four."""
+    return max(0, min(4, (os.cpu_count() or 1) - 1))
+
+
 def _each(
-    store: Store, targets: list[Path], max_bytes: int, municipality_for: Callable[[Path], str | None] | None
+    store: Store,
+    targets: list[Path],
+    max_bytes: int,
+    municipality_for: Callable[[Path], str | None] | None,
+    workers: int = 0,
 ) -> Iterator[FileResult]:
-    for path in targets:
-        town = municipality_for(path) if municipality_for else None
-        yield ingest_file(store, path, max_bytes=max_bytes, municipality=town)
+    if workers <= 0:
+        for path in targets:
+            town = municipality_for(path) if municipality_for else None
+            yield ingest_file(store, path, max_bytes=max_bytes, municipality=town)
+        return
+    yield from _each_ahead(store, targets, max_bytes, municipality_for, workers)
+
+
+def _each_ahead(
+    store: Store,
+    targets: list[Path],
+    max_bytes: int,
+    municipality_for: Callable[[Path], str | None] | None,
+    workers: int,
+) -> Iterator[FileResult]:
+    """The files read and analysed by `workers` processes a few files ahead, stored here in their order. A
+    file unchanged since the last run is not sent; if the workers fail (a worker crashed), the files still
+    waiting are read here, as in a serial run."""
+    analyzer = store.analyzer
+    pending: deque[tuple[Path, bytes | None, os.stat_result | None, str | None, Future | None]] = deque()
+    todo = iter(targets)
+    broken: list[Exception] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+
+        def fill() -> None:
+            while len(pending) < _AHEAD * workers:
+                path = next(todo, None)
+                if path is None:
+                    return
+                try:
+                    data, stat, error = read_limited(path, max_bytes), path.stat(), None
+                except ReaderError as exc:
+                    data, stat, error = None, None, exc.reason
+                except OSError as exc:
+                    data, stat, error = None, None, f"cannot read file: {exc.strerror or exc}"
+                future = None
+                if data is not None and not broken and not _unchanged(store, str(path), data):
+                    try:
+                        future = pool.submit(prepare, data, str(path), analyzer.config_dir, analyzer.fingerprint)
+                    except Exception as exc:  # the workers could not start or died: the rest is read here
+                        log.warning("ingest workers stopped (%s); reading the remaining files in this process", exc)
+                        broken.append(exc)
+                pending.append((path, data, stat, error, future))
+
+        fill()
+        while pending:
+            path, data, stat, error, future = pending.popleft()
+            fill()
+            name = str(path)
+            if data is None or stat is None:
+                yield _failed(store, name, error or "cannot read file")
+                continue
+            prepared = None
+            if future is not None:
+                try:
+                    prepared = future.result()
+                except Exception:  # a worker died (BrokenProcessPool): this file is read here
+                    prepared = None
+            town = municipality_for(path) if municipality_for else None
+            yield ingest_bytes(
+                store, name, data, size=stat.st_size, mtime=stat.st_mtime, municipality=town, prepared=prepared
+            )
+
+
+def _unchanged(store: Store, name: str, data: bytes) -> bool:
+    known = store.source(name)
+    return known is not None and known["status"] == "ok" and known["bytes_hash"] == hashlib.sha256(data).hexdigest()

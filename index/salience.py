@@ -20,6 +20,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 from index.analyze import Analyzer
@@ -70,8 +71,12 @@ class Analysis:
     kinds: tuple[str, ...]  # each section's kind, in order
     headings: frozenset[str]  # terms of sub-headings
     title: frozenset[str]
+    long_words: frozenset[str] = frozenset()  # the title's and sections' words worth splitting (Store._parts)
 
-    @property
+    # blob, about and the sections' terms are cached on the value (functools.cached_property writes the
+    # instance's __dict__, which a frozen dataclass allows): a worker process that prepares an item for
+    # storing computes them once, and they travel with it (index/prepare.py)
+    @cached_property
     def blob(self) -> bytes:
         data = {
             "v": FORMAT,
@@ -87,11 +92,24 @@ class Analysis:
 
     def section_terms(self, section: int) -> list[str]:
         """The analysed terms of one section, in order (what the FTS5 columns index)."""
-        return [t for span in self.spans if span.section == section for t in span.terms]
+        return list(self.terms_by_section.get(section, ()))
 
-    @property
+    @cached_property
+    def terms_by_section(self) -> dict[int, tuple[str, ...]]:
+        out: dict[int, list[str]] = {}
+        for span in self.spans:
+            out.setdefault(span.section, []).extend(span.terms)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
     def about(self) -> tuple[str, str]:
         return about_document(self)
+
+    def ready(self) -> Analysis:
+        """The analysis with everything storing it needs computed (see above)."""
+        for _ in (self.blob, self.about, self.terms_by_section):
+            pass
+        return self
 
 
 def analyse(analyzer: Analyzer, title: str, sections: Iterable[Section]) -> Analysis:
@@ -117,7 +135,8 @@ def analyse(analyzer: Analyzer, title: str, sections: Iterable[Section]) -> Anal
                 j += 1
             spans.append(Span(si, start, end, tuple(terms)))
     kinds = tuple(s.kind for s in sections)
-    return Analysis(tuple(spans), kinds, frozenset(headings), frozenset(analyzer.terms(title)))
+    long_words = frozenset().union(analyzer.long_words(title), *(analyzer.long_words(s.text) for s in sections))
+    return Analysis(tuple(spans), kinds, frozenset(headings), frozenset(analyzer.terms(title)), long_words)
 
 
 def load(blob: bytes) -> tuple[tuple[Span, ...], tuple[str, ...], frozenset[str], dict[str, list[int]]] | None:

@@ -726,14 +726,12 @@ class Store:
             body.extend(a.terms(title_))
         return " ".join(a.terms(f"{title} {case_number or ''}")), " ".join(decision), " ".join(body)
 
-    def _parts(self, texts: Iterable[str], analysis: Analysis) -> str:
-        """Compound parts of the long words in `texts`, split against the corpus vocabulary (which the item's
-        own words join first)."""
+    def _parts(self, analysis: Analysis) -> str:
+        """Compound parts of the item's long words (the analysis holds them), split against the corpus
+        vocabulary (which the item's own words join first)."""
         if self._vocab is None:
             self._vocab = {row[0] for row in self.conn.execute("SELECT term FROM items_vocab")}
-        words: set[str] = set()
-        for text in texts:
-            words |= self.analyzer.long_words(text)
+        words = analysis.long_words
         self._vocab.update(analysis.title)
         for span in analysis.spans:
             self._vocab.update(span.terms)
@@ -850,12 +848,20 @@ class Store:
             n += 1
         return f"{tried[-1]}-{n}"
 
-    def ingest(self, meeting: Meeting, *, source_path: str = "", public: bool = False) -> IngestResult:
+    def ingest(
+        self,
+        meeting: Meeting,
+        *,
+        source_path: str = "",
+        public: bool = False,
+        analyses: list[Analysis] | None = None,
+    ) -> IngestResult:
         """Store `meeting` in one transaction: added, unchanged (same content), or updated with a revision.
 
         A closed item is stored as index.readers.closed.redact leaves it, whatever the reader handed over.
         A correction that makes text closed also removes it from the meeting's revisions and then purges
         the file (purge()): the rare path that pays for an index merge and a WAL checkpoint.
+        `analyses`: the items' analyses made elsewhere (index.prepare, by this store's analyser), one per item.
         """
         if any(it.closed for it in meeting.items):
             meeting = dataclasses.replace(
@@ -874,11 +880,9 @@ class Store:
             return IngestResult("unchanged", known or "", len(meeting.items), row["revision"], notes)
         # Compound parts are computed before the transaction: it reads the vocabulary, and that read
         # must not hold the write lock longer than needed.
-        analyses = [analyse(self.analyzer, it.title, public_sections(it)) for it in meeting.items]
-        parts = [
-            self._parts([it.title, *(s.text for s in public_sections(it))], an)
-            for it, an in zip(meeting.items, analyses, strict=True)
-        ]
+        if analyses is None or len(analyses) != len(meeting.items):
+            analyses = [analyse(self.analyzer, it.title, public_sections(it)) for it in meeting.items]
+        parts = [self._parts(an) for an in analyses]
         stamp = now()
         purge = False
         with self.transaction():
@@ -1066,7 +1070,7 @@ class Store:
                 sections = self._sections(row["rowid"])
                 attachments = [a.title for a in self._attachments(row["rowid"])]
                 analysis = analyse(self.analyzer, row["title"], sections)
-                parts = self._parts([row["title"], *(s.text for s in sections)], analysis)
+                parts = self._parts(analysis)
                 self.conn.execute("UPDATE items SET parts = ? WHERE rowid = ?", (parts, row["rowid"]))
                 self._index_item(
                     row["rowid"], row["title"], row["case_number"], sections, attachments, parts, analysis=analysis

@@ -119,3 +119,64 @@ def test_report_lists_skipped_files_and_items_without_text(tmp_path: Path) -> No
     text = runner.invoke(main, ["ingest", str(src), "--db", str(tmp_path / "s.db")])
     assert "3 items stored (2 without text)" in text.output and "1 skipped" in text.output
     assert "skipped" in text.output and "notat.docx" in text.output
+
+
+def _stored(store: Store) -> list[tuple]:
+    """What a store holds, as comparable rows: items with their index columns, passages and word counts."""
+    rows = store.conn.execute("SELECT m.forum, m.date, i.number, i.title, i.closed, i.parts FROM items i "
+                              "JOIN meetings m ON m.id = i.meeting_id ORDER BY m.date, i.number").fetchall()  # fmt: skip
+    blobs = store.conn.execute("SELECT data FROM item_passages ORDER BY rowid").fetchall()
+    words = store.conn.execute("SELECT term, doc FROM term_df ORDER BY term").fetchall()
+    return [tuple(r) for r in rows] + [tuple(b) for b in blobs] + [tuple(w) for w in words]
+
+
+def test_workers_read_ahead_and_the_store_is_the_serial_runs(tmp_path: Path, tiny_minutes: str, monkeypatch) -> None:
+    import index.ingest as ingest
+
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 0)
+    src = _folder(tmp_path, tiny_minutes)
+    serial, parallel = Store(tmp_path / "serial.db"), Store(tmp_path / "parallel.db")
+    one = ingest_paths(serial, [src], workers=0)
+    two = ingest_paths(parallel, [src], workers=1)
+    assert [(f.path, f.status, f.reason, f.items) for f in two.files] == [
+        (f.path, f.status, f.reason, f.items) for f in one.files
+    ]
+    assert _stored(parallel) == _stored(serial)
+    # the closed item is stored as the serial run stores it: its title and public decision line only
+    assert parallel.conn.execute("SELECT count(*) FROM items WHERE closed = 1").fetchone()[0] == 3
+    again = ingest_paths(parallel, [src], workers=1)
+    assert {f.status for f in again.files if f.status != "failed"} <= {"unchanged", "duplicate", "skipped"}
+
+
+def test_when_the_workers_fail_the_files_are_read_here(tmp_path: Path, tiny_minutes: str, monkeypatch) -> None:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    import index.ingest as ingest
+
+    class DeadPool:  # workers that die: the first file's result breaks, the next cannot be sent
+        def __init__(self, *args, **kwargs) -> None:
+            self.sent = 0
+
+        def __enter__(self) -> "DeadPool":
+            return self
+
+        def __exit__(self, *exc) -> None:
+            return None
+
+        def submit(self, *args) -> Future:
+            self.sent += 1
+            if self.sent > 1:
+                raise BrokenProcessPool("a child process terminated abruptly")
+            future: Future = Future()
+            future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+            return future
+
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(ingest, "ProcessPoolExecutor", DeadPool)
+    src = _folder(tmp_path, tiny_minutes)
+    serial, parallel = Store(tmp_path / "serial.db"), Store(tmp_path / "parallel.db")
+    one = ingest_paths(serial, [src], workers=0)
+    two = ingest_paths(parallel, [src], workers=2)
+    assert [(f.path, f.status) for f in two.files] == [(f.path, f.status) for f in one.files]
+    assert _stored(parallel) == _stored(serial)
