@@ -17,7 +17,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from index.model import Meeting
-from index.prepare import Prepared, prepare, read_meeting
+from index.prepare import Prepared, prepare, read_meeting, watch_parent
 from index.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReaderError, read_limited
 from index.store import Store
 
@@ -254,6 +254,7 @@ def ingest_paths(
 log = logging.getLogger(__name__)
 PARALLEL_MIN_FILES = 64  # fewer files are read here: starting worker processes costs about a second
 _AHEAD = 8  # files read ahead per worker
+_AHEAD_BYTES = 64 * 1024 * 1024
 
 
 def default_workers() -> int:
@@ -268,12 +269,20 @@ def _each(
     municipality_for: Callable[[Path], str | None] | None,
     workers: int = 0,
 ) -> Iterator[FileResult]:
-    if workers <= 0:
+    pool = None
+    if workers > 0:
+        try:
+            pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=get_context("spawn"), initializer=watch_parent, initargs=(os.getpid(),)
+            )
+        except (OSError, ImportError, NotImplementedError) as exc:  # no process pools here (no sem_open)
+            log.warning("no worker processes (%s); reading the files in this process", exc)
+    if pool is None:
         for path in targets:
             town = municipality_for(path) if municipality_for else None
             yield ingest_file(store, path, max_bytes=max_bytes, municipality=town)
         return
-    yield from _each_ahead(store, targets, max_bytes, municipality_for, workers)
+    yield from _each_ahead(store, targets, max_bytes, municipality_for, pool, workers)
 
 
 def _each_ahead(
@@ -281,6 +290,7 @@ def _each_ahead(
     targets: list[Path],
     max_bytes: int,
     municipality_for: Callable[[Path], str | None] | None,
+    pool: ProcessPoolExecutor,
     workers: int,
 ) -> Iterator[FileResult]:
     """The files read and analysed by `workers` processes a few files ahead, stored here in their order. A
@@ -290,10 +300,11 @@ def _each_ahead(
     pending: deque[tuple[Path, bytes | None, os.stat_result | None, str | None, Future | None]] = deque()
     todo = iter(targets)
     broken: list[Exception] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with pool:
 
         def fill() -> None:
-            while len(pending) < _AHEAD * workers:
+            # a few files per worker, and never more than _AHEAD_BYTES held (large PDFs)
+            while len(pending) < _AHEAD * workers and sum(len(p[1] or b"") for p in pending) < _AHEAD_BYTES:
                 path = next(todo, None)
                 if path is None:
                     return

@@ -9,6 +9,9 @@ path reports it, so one broken file never stops a run.
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +53,19 @@ def analyses_of(meeting: Meeting, config_dir: str | None = None) -> list[Analysi
     analyzer = get_analyzer(config_dir)
     items = [closed_rule.redact(it) if it.closed else it for it in meeting.items]
     return [analyse(analyzer, it.title, public_sections(it)).ready() for it in items]
+
+
+def watch_parent(parent: int, every: float = 0.5) -> None:
+    """Worker initializer: end this worker when the ingest that started it is gone (a SIGKILLed or
+    OOM-killed `referent ingest` gives its workers no chance to be told, and an orphan would live on)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def prepare(data: bytes, filename: str, config_dir: str | None, fingerprint: str) -> Prepared:

@@ -180,3 +180,18 @@ def test_when_the_workers_fail_the_files_are_read_here(tmp_path: Path, tiny_minu
     two = ingest_paths(parallel, [src], workers=2)
     assert [(f.path, f.status) for f in two.files] == [(f.path, f.status) for f in one.files]
     assert _stored(parallel) == _stored(serial)
+
+
+def test_a_machine_without_process_pools_ingests_in_this_process(
+    tmp_path: Path, tiny_minutes: str, monkeypatch
+) -> None:
+    import index.ingest as ingest
+
+    def no_pool(*args, **kwargs):
+        raise OSError("This platform lacks a functioning sem_open implementation")
+
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(ingest, "ProcessPoolExecutor", no_pool)
+    store = Store(tmp_path / "s.db")
+    report = ingest_paths(store, [_folder(tmp_path, tiny_minutes)], workers=2)
+    assert report.count("added") == 3 and store.conn.execute("SELECT count(*) FROM meetings").fetchone()[0] == 3

@@ -181,11 +181,25 @@ def kill_ingest_at(docs: Path, db: Path, at_least: int, rng: random.Random) -> i
         while count_meetings(db) < at_least and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.001)
         time.sleep(rng.uniform(0, 0.004))  # land anywhere in a meeting: parsing, inside the transaction, after
+        workers = _children(proc.pid)
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(10)
     assert proc.returncode == -signal.SIGKILL, f"the ingest ended on its own ({proc.returncode}) before the kill"
+    # the worker processes reading ahead (index/prepare.py) end with the ingest that started them
+    deadline = time.monotonic() + 5
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "ingest workers outlived the kill"
     return count_meetings(db)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc; empty elsewhere)."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 def test_sigkilled_ingest_leaves_a_consistent_database_and_a_rerun_completes(
