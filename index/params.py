@@ -34,9 +34,10 @@ class Params:
     """Terms this rare (summed) are also searched as one OR over the full text: cheap at any size."""
     analysed: int = 25
     """Candidates whose passages are read and scored in full, best fused rank first. 25 and 30 give the same
-    first places on 552 questions over the real minutes, Greve and the 10k haystack (2026-12-01), and at 100k
-    one more first place and one more false "nothing found"; reading and scoring is most of an answer's time
-    after retrieval, and 25 takes about 15 % less CPU per answer at 100k."""
+    first places on 552 questions over the real minutes, Greve and the 10k haystack (2026-12-01); in the
+    100k haystack 25 gains one first place with shared keys and loses one (extra-2, two fewer golds among
+    the candidates) with our own keys left out. Reading and scoring is most of an answer's time after
+    retrieval, and 25 takes about 15 % less CPU per answer at 100k."""
 
     # ---- ranking (index/rank.py) ----------------------------------------------------------------
     # Fitted by grid search (2026-12-01) on the answerable questions of dev, extra-1/2 and seeds-aarhus over
