@@ -65,6 +65,7 @@ _ATTENDANCE = re.compile(r"^\s*(afbud|fraværende|fravær|forfald)\b", re.IGNORE
 # in the author's words), is preferred over one of the case text that matches the question as well.
 DECISION_PRIOR = 0.15
 RESUME_PRIOR = 0.3
+SAYS_MORE = 10  # words of its own after an approval (beyond the vote) make a decision say more than it
 WHOLE_DECISION = 900  # a decision this short is quoted whole: its substance often follows a formality
 WHOLE_PROPOSAL = MAX_QUOTE  # a proposal that a bare "Godkendt." adopts is quoted whole up to this length
 
@@ -226,6 +227,10 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         # the later points say what was decided (a remark after "1.-3. Godkendt." only when it holds the
         # question's words)
         bare = False
+    # "Byrådet godkendte administrationens indstilling. Marc Genning (V) blev valgt til bestyrelsen.": the
+    # approval goes on with something of its own, which is quoted first and what was adopted after it
+    goes_on = bare and _says_more(cand, decision, first_decision, SAYS_MORE)
+    bare = bare and not goes_on
     # A decision that only notes the item ("Chefforum tog orienteringen til efterretning.") says nothing of
     # its content; one that notes it and goes on says something, unless what it says is about other things
     # than the question (an orientation of many matters, the question about one of them).
@@ -278,6 +283,8 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         # then what was adopted
         if quotes and (adopted := adopted_recommendation(secs)) is not None:
             quotes.append(adopted)
+        elif quotes and goes_on and proposal and (shown := _best(cand, proposal, query)) is not None:
+            quotes.append(_whole_proposal(cand, shown.section) or _window(cand, shown))
     elif bare and (adopted := adopted_recommendation(secs)) is not None:
         # "Byrådet godkendte Økonomiudvalgets indstilling.": what that body recommended was decided
         quotes.append(adopted)
@@ -482,3 +489,21 @@ def _intent(query: Query) -> str:
         asked = query.question.casefold()
         return next((kind for kind, pattern in _FACT_KINDS if re.search(pattern, asked)), "fact")
     return query.intent
+
+
+def _says_more(cand: Evidence, decision: set[int], first: Passage | None, words: int) -> bool:
+    """Does the decision go on after its approval with something of its own ("… Marc Genning (V) blev valgt
+    til bestyrelsen.", "Endvidere besluttede Byrådet …", "… med bemærkning om, at …"), beyond the vote and
+    who was absent?"""
+    said = 0
+    for p in cand.passages:
+        if p.section not in decision or p is first:
+            continue
+        section = cand.sections[p.section]
+        if p.start >= len(_decision_body(section.text)):
+            continue  # the attendance lines under a decision
+        text = section.text[p.start : p.end]
+        if _VOTE.search(text) or approves_by_reference(text):
+            continue
+        said += len(text.split())
+    return said >= words

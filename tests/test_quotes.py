@@ -243,6 +243,22 @@ def store(tmp_path: Path) -> Store:
                     ("Beslutning", "Ad 1) Liselott Blixt og Tina Rottbøll.\n\nAd 2) Godkendt."),
                 ),
                 item(
+                    8,
+                    "Udpegning af bestyrelsesmedlem til Varmeværket",
+                    ("Indstilling", "Administrationen indstiller, at der udpeges et medlem til bestyrelsen."),
+                    (
+                        "Beslutning",
+                        "Udvalget godkendte administrationens indstilling. Marc Genning (V) blev valgt til "
+                        "bestyrelsen for de næste fire år.",
+                    ),
+                ),
+                item(
+                    9,
+                    "Nye åbningstider i svømmehallen",
+                    ("Indstilling", "Administrationen indstiller, at svømmehallen åbner kl. 6 på hverdage."),
+                    ("Beslutning", "Godkendt.\n\n(A) og (C) stemmer imod."),
+                ),
+                item(
                     4,
                     "Valg af ny formand for udvalget",
                     ("Resume", "Formand Heidi Serny Jacobsen har søgt orlov, og udvalget skal pege på en ny formand."),
@@ -390,3 +406,12 @@ def test_a_later_point_with_content_of_its_own_is_the_decision(store: Store) -> 
 def test_a_short_decision_naming_who_answers_who_without_the_questions_words(store: Store) -> None:
     hit = first_quote(store, "hvem fra udvalget deltog i valdemarsdag paa plejecentrene 2024")
     assert hit.quotes[0].kind == DECISION and "Liselott Blixt og Tina Rottbøll" in hit.quotes[0].text
+
+
+def test_an_approval_that_goes_on_quotes_what_it_says_then_what_was_adopted(store: Store) -> None:
+    hit = first_quote(store, "bestyrelsesmedlem til varmeværket")
+    assert hit.quotes[0].kind == DECISION and "Marc Genning (V) blev valgt" in hit.quotes[0].text
+    assert hit.quotes[1].kind == PROPOSAL and "udpeges et medlem" in hit.quotes[1].text
+    # an approval followed only by the vote says nothing of its own: what was adopted comes first
+    voted = first_quote(store, "åbningstider i svømmehallen")
+    assert voted.quotes[0].kind == PROPOSAL and "kl. 6 på hverdage" in voted.quotes[0].text
