@@ -7,7 +7,8 @@ import re
 # A period after these does not end a sentence ("bl.a.", "kr.", "pr. medarbejder", "jf. bilag").
 _ABBREVIATIONS = frozenset(
     "bl.a ca kr mio mia pr nr jf fx f.eks evt inkl ekskl ml mv m.m iht vedr kl d ang dvs osv tlf stk jan feb "
-    "mar apr jun jul aug sep sept okt nov dec ref div etc hhv ift ifm mht vs".split()
+    "mar apr jun jul aug sep sept okt nov dec ref div etc hhv ift ifm mht vs matr pkt gl adm afd forv iflg pga "
+    "mdr kap".split()
 )
 _END = re.compile(r"[.!?]+[\"”’)]*(?=\s+)")
 
@@ -21,7 +22,8 @@ def _sentence_ends(line: str) -> list[int]:
         if not after:
             continue
         word = before.rstrip(".")
-        if word in _ABBREVIATIONS or re.fullmatch(r"[a-zæøå]", word):
+        # "matr.nr. 18ih": the last part of a dotted abbreviation is what the period closes
+        if word in _ABBREVIATIONS or word.rsplit(".", 1)[-1] in _ABBREVIATIONS or re.fullmatch(r"[a-zæøå]", word):
             continue
         # "1. at", "20. december": an ordinal, not a full stop; a year ("i 2012.") does end a sentence.
         if word.isdigit() and len(word) != 4:

@@ -286,6 +286,16 @@ def test_a_broad_scope_tested_after_ranking_gives_the_rows_the_join_gives(store:
 # ---- evidence and ranking --------------------------------------------------------------------------
 
 
+def test_a_period_inside_an_abbreviation_ends_no_passage() -> None:
+    from index.passages import passages
+
+    text = "Ejerne af matr.nr. 18ih, Greve By, har jf. planen søgt om en lokalplan. Ansøger ønsker det."
+    assert [text[a:b] for a, b in passages(text)] == [
+        "Ejerne af matr.nr. 18ih, Greve By, har jf. planen søgt om en lokalplan.",
+        "Ansøger ønsker det.",
+    ]
+
+
 def test_evidence_counts_passages_title_and_the_meetings_own_year(store: Store) -> None:
     t = trace(store, "Hvad var sygefraværet i 1. kvartal i 2021?", today=TODAY)
     ev = t.ranked[0].evidence
