@@ -45,6 +45,11 @@ _UDV = re.compile(r"(?<![\w.])(\w*)udv\.(?!\w)", re.IGNORECASE)
 # "DIs", "BRs", "KL's": an acronym's genitive (the minutes write "DI's" or "DI’s", which the analyser reads
 # as the acronym)
 _GENITIVE = re.compile(r"\b([A-ZÆØÅ]{2,6})['’]?s\b")
+# "BR 1/10", "d. 4/6": a day and month without a year, after a body's acronym or "d."/"den"/"mødet" (a bare
+# "2/3" is a fraction)
+_DAY_MONTH = re.compile(
+    r"((?:(?-i:\b[A-ZÆØÅ]{2,5})|\bd\.|\bden|\bmødet|\bmøde)\s+)(\d{1,2})/(\d{1,2})(?![\w/.-]|[.,]\d)", re.IGNORECASE
+)
 _SHORT_YEAR = re.compile(rf"\b({'|'.join(MONTH_NAMES)}|kvartal)\s+(\d{{2}})\b(?![.,:/-]?\d)", re.IGNORECASE)
 
 
@@ -84,6 +89,7 @@ def expand(
     used = used or known
     text = _GENITIVE.sub(r"\1", text)
     text = _NUMERIC_DATE.sub(lambda m: _written_date(m, today), text)
+    text = _DAY_MONTH.sub(_written_day, text)
     text = _SHORT_MONTH.sub(lambda m: _MONTH_SHORT[(m[1] or m[2]).casefold()], text)
     text = _UDV.sub(lambda m: f"{m[1]}udvalget", text)
     text = _SHORT_PERIOD.sub(lambda m: _period(m, today), text)
@@ -125,6 +131,16 @@ def _period(m: re.Match, today: dt.date) -> str:
 
 def _century(year: int, today: dt.date) -> int:
     return 2000 + year if 2000 + year <= today.year else 1900 + year
+
+
+def _written_day(m: re.Match) -> str:
+    day, month = int(m[2]), int(m[3])
+    try:
+        dt.date(2000, month, day)  # a leap year: "29/2" is a day
+    except ValueError:
+        return m.group(0)
+    lead = m[1] if not re.fullmatch(r"(?i)(d\.|den)\s+", m[1]) else ""
+    return f"{lead}den {day}. {MONTH_NAMES[month - 1]}"
 
 
 def _written_date(m: re.Match, today: dt.date) -> str:

@@ -124,6 +124,7 @@ def _in_scope(row: dict, scope: Scope) -> bool:
         and (scope.date_from is None or row["date"] >= scope.date_from.isoformat())
         and (scope.date_to is None or row["date"] <= scope.date_to.isoformat())
         and (scope.municipalities is None or row.get("municipality", "") in scope.municipalities)
+        and (scope.day is None or row["date"][5:] == scope.day)
     )
 
 
@@ -146,7 +147,9 @@ def _reading(
     )  # fmt: skip
     # an agenda holds proposals, not decisions: it never answers what was decided
     minutes_only = query.intent == "decision" and store.has_agendas()
-    return query, Scope(access, query.fora, query.date_from, query.date_to, query.municipalities, minutes_only)
+    return query, Scope(
+        access, query.fora, query.date_from, query.date_to, query.municipalities, minutes_only, day=query.day
+    )
 
 
 def answer(

@@ -130,6 +130,7 @@ class Query:
     municipalities: frozenset[str] | None = None  # from the question ("i Greve"), when several are stored
     case_number: str | None = None
     years: frozenset[int] = frozenset()  # years named without a filter phrase ("1. kvartal 2021")
+    day: str | None = None  # a day and month without a year ("BR 1/10"): "10-01", in any year
     truncated: bool = False
     # A filter read from wording that may also be the topic ("udviklingen af Chefforum", "klar den 1. oktober
     # 2021"): when nothing answers under it, the question is read again without it.
@@ -166,6 +167,8 @@ class Query:
             d["date_from"] = self.date_from.isoformat()
         if self.date_to:
             d["date_to"] = self.date_to.isoformat()
+        if self.day:
+            d["day"] = self.day
         if self.fora:
             d["fora"] = sorted(self.fora)
         if self.municipalities:
@@ -357,6 +360,13 @@ def parse(
         # "hvor mange indbrud blev anmeldt i 2024": the year of the fact, reported at a meeting that year or
         # the next; it ranks and must be in the item (or be the meeting's year), but does not filter
         date_from, date_to, norm, day = None, None, before, False
+    on_day = None
+    if not (relaxed or date_from or date_to or intent in _FACT_INTENTS):
+        # "hvad skete der i BR den 1. oktober": a meeting's day and month, in whichever year (a guess)
+        m = re.search(rf"\bden\s+(\d{{1,2}})\.\s*({_MONTHS})\b(?!\s*\d{{4}})", norm)
+        if m:
+            on_day, day = f"{MONTHS[m[2]]:02d}-{int(m[1]):02d}", True
+            norm = norm[: m.start()] + " " + norm[m.end() :]
     weak = False
     forum_filter = None
     if not relaxed:
@@ -429,7 +439,7 @@ def parse(
     return Query(
         question=question, intent=intent, concepts=tuple(concepts), date_from=date_from, date_to=date_to,
         fora=forum_filter, case_number=case_number, years=years, truncated=len(question) > MAX_QUESTION,
-        municipalities=named or None,
+        municipalities=named or None, day=on_day,
         guessed=day or weak,
     )  # fmt: skip
 

@@ -41,11 +41,18 @@ class Scope:
     date_to: dt.date | None = None
     municipalities: frozenset[str] | None = None
     minutes_only: bool = False  # leave agendas out: an agenda never answers "hvad blev besluttet"
+    day: str | None = None  # "10-01": meetings on that day of any year
 
     @property
     def broad(self) -> bool:
         """No forum, period or municipality named: most of what the caller may see is in scope."""
-        return self.fora is None and not self.date_from and not self.date_to and self.municipalities is None
+        return (
+            self.fora is None
+            and not self.date_from
+            and not self.date_to
+            and self.municipalities is None
+            and not self.day
+        )
 
     def sql(self, alias: str = "i") -> tuple[str, list]:
         clauses, args = [], []
@@ -67,6 +74,9 @@ class Scope:
         if self.municipalities is not None:
             clauses.append(f"{alias}.municipality IN ({','.join('?' * len(self.municipalities))})")
             args += sorted(self.municipalities)
+        if self.day:
+            clauses.append(f"substr({alias}.date, 6) = ?")
+            args.append(self.day)
         return (" AND " + " AND ".join(clauses) if clauses else ""), args
 
 
@@ -193,7 +203,7 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
 def scope_size(store: Store, scope: Scope, total: int) -> int:
     """Items in the scope when the question narrows it by period (a count over the date index), else the
     items the caller may see (`total`)."""
-    if not (scope.date_from or scope.date_to or scope.municipalities):
+    if not (scope.date_from or scope.date_to or scope.municipalities or scope.day):
         return total
     where, args = scope.sql()
     return store.conn.execute(f"SELECT count(*) FROM items i WHERE 1{where}", args).fetchone()[0]

@@ -41,6 +41,13 @@ def test_abbreviations_and_acronyms_are_written_out() -> None:
     ]
 
 
+def test_a_day_without_a_year_after_a_body_or_d_is_a_day_and_a_fraction_is_not() -> None:
+    assert written_out("hvad skete der i BR 1/10") == "hvad skete der i byrådet den 1. oktober"
+    assert written_out("mødet d. 4/6 om vejen") == "mødet den 4. juni om vejen"
+    assert written_out("vedtaget med 2/3 flertal") == "vedtaget med 2/3 flertal"
+    assert written_out("PTU 31/2") == "Plan- og Tryghedsudvalget 31/2"  # no such day
+
+
 def test_an_acronyms_genitive_is_the_acronym() -> None:
     assert written_out("hvor ligger greve i DIs måling") == "hvor ligger greve i DI måling"
     assert written_out("BRs beslutning om KL's udspil") == "byrådet beslutning om KL udspil"

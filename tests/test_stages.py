@@ -204,6 +204,14 @@ def test_what_happened_since_asks_for_status_and_a_plans_years_are_its_name(stor
     assert read(store, "cykelstien 2024").years == frozenset({2024})
 
 
+def test_a_day_without_a_year_filters_on_that_day_of_any_year(store: Store) -> None:
+    q = read(store, "hvad besluttede BR 2/12 om cykelstien")
+    assert q.day == "12-02" and q.guessed and q.date_from is None
+    assert top(store, "hvad besluttede BR 2/12 om cykelstien") == ("Byrådet", "2024-12-02", 1)
+    assert top(store, "hvad besluttede BR 24/6 om cykelstien") == ("Byrådet", "2024-06-24", 2)
+    assert read(store, "hvornår er fristen, den 1. oktober?").day is None  # a fact's date, not the meeting's
+
+
 def test_a_month_in_brackets_is_the_meetings(store: Store) -> None:
     q = read(store, "kan de selv bestemme om cykelstien (jun 24)")
     assert (q.date_from, q.date_to) == (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
