@@ -188,6 +188,8 @@ def gather(
             credit = 0.8  # "store oprydningsdag" for "storeoprydningsdag"
         elif c.terms & meta:
             credit, by_meta = 1.0, True  # the question names the meeting's body, year or month
+        elif c.required and c.parts and _modifier_of_compound(c, where, lines):
+            credit = 0.8  # "terrænsagen": the item's "terrænregulering" and its "sag"
         elif c.parts and _parts_together(c, where):
             credit = 0.5  # the question's compound appears split up ("svømmehal" vs "svøm ... hal")
         else:
@@ -258,6 +260,21 @@ def _together(number: Concept, unit: Concept, passages: tuple[Passage, ...], whe
             if term == number.stem and any(t in unit.terms for t in terms[max(0, i - 3) : i + 3]):
                 return True
     return False
+
+
+def _modifier_of_compound(concept: Concept, where: dict[str, list[int]], lines: str) -> bool:
+    """An ad hoc compound of the question ("terrænsag", no word of the minutes) whose first part begins one
+    of the item's own compounds ("terrænregulering") and whose head the item holds ("sag"). Only a first
+    part of five letters or more: a short one begins too many words ("hør" in "høring")."""
+    first, rest = concept.parts[0], concept.parts[1:]
+    if len(first) < MODIFIER_MIN or not first.isalpha() or not all(p in where for p in rest):
+        return False
+    # like a compound's head anywhere in the item (_heads), the item's compound anywhere: in one passage
+    # with the head it lost gc-10 of greve-chat and gained nothing
+    return re.search(rf"\n{re.escape(first)}[^\n]{{3,}}\n", lines) is not None
+
+
+MODIFIER_MIN = 5
 
 
 def _parts_together(concept: Concept, where: dict[str, list[int]]) -> bool:

@@ -344,6 +344,19 @@ def test_nearly_all_the_question_with_half_of_it_in_the_title_answers(store: Sto
     assert not decide(query, dataclasses.replace(weak, coverage=0.8)).answers
 
 
+def test_an_ad_hoc_compound_finds_the_items_compound_and_its_head() -> None:
+    from index.evidence import _modifier_of_compound
+    from index.question import Concept
+
+    terrain = Concept("terrænsagen", "terrænsag", frozenset({"terrænsag"}), parts=("terræn", "sag"), known=False)
+    where = {"terrænregulering": [0], "sag": [3], "rørsangervej": [0]}
+    lines = "\n" + "\n".join(sorted(where)) + "\n"
+    assert _modifier_of_compound(terrain, where, lines)  # "terrænregulering" and "sag" in the item
+    assert not _modifier_of_compound(terrain, {"terrænregulering": [0]}, "\nterrænregulering\n")  # no "sag"
+    hearing = Concept("høreapparater", "høreapparat", frozenset({"høreapparat"}), parts=("hør", "apparat"), known=False)
+    assert not _modifier_of_compound(hearing, {"høring": [0], "apparat": [1]}, "\napparat\nhøring\n")  # too short
+
+
 def test_a_number_the_question_names_must_be_in_the_item(store: Store) -> None:
     t = trace(store, "Hvad var sygefraværet i 3. kvartal 2019?", today=TODAY)
     assert all(not v.answers for v in t.verdicts)
