@@ -271,7 +271,7 @@ def _modifier_of_compound(concept: Concept, where: dict[str, list[int]], lines: 
         return False
     # like a compound's head anywhere in the item (_heads), the item's compound anywhere: in one passage
     # with the head it lost gc-10 of greve-chat and gained nothing
-    return re.search(rf"\n{re.escape(first)}[^\n]{{3,}}\n", lines) is not None
+    return re.search(rf"\n{re.escape(first)}[^\n]{{2,}}\n", lines) is not None
 
 
 MODIFIER_MIN = 5

@@ -75,6 +75,7 @@ _ASKED = re.compile(
     r"blev|bliver|får|fik|vil|ville|gik|går|ved|i hvilke[nt]?)\b",
     re.IGNORECASE,
 )
+_MONEY_HEADS = frozenset({"peng", "midl", "beløb", "kron"})  # stems of what money is called, as a compound's head
 _AMOUNT_WORDS = re.compile(r"\b(penge(ne)?|kost(e|er|ede|et)|beløb(et)?|kroner|kr)\b")
 _FACT_INTENTS = frozenset({"who", "when", "amount", "where", "fact"})
 _CASE = re.compile(
@@ -404,6 +405,10 @@ def parse(
     for surface, stem, terms, parts in drafts:
         if 2 <= len(stem) <= 4 and stem.isalpha() and known(stem + "s"):
             terms = terms | {stem + "s"}  # "KL's" in the question, "KLs" in the minutes
+        if len(parts) >= 2 and parts[-1] in _MONEY_HEADS and known(parts[0]):
+            # "specialundervisningspengene": money for special education, which the minutes call budgets or
+            # resources; the topic is what the money is for
+            terms = terms | {parts[0]}
         if len(stem) >= 5 and not stem[0].isdigit():
             terms = (
                 terms

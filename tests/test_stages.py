@@ -357,6 +357,25 @@ def test_an_ad_hoc_compound_finds_the_items_compound_and_its_head() -> None:
     assert not _modifier_of_compound(hearing, {"høring": [0], "apparat": [1]}, "\napparat\nhøring\n")  # too short
 
 
+def test_money_for_something_is_about_what_it_is_for(tmp_path: Path) -> None:
+    # "specialundervisningspengene": the minutes speak of the budgets for special education, not of "penge"
+    s = Store(tmp_path / "m.db")
+    text = minutes("Skoleudvalget", "04-02-2025", [
+        item(1, "Ny model for fordeling af budgetter til specialundervisning",
+             ("Sagsfremstilling", "Budgetterne til specialundervisning fordeles efter elevtal."),
+             ("Beslutning", "Godkendt.")),
+        item(2, "Lommepenge til elevrådet", ("Sagsfremstilling", "Elevrådet får penge til en tur."),
+             ("Beslutning", "Godkendt.")),
+    ])  # fmt: skip
+    (tmp_path / "sk.txt").write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / "sk.txt"]).failed
+    q = parse("fordelingen af specialundervisningspengene", s.analyzer, Vocabulary(s), fora=s.fora(), today=TODAY)
+    c = next(c for c in q.concepts if c.surface == "specialundervisningspengene")
+    assert c.parts[-1] == "peng" and "specialundervisning" in c.terms and c.known
+    a = answer(s, "fordelingen af specialundervisningspengene", cfg=CFG, today=TODAY)
+    assert not a.no_answer and a.answers[0].item.number == 1
+
+
 def test_a_number_the_question_names_must_be_in_the_item(store: Store) -> None:
     t = trace(store, "Hvad var sygefraværet i 3. kvartal 2019?", today=TODAY)
     assert all(not v.answers for v in t.verdicts)
