@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -186,8 +187,8 @@ def ingest_bytes(
     analysed by a worker (index.prepare)."""
     size = len(data) if size is None else size
     digest = hashlib.sha256(data).hexdigest()
-    known = store.source(name)
-    if known is not None and known["bytes_hash"] == digest and known["status"] == "ok":
+    known = _unchanged(store, name, digest)
+    if known is not None:
         return FileResult(name, "unchanged", known["meeting_id"])
     same = store.meeting_for_bytes(digest)
     if same is not None:
@@ -315,7 +316,11 @@ def _each_ahead(
                 except OSError as exc:
                     data, stat, error = None, None, f"cannot read file: {exc.strerror or exc}"
                 future = None
-                if data is not None and not broken and not _unchanged(store, str(path), data):
+                if (
+                    data is not None
+                    and not broken
+                    and not _unchanged(store, str(path), hashlib.sha256(data).hexdigest())
+                ):
                     try:
                         future = pool.submit(prepare, data, str(path), analyzer.config_dir, analyzer.fingerprint)
                     except Exception as exc:  # the workers could not start or died: the rest is read here
@@ -343,6 +348,7 @@ def _each_ahead(
             )
 
 
-def _unchanged(store: Store, name: str, data: bytes) -> bool:
+def _unchanged(store: Store, name: str, digest: str) -> sqlite3.Row | None:
+    """The source row of `name` when it was stored from exactly these bytes (`digest`), else None."""
     known = store.source(name)
-    return known is not None and known["status"] == "ok" and known["bytes_hash"] == hashlib.sha256(data).hexdigest()
+    return known if known is not None and known["status"] == "ok" and known["bytes_hash"] == digest else None

@@ -51,7 +51,7 @@ def analyses_of(meeting: Meeting, config_dir: str | None = None) -> list[Analysi
     from index.store import public_sections
 
     analyzer = get_analyzer(config_dir)
-    items = [closed_rule.redact(it) if it.closed else it for it in meeting.items]
+    items = closed_rule.redact_meeting(meeting).items
     return [analyse(analyzer, it.title, public_sections(it)).ready() for it in items]
 
 

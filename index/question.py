@@ -228,6 +228,15 @@ def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.d
     return None, None, text, False
 
 
+def _day_of_year(text: str) -> tuple[str | None, str]:
+    """ "hvad skete der i BR den 1. oktober": a meeting's day and month in whichever year ("10-01"), and the
+    text without the phrase; a guess, like a single day (the caller says so)."""
+    m = re.search(rf"\bden\s+(\d{{1,2}})\.\s*({_MONTHS})\b(?!\s*\d{{4}})", text)
+    if not m:
+        return None, text
+    return f"{MONTHS[m[2]]:02d}-{int(m[1]):02d}", text[: m.start()] + " " + text[m.end() :]
+
+
 # A period right after these words is a target or a deadline the minutes name ("senest i 2022", "frem til
 # 2025"), not the time of the meeting.
 _FROM_YEAR = re.compile(r"\bfra\s+(?:året\s+)?\d{4}\b(?!\s*(?:[-/]|og|til))")
@@ -363,11 +372,8 @@ def parse(
         date_from, date_to, norm, day = None, None, before, False
     on_day = None
     if not (relaxed or date_from or date_to or intent in _FACT_INTENTS):
-        # "hvad skete der i BR den 1. oktober": a meeting's day and month, in whichever year (a guess)
-        m = re.search(rf"\bden\s+(\d{{1,2}})\.\s*({_MONTHS})\b(?!\s*\d{{4}})", norm)
-        if m:
-            on_day, day = f"{MONTHS[m[2]]:02d}-{int(m[1]):02d}", True
-            norm = norm[: m.start()] + " " + norm[m.end() :]
+        on_day, norm = _day_of_year(norm)
+        day = day or on_day is not None
     weak = False
     forum_filter = None
     if not relaxed:

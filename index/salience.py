@@ -107,8 +107,7 @@ class Analysis:
 
     def ready(self) -> Analysis:
         """The analysis with everything storing it needs computed (see above)."""
-        for _ in (self.blob, self.about, self.terms_by_section):
-            pass
+        _ = (self.blob, self.about, self.terms_by_section)
         return self
 
 

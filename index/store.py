@@ -863,10 +863,7 @@ class Store:
         the file (purge()): the rare path that pays for an index merge and a WAL checkpoint.
         `analyses`: the items' analyses made elsewhere (index.prepare, by this store's analyser), one per item.
         """
-        if any(it.closed for it in meeting.items):
-            meeting = dataclasses.replace(
-                meeting, items=[closed_rule.redact(it) if it.closed else it for it in meeting.items]
-            )
+        meeting = closed_rule.redact_meeting(meeting)
         known, notes = self.identify(meeting, source_path)
         digest = content_hash(meeting)
         row = None

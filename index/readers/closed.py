@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from index.model import DECISION, Item, Section
+from index.model import DECISION, Item, Meeting, Section
 
 # How many non-empty lines under the title count as an item's "first lines" for a marker.
 FIRST_LINES = 6
@@ -191,6 +191,13 @@ def public_sections(sections: Sequence[Section]) -> list[Section]:
         if lines:
             return [Section(heading=section.heading, kind=DECISION, text=lines[0])]
     return []
+
+
+def redact_meeting(meeting: Meeting) -> Meeting:
+    """`meeting` with every closed item as redact() leaves it (the same meeting when none is closed)."""
+    if not any(it.closed for it in meeting.items):
+        return meeting
+    return dataclasses.replace(meeting, items=[redact(it) if it.closed else it for it in meeting.items])
 
 
 def redact(item: Item, title: str | None = None) -> Item:
