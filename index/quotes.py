@@ -17,7 +17,8 @@ MAX_QUOTE = 450
 QUOTE_CONTINUE = 300  # continue a quote within its paragraph up to this length
 BARE_APPROVAL = re.compile(
     r"^\s*(?:(?:ad\s+)?(?:pkt\.\s*|punkt\s+)?\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s*[:.]?\s+)?"  # "1.-3. Godkendt."
-    r"(godkendt|tiltrådt|vedtaget|indstillingen (blev )?(godkendt|tiltrådt|vedtaget)|som indstillet|"
+    r"(godkendt|tiltrådt|vedtaget|godkendes|tiltrædes|vedtages|indstillingen (blev )?(godkendt|tiltrådt|vedtaget)|"
+    r"som indstillet|"
     r"anbefales|indstillingen anbefales)\.?\s*$",
     re.IGNORECASE,
 )
@@ -38,7 +39,8 @@ _AMENDED = re.compile(r"\b(ændring\w*|tilføjelse\w*|dog|forbehold|bemærkning\
 # content, so the passage of the item that matches the question goes first.
 NOTED = re.compile(
     r"^\s*([\w.-]+\s+){0,8}(tog|tager)\s+([\w.-]+\s+){1,6}til\s+efterretning\.?\s*$"
-    r"|^\s*([\w.-]+\s+){0,6}(blev|er)\s+taget\s+til\s+efterretning\.?\s*$",
+    r"|^\s*(?:\d{1,2}\.(?:\s*[-–]\s*\d{1,2}\.)?\s*)?([\w.-]+\s+){0,6}(?:(?:blev|er)\s+)?(?:taget|tages)\s+til\s+"
+    r"efterretning\.?\s*$",
     re.IGNORECASE,
 )
 DECISIVE = re.compile(
@@ -64,6 +66,7 @@ _ATTENDANCE = re.compile(r"^\s*(afbud|fraværende|fravær|forfald)\b", re.IGNORE
 # A passage of the decision, or of the item's own summary (First Agenda's "Resume": what the item is about,
 # in the author's words), is preferred over one of the case text that matches the question as well.
 DECISION_PRIOR = 0.15
+STATING_DECISION_PRIOR = 0.6  # the decision's prior when it says more than an approval or a note
 RESUME_PRIOR = 0.3
 SAYS_MORE = 10  # words of its own after an approval (beyond the vote) make a decision say more than it
 WHOLE_DECISION = 900  # a decision this short is quoted whole: its substance often follows a formality
@@ -132,7 +135,14 @@ def _label(kind: str) -> str:
     return {DECISION: "Beslutning", PROPOSAL: "Indstilling", "intro": "Sagsfremstilling"}.get(kind, kind.capitalize())
 
 
-def _best(cand: Evidence, allowed: set[int], query: Query, *, first_bonus: float = 0.0) -> Passage | None:
+def _best(
+    cand: Evidence,
+    allowed: set[int],
+    query: Query,
+    *,
+    first_bonus: float = 0.0,
+    decision_prior: float = DECISION_PRIOR,
+) -> Passage | None:
     pool = [p for p in cand.passages if p.section in allowed]
     if not pool:
         return None
@@ -165,7 +175,7 @@ def _best(cand: Evidence, allowed: set[int], query: Query, *, first_bonus: float
         if p is lead and not text.rstrip().endswith(":"):
             v += first_bonus
         if cand.sections[p.section].kind == DECISION:
-            v += DECISION_PRIOR
+            v += decision_prior
         elif cand.sections[p.section].kind == "resume":
             v += RESUME_PRIOR
         return v
@@ -258,7 +268,9 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
             pool = {i for i in everything if secs[i].kind in _CONTEXT_KINDS} or everything
         elif intent == "precedent-when":
             pool = set(range(len(secs)))  # the Sagsforløb lists the earlier treatments with their dates
-        anchor = _best(cand, pool, query)
+        # a decision that says something of its own most often holds what a who/when/what question asks
+        prior = DECISION_PRIOR if bare or noted else STATING_DECISION_PRIOR
+        anchor = _best(cand, pool, query, decision_prior=prior)
         if anchor:
             quotes.append(_window(cand, anchor))
     elif noted and everything - decision - proposal:
@@ -310,6 +322,18 @@ _BODYS_PROPOSAL = r"\w*s\s+(?:\w+\s+){0,2}indstilling"
 _NUMBERED = re.compile(r"^\s*(?:(?:ad\s+)?\d+\.?(?:\s*-\s*\d+\.?)?\s*[:.]?\s+)+", re.IGNORECASE)
 # what may stand under a decision that only adopts a recommendation: the vote, who was absent
 _VOTE = re.compile(r"\b(stem\w*|undl\w+|imod|fraværende|afbud|forfald)\b", re.IGNORECASE)
+# "Endvidere besluttede Byrådet med stemmerne 12 for og 7 imod, at …" is a decision of its own that was voted
+# on; "Imod stemte (C) med bemærkning om …" and "(Ø) undlod at stemme." only record the vote
+_BODY_DECIDES = re.compile(
+    r"\b(besluttede|beslutter|godkendte|godkender|vedtog|afviste|tiltrådte|anbefaler|anbefalede)\b", re.IGNORECASE
+)
+
+
+def _vote_record(line: str) -> bool:
+    """Does the line only record the vote or who was absent, not a decision voted on?"""
+    if not _VOTE.search(line):
+        return False
+    return not _BODY_DECIDES.search(line) or approves_by_reference(line)
 
 
 def adopted_recommendation(sections: Sequence[Section]) -> Quote | None:
@@ -321,7 +345,7 @@ def adopted_recommendation(sections: Sequence[Section]) -> Quote | None:
     plain approval of the proposal ("Anbefales.") or is not in the Sagsforløb; "Magistratens foranstående
     indstilling" is the proposal written above. Answers and the digest both show what this returns."""
     lines = [line for s in sections if s.kind == DECISION for line in _decision_lines(s.text)]
-    if not lines or not all(_VOTE.search(line) for line in lines[1:]):
+    if not lines or not all(_vote_record(line) for line in lines[1:]):
         return None  # "Vedrørende punkt 3: … med en bemærkning om …" says more than the adoption
     spans = passages(lines[0])
     sentence = lines[0][spans[0][0] : spans[0][1]] if spans else ""
@@ -503,7 +527,7 @@ def _says_more(cand: Evidence, decision: set[int], first: Passage | None, words:
         if p.start >= len(_decision_body(section.text)):
             continue  # the attendance lines under a decision
         text = section.text[p.start : p.end]
-        if _VOTE.search(text) or approves_by_reference(text):
+        if _vote_record(text) or approves_by_reference(text):
             continue
         said += len(text.split())
     return said >= words

@@ -259,6 +259,30 @@ def store(tmp_path: Path) -> Store:
                     ("Beslutning", "Godkendt.\n\n(A) og (C) stemmer imod."),
                 ),
                 item(
+                    10,
+                    "Afvikling af parkeringsselskabet",
+                    ("Indstilling", "Administrationen indstiller, at orienteringen tages til efterretning."),
+                    (
+                        "Beslutning",
+                        "Med stemmerne 19 for godkendte udvalget administrationens indstilling.\n\n"
+                        "Endvidere besluttede udvalget med stemmerne 12 for og 7 imod, at provenuet fra afviklingen "
+                        "bruges til en ny cykelsti langs Centervej.\n\nImod stemte (A) og (C).",
+                    ),
+                ),
+                item(
+                    11,
+                    "Sagsbehandlingsfrist for ansøgninger om støtte til forældre",
+                    ("Resume", "Der skal fastsættes en frist for ansøgninger om støtte til forældre."),
+                    ("Indstilling", "Administrationen indstiller, at der fastsættes en frist på 10 uger."),
+                    ("Beslutning", "1.-2. Godkendes."),
+                ),
+                item(
+                    12,
+                    "Orientering om cykelregnskabet",
+                    ("Sagsfremstilling", "Cykelregnskabet viser, at der cykles 12 % mere end i 2020."),
+                    ("Beslutning", "Taget til efterretning."),
+                ),
+                item(
                     4,
                     "Valg af ny formand for udvalget",
                     ("Resume", "Formand Heidi Serny Jacobsen har søgt orlov, og udvalget skal pege på en ny formand."),
@@ -415,3 +439,26 @@ def test_an_approval_that_goes_on_quotes_what_it_says_then_what_was_adopted(stor
     # an approval followed only by the vote says nothing of its own: what was adopted comes first
     voted = first_quote(store, "åbningstider i svømmehallen")
     assert voted.quotes[0].kind == PROPOSAL and "kl. 6 på hverdage" in voted.quotes[0].text
+
+
+def test_a_decision_voted_on_after_an_approval_is_what_it_says() -> None:
+    # "Endvidere besluttede … med stemmerne 12 for og 7 imod, at …" is a decision that was voted on, not a
+    # record of the vote like "Imod stemte (A) og (C)."
+    from index.quotes import _vote_record
+
+    assert _vote_record("Imod stemte (A) og (C) med bemærkning om, at de ønsker en anden model.")
+    assert _vote_record("Med stemmerne 19 for godkendte Byrådet Økonomiudvalgets indstilling.")
+    assert not _vote_record("Endvidere besluttede Byrådet med stemmerne 12 for og 7 imod, at der anlægges en sti.")
+
+
+def test_an_approval_that_goes_on_with_a_voted_decision_quotes_that_decision(store: Store) -> None:
+    hit = first_quote(store, "hvad skal provenuet fra afviklingen af parkeringsselskabet bruges til")
+    assert hit.quotes[0].kind == DECISION and "ny cykelsti langs Centervej" in hit.quotes[0].text
+
+
+def test_plural_approval_and_a_note_without_subject_say_nothing_of_their_own(store: Store) -> None:
+    # "1.-2. Godkendes." adopts the proposal; "Taget til efterretning." only notes the item
+    hit = first_quote(store, "sagsbehandlingsfrist for ansøgninger om støtte til forældre")
+    assert hit.quotes[0].kind == PROPOSAL and "10 uger" in hit.quotes[0].text
+    hit = first_quote(store, "hvad viser cykelregnskabet")
+    assert hit.quotes[0].kind != DECISION and "12 % mere" in hit.quotes[0].text
