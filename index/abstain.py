@@ -65,7 +65,11 @@ def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
     top = known[:2]
     if not any(h.found for _, h in top):
         return Verdict(False, f"lacks the most specific words ('{top[0][0].surface}')")
-    if any(h.found and h.about for _, h in top):
+    # what the item must dwell on are the heaviest words it holds: a heavy word it lacks ("den gamle Tune
+    # Skole-grund") was judged by the coverage and the lacking rule above, and does not make the next word
+    # of the question, a word the item is about, count for nothing
+    held = [(c, h) for c, h in known if h.found][:2]
+    if any(h.about for _, h in held):
         return Verdict(True, "holds the question and is about its most specific word")
     if ev.coverage >= params.near_all and ev.title >= params.title_half:
         # "fortovet på nordsiden af karlslunde parkvej": the item says "den nordlige side", which is found

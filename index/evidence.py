@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from index.model import DECISION, Section
@@ -188,14 +189,19 @@ def gather(
             credit = 0.8  # "store oprydningsdag" for "storeoprydningsdag"
         elif c.terms & meta:
             credit, by_meta = 1.0, True  # the question names the meeting's body, year or month
-        elif c.required and c.parts and _modifier_of_compound(c, where, lines):
+        elif c.required and c.parts and _modifier_of_compound(c, where, lines, _splitter(store)):
             credit = 0.8  # "terrænsagen": the item's "terrænregulering" and its "sag"
         elif c.parts and _parts_together(c, where):
             credit = 0.5  # the question's compound appears split up ("svømmehal" vs "svøm ... hal")
         else:
             credit = 0.0
         decided = any(kinds[passages[p].section] == DECISION for p in held)
-        bound = c.follows < 0 or by_meta or _together(c, concepts[c.follows], passages, where)
+        bound = (
+            c.follows < 0
+            or by_meta
+            or _together(c, concepts[c.follows], passages, where)
+            or (in_title and _side_by_side(c, concepts[c.follows], store.analyzer.terms(row["title"])))
+        )
         hits.append(Hit(credit, len(held), in_title, decided, bool(c.terms & heading_terms), by_meta, bound))
     at = {p: frozenset(cs) for p, cs in found.items()}
     share = list(query.shares)
@@ -254,24 +260,39 @@ def _split_in_order(concept: Concept, passages: tuple[Passage, ...], where: dict
 def _together(number: Concept, unit: Concept, passages: tuple[Passage, ...], where: dict[str, list[int]]) -> bool:
     """Does the number stand by its unit word somewhere, within two words ("uge 31", "Lærkevej nr. 12"),
     and not merely somewhere else in the item ("uge 29 … 31 dage")?"""
-    for p in where.get(number.stem, ()):
-        terms = passages[p].terms
-        for i, term in enumerate(terms):
-            if term == number.stem and any(t in unit.terms for t in terms[max(0, i - 3) : i + 3]):
-                return True
+    return any(_side_by_side(number, unit, passages[p].terms) for p in where.get(number.stem, ()))
+
+
+def _side_by_side(number: Concept, unit: Concept, terms: Sequence[str]) -> bool:
+    """Does the number stand within two words of its unit word in this run of terms (a passage, a title:
+    "Nørregade 41, Tune")?"""
+    for i, term in enumerate(terms):
+        if term == number.stem and any(t in unit.terms for t in terms[max(0, i - 3) : i + 3]):
+            return True
     return False
 
 
-def _modifier_of_compound(concept: Concept, where: dict[str, list[int]], lines: str) -> bool:
+def _splitter(store: Store) -> Callable[[str], list[str]]:
+    """A word's compound parts by the stored vocabulary."""
+    return lambda word: store.analyzer.split(word, store.known_term)
+
+
+def _modifier_of_compound(
+    concept: Concept, where: dict[str, list[int]], lines: str, split: Callable[[str], list[str]]
+) -> bool:
     """An ad hoc compound of the question ("terrænsag", no word of the minutes) whose first part begins one
-    of the item's own compounds ("terrænregulering") and whose head the item holds ("sag"). Only a first
-    part of five letters or more: a short one begins too many words ("hør" in "høring")."""
+    of the item's own compounds ("terrænregulering") and whose head the item holds ("sag"). A first part
+    shorter than five letters begins too many words by chance ("hør" in "høring"), so it counts only where
+    the item's word is a compound of it ("madudbud": "madlevering" splits into "mad" and "levering")."""
     first, rest = concept.parts[0], concept.parts[1:]
-    if len(first) < MODIFIER_MIN or not first.isalpha() or not all(p in where for p in rest):
+    if not first.isalpha() or not all(p in where for p in rest):
         return False
     # like a compound's head anywhere in the item (_heads), the item's compound anywhere: in one passage
     # with the head it lost gc-10 of greve-chat and gained nothing
-    return re.search(rf"\n{re.escape(first)}[^\n]{{2,}}\n", lines) is not None
+    if len(first) >= MODIFIER_MIN:
+        return re.search(rf"\n{re.escape(first)}[^\n]{{2,}}\n", lines) is not None
+    words = re.findall(rf"\n({re.escape(first)}[^\n]{{3,}})(?=\n)", lines)
+    return any(split(w)[:1] == [first] for w in words)
 
 
 MODIFIER_MIN = 5

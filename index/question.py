@@ -62,7 +62,7 @@ _INTENTS = [
 ]
 # Words that only carry the question's intent; they are not searched for.
 _INTENT_WORDS = frozenset(
-    "beslut beslutning besluttet besluttede vedtag vedtaget vedtog godkend godkendt godkendte sagd sagde sige "
+    "beslut beslutning besluttet besluttede vedtag vedtaget vedtog godkend godkendt godkendte sagd sagde sagt sige ja "
     "status sidst tidliger tidligere behandl behandlet hvornår seneste nyeste historik referat referater møde møder mødet "
     "sag sagen punkt punktet spørgsmål konkluder konklusion aftalt nyt går sker skete sket før egentlig mon lige gerne "
     "venligst helst nogensinde overhovedet fortæl vide ved find haft oppe stadig vores jeres"
@@ -566,12 +566,19 @@ def _concepts(
     text: str, analyzer: Analyzer, known: Callable[[str], bool]
 ) -> list[tuple[str, str, frozenset[str], tuple[str, ...]]]:
     """(surface, stem, terms, compound parts) for each content word of `text`, in order."""
-    tokens = [(kind, w) for kind, w in analyzer.words(text)]
+    # "spørgsmål/svar-ordningen": a slash separates two words that are never one compound, so a word is
+    # joined to the next one only within what stands between slashes
+    tokens: list[tuple[str, str]] = []
+    for piece in re.split(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])", text):
+        tokens += [*analyzer.words(piece), ("break", "")]
     out: list[tuple[str, str, frozenset[str], tuple[str, ...]]] = []
     seen: set[str] = set()
     i = 0
     while i < len(tokens):
         kind, word = tokens[i]
+        if kind == "break":
+            i += 1
+            continue
         if kind != "word":
             if word not in seen:
                 seen.add(word)

@@ -351,10 +351,16 @@ def test_an_ad_hoc_compound_finds_the_items_compound_and_its_head() -> None:
     terrain = Concept("terrænsagen", "terrænsag", frozenset({"terrænsag"}), parts=("terræn", "sag"), known=False)
     where = {"terrænregulering": [0], "sag": [3], "rørsangervej": [0]}
     lines = "\n" + "\n".join(sorted(where)) + "\n"
-    assert _modifier_of_compound(terrain, where, lines)  # "terrænregulering" and "sag" in the item
-    assert not _modifier_of_compound(terrain, {"terrænregulering": [0]}, "\nterrænregulering\n")  # no "sag"
+    splits = {"madlever": ["mad", "lever"], "høring": []}
+    split = lambda word: splits.get(word, [])  # noqa: E731
+    assert _modifier_of_compound(terrain, where, lines, split)  # "terrænregulering" and "sag" in the item
+    assert not _modifier_of_compound(terrain, {"terrænregulering": [0]}, "\nterrænregulering\n", split)  # no "sag"
+    # a first part shorter than five letters counts only where the item's word is a compound of it
     hearing = Concept("høreapparater", "høreapparat", frozenset({"høreapparat"}), parts=("hør", "apparat"), known=False)
-    assert not _modifier_of_compound(hearing, {"høring": [0], "apparat": [1]}, "\napparat\nhøring\n")  # too short
+    assert not _modifier_of_compound(hearing, {"høring": [0], "apparat": [1]}, "\napparat\nhøring\n", split)
+    food = Concept("madudbuddet", "madudbud", frozenset({"madudbud"}), parts=("mad", "udbud"), known=False)
+    assert _modifier_of_compound(food, {"madlever": [0], "udbud": [0]}, "\nmadlever\nudbud\n", split)
+    assert not _modifier_of_compound(food, {"madras": [0], "udbud": [0]}, "\nmadras\nudbud\n", split)
 
 
 def test_money_for_something_is_about_what_it_is_for(tmp_path: Path) -> None:
@@ -454,3 +460,47 @@ def test_an_agenda_never_answers_what_was_decided(tmp_path: Path) -> None:
     # asked what is coming up, the agenda answers, and says it is an agenda
     coming = answer(s, "lokalplan datacenter Greve Centervej", cfg=CFG, today=TODAY)
     assert not coming.no_answer and coming.answers[0].meeting.title.startswith("Dagsorden ")
+
+
+def test_a_number_and_its_word_side_by_side_in_the_title_stand_together(tmp_path: Path) -> None:
+    # "Nørregade 41, Tune - dispensation …": the title holds the address, the text only the rest
+    s = Store(tmp_path / "n.db")
+    text = minutes("Teknikudvalget", "30-05-2024", [
+        item(1, "Nørregade 41, Tune - dispensation til bortledning af overfladevand",
+             ("Sagsfremstilling", "Ejeren søger dispensation til at lede overfladevand til vejen."),
+             ("Beslutning", "Godkendt.")),
+    ])  # fmt: skip
+    (tmp_path / "n.txt").write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / "n.txt"]).failed
+    t = trace(s, "dispensation til overfladevand fra Nørregade 41", today=TODAY)
+    number = next(h for c, h in zip(t.query.concepts, t.ranked[0].evidence.hits, strict=True) if c.surface == "41")
+    assert number.bound and t.verdicts[0].answers
+
+
+def test_a_slash_separates_words_that_are_never_joined(store: Store) -> None:
+    # "spørgsmål/svar", "cykelsti/hovedgaden": two words, even where the corpus knows them joined
+    assert [c.surface for c in read(store, "cykel/stien langs Hovedgaden").concepts][:2] == ["cykel", "stien"]
+    assert "cykelstien" in [c.surface for c in read(store, "cykel stien langs Hovedgaden").concepts]
+
+
+def test_a_said_yes_is_phrasing(store: Store) -> None:
+    assert [c.surface for c in read(store, "har chefforum sagt ja til cykelstien").concepts] == ["cykelstien"]
+
+
+def test_the_item_must_dwell_on_the_heaviest_words_it_holds(store: Store) -> None:
+    # "den gamle Tune Skole-grund og plejehjem": the heaviest word lacking, the next in passing, the item
+    # about the third: what it must be about are the heaviest words it holds
+    t = trace(store, "ledningsarbejde pjece renovering cykelstien hovedgaden", today=TODAY)
+    query, ev = t.query, t.ranked[0].evidence
+    order = sorted(range(len(query.concepts)), key=lambda i: -query.concepts[i].weight)
+    assert len(order) >= 4 and query.shares[order[0]] <= DEFAULT.max_missing_share
+    passing = dict(credit=1.0, passages=1, title=False, decision=False, heading=False)
+    hits = [dataclasses.replace(h, **passing) for h in ev.hits]
+    hits[order[0]] = dataclasses.replace(hits[order[0]], credit=0.0, passages=0)
+    held = dataclasses.replace(ev, hits=tuple(hits), coverage=0.75)
+    assert not decide(query, held).answers  # every word it holds only in passing
+    hits[order[2]] = dataclasses.replace(hits[order[2]], title=True)
+    assert decide(query, dataclasses.replace(held, hits=tuple(hits))).answers
+    hits[order[2]] = dataclasses.replace(hits[order[2]], title=False)
+    hits[order[3]] = dataclasses.replace(hits[order[3]], title=True)
+    assert not decide(query, dataclasses.replace(held, hits=tuple(hits))).answers  # not among the heaviest two
