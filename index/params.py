@@ -38,6 +38,11 @@ class Params:
     100k haystack 25 gains one first place with shared keys and loses one (extra-2, two fewer golds among
     the candidates) with our own keys left out. Reading and scoring is most of an answer's time after
     retrieval, and 25 takes about 15 % less CPU per answer at 100k."""
+    about_reserved: int = 10
+    """The about index's first this many are read in full too, whatever their fused rank (0.3 items more
+    per question at 100k). Measured (2026-12-02): dev in the 10k haystack 13 → 14 first places (dev-13, a
+    title many near-duplicates share), one gold more among the candidates of the held-out greve-new4 and
+    two of slack-style at 1k meetings; nothing lost on any set at 10k, 100k (both key lists) or Greve."""
 
     # ---- ranking (index/rank.py) ----------------------------------------------------------------
     # Fitted by grid search (2026-12-01) on the answerable questions of dev, extra-1/2 and seeds-aarhus over

@@ -197,7 +197,16 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
             probes.setdefault("split", []).extend(_probe(store, "items_fts", phrase, scope, 50, weights))
     if terms and (sum(c.df for c in known) <= params.full_or_max_df or size <= params.small_scope):
         probes["small"] = _probe(store, "items_fts", _match_expression(terms + parts), scope, 100, weights)
-    return fuse(probes)[: params.analysed]
+    return read_in_full(fuse(probes), probes.get("about", []), params)
+
+
+def read_in_full(fused: list[Candidate], about: list[int], params: Params) -> list[Candidate]:
+    """The best `params.analysed` by fused rank, and the about index's first `params.about_reserved`
+    beside them (in fused order): items that several full-text probes find must not crowd out an item
+    most about the question that they miss ("er de nye regler for biblioteket endeligt på plads?": the
+    item's title holds the words, its text other ones)."""
+    keep = {c.rowid for c in fused[: params.analysed]} | set(about[: params.about_reserved])
+    return [c for c in fused if c.rowid in keep]
 
 
 def scope_size(store: Store, scope: Scope, total: int) -> int:

@@ -254,6 +254,19 @@ def test_fusion_ranks_an_item_found_by_several_probes_first() -> None:
     assert [c.rowid for c in text_only][0] == 7
 
 
+def test_the_about_indexs_first_places_are_read_in_full_beside_the_best_fused() -> None:
+    from index.retrieve import read_in_full
+
+    # items 1-30 found by the full-text probes and the about index, item 99 only by the about index (3rd)
+    about = [1, 2, 99, *range(3, 30)]
+    fused = fuse({"about": about, "all": list(range(1, 31)), "near": list(range(1, 31))})
+    params = dataclasses.replace(DEFAULT, analysed=5, about_reserved=3)
+    assert 99 not in [c.rowid for c in fused][:5]
+    chosen = [c.rowid for c in read_in_full(fused, about, params)]
+    assert chosen == [c.rowid for c in fused[:5]] + [99]
+    assert 99 not in [c.rowid for c in read_in_full(fused, about, dataclasses.replace(params, about_reserved=0))]
+
+
 def test_a_scope_no_larger_than_what_is_read_in_full_is_read_whole(store: Store) -> None:
     t = trace(store, "Hvad drøftede Chefforum i marts 2021 om det hele?")
     assert {p[0] for c in t.candidates for p in c.probes} == {"scope"}
