@@ -31,7 +31,9 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 AMOUNT = re.compile(
-    r"\b\d+(?:[.,]\d+)*\s*(?:mio\.?|mia\.?|kr\.?|%|procent|dage|timer|årsværk|tons|kroner)|\b\d+,\d+\b"
+    r"\b\d+(?:[.,]\d+)*\s*(?:mio\.?|mia\.?|kr\.?|%|procent|dage|timer|uger|måneder|årsværk|tons|kroner|meter|km|m2|m²)"
+    r"|\b\d+,\d+\b"
+    r"|\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|tolv)\s+(?:dage|uger|måneder|år)\b"  # "seks måneder"
     r"|\b\d{1,3}(?:\.\d{3})+\b"  # 300.000
     r"|\b(?!(?:19|20)\d\d\b)\d{2,}\s+[a-zæøå]{3,}"  # a count: "1149 høringssvar"
 )

@@ -41,11 +41,16 @@ _INTENTS = [
     (
         "status",
         r"\b(status|hvor langt|seneste nyt|sidste nyt|det seneste om|nyeste|hvordan går det|hvad sker der"
-        r"|hvad er det sidste|sket noget)\b",
+        r"|hvad er det sidste|sket noget|hvor står (?:det|sagen|vi|man)|hvordan står det til)\b",
     ),
     ("who", r"\bhvem\b"),
     ("when", r"\b(hvornår|hvilken dato|hvilken dag|deadline|frist(en)?|tidsplan(en)?)\b"),
-    ("amount", r"\b(hvor meget|hvor mange|hvad koste[rt]?|beløb(et)?|pris(en)?|hvor stor[te]?)\b"),
+    # "hvor højt bliver tårnet", "hvor lang tid fik lejeren": a measure, not a place
+    (
+        "amount",
+        r"\b(hvor meget|hvor mange|hvad koste[rt]?|beløb(et)?|pris(en)?|hvor stor[te]?"
+        r"|hvor (?:høj|hoej|lang|dyr|bred|dyb|tung|gammel|gaml)[te]?(?: tid)?)\b",
+    ),
     ("why", r"\b(hvorfor|begrundelse(n)?|baggrund(en)? for)\b"),
     (
         "where",

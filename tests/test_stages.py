@@ -204,6 +204,22 @@ def test_what_happened_since_asks_for_status_and_a_plans_years_are_its_name(stor
     assert read(store, "cykelstien 2024").years == frozenset({2024})
 
 
+def test_how_high_or_long_asks_for_a_measure_and_where_it_stands_for_status(store: Store) -> None:
+    assert read(store, "hvor højt bliver det nye tårn ved cykelstien?").intent == "amount"
+    assert read(store, "hvor hoejt bliver tårnet").intent == "amount"
+    assert read(store, "hvor lang tid fik lejeren til at flytte?").intent == "amount"
+    assert read(store, "hvor ligger cykelstien?").intent == "where"
+    assert read(store, "hvor står sagen om cykelstien?").intent == "status"
+
+
+def test_durations_and_measures_are_amounts() -> None:
+    from index.patterns import AMOUNT
+
+    for text in ("fristen sættes til seks måneder", "en frist på 4 uger", "en højde på ca. 5,8 meter"):
+        assert AMOUNT.search(text), text
+    assert not AMOUNT.search("i 2025 år efter år")
+
+
 def test_a_day_without_a_year_filters_on_that_day_of_any_year(store: Store) -> None:
     q = read(store, "hvad besluttede BR 2/12 om cykelstien")
     assert q.day == "12-02" and q.guessed and q.date_from is None
