@@ -50,11 +50,20 @@ DECISIVE = re.compile(
 )
 
 
+# "… godkendte nyt indstillingspunkt om, at regionen har valgt at lukke tilbuddet ned", "… at administrationens
+# indstilling godkendes, det præciseres, at der ikke skal udarbejdes en politik": after the reference the
+# line says what was adopted
+_GOES_ON = re.compile(r"(?:\bom,?|,)\s+at\s+(?:\S+\s+){4}", re.IGNORECASE)
+
+
 def approves_by_reference(sentence: str) -> bool:
     """Does a decision line only approve what stands elsewhere ("Godkendt.", "… har vedtaget Magistratens
-    indstilling"), without a vote or an amendment of its own? The answer then quotes what was adopted; the
-    digest does the same."""
-    return bool(BARE_APPROVAL.match(sentence) or (BY_REFERENCE.search(sentence) and not _QUALIFIED.search(sentence)))
+    indstilling"), without a vote, an amendment or a statement of its own? The answer then quotes what was
+    adopted; the digest does the same."""
+    if BARE_APPROVAL.match(sentence):
+        return True
+    ref = BY_REFERENCE.search(sentence)
+    return bool(ref and not _QUALIFIED.search(sentence) and not _GOES_ON.search(sentence, ref.end()))
 
 
 _CONTEXT_KINDS = {"anledning", "baggrund", "resume", "sagsfremstilling", "intro"}
@@ -62,7 +71,7 @@ _EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where
 
 
 # Who was absent is written under many decisions ("Afbud: …", "Fraværende: …"); it is not the decision.
-_ATTENDANCE = re.compile(r"^\s*(afbud|fraværende|fravær|forfald)\b", re.IGNORECASE | re.MULTILINE)
+_ATTENDANCE = re.compile(r"^\s*(afbud|fraværende|fravær|forfald|ikke\s+til\s+stede)\b", re.IGNORECASE | re.MULTILINE)
 # A passage of the decision, or of the item's own summary (First Agenda's "Resume": what the item is about,
 # in the author's words), is preferred over one of the case text that matches the question as well.
 DECISION_PRIOR = 0.15
@@ -258,7 +267,7 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         noted = bool(proposed) and all(_proposal_only_notes(t) for t in proposed)
     intent = _intent(query)
     quotes: list[Quote] = []
-    stated = _decision_states(cand, decision, query, intent) if not (bare or noted) else None
+    stated = _decision_states(cand, decision, query, intent) if not noted else None
     if stated is not None:
         # a short decision that holds what a who/when/how-much question asks for is the answer
         quotes.append(stated)
@@ -321,7 +330,7 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
 _BODYS_PROPOSAL = r"\w*s\s+(?:\w+\s+){0,2}indstilling"
 _NUMBERED = re.compile(r"^\s*(?:(?:ad\s+)?\d+\.?(?:\s*-\s*\d+\.?)?\s*[:.]?\s+)+", re.IGNORECASE)
 # what may stand under a decision that only adopts a recommendation: the vote, who was absent
-_VOTE = re.compile(r"\b(stem\w*|undl\w+|imod|fraværende|afbud|forfald)\b", re.IGNORECASE)
+_VOTE = re.compile(r"\b(stem\w*|undl\w+|imod|fraværende|afbud|forfald|til\s+stede|stedfortræder)\b", re.IGNORECASE)
 # "Endvidere besluttede Byrådet med stemmerne 12 for og 7 imod, at …" is a decision of its own that was voted
 # on; "Imod stemte (C) med bemærkning om …" and "(Ø) undlod at stemme." only record the vote
 _BODY_DECIDES = re.compile(
@@ -485,9 +494,15 @@ def _decision_states(cand: Evidence, decision: set[int], query: Query, intent: s
         return None
     last = max(decision)
     whole = _whole_decision(cand, last)
-    if whole is None or not pattern.search(whole.text):
+    if whole is None:
         return None
-    return whole
+    # what the decision says itself, not its vote ("For stemte: … Liselott Blixt (UP)") or its approval
+    own = [
+        text
+        for start, end in passages(whole.text)
+        if not _vote_record(text := whole.text[start:end]) and not approves_by_reference(text)
+    ]
+    return whole if any(pattern.search(text) for text in own) else None
 
 
 # What a "hvad/hvilke …" question asks for: a figure unless its noun names another kind of fact ("Hvilket

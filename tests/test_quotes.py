@@ -283,6 +283,26 @@ def store(tmp_path: Path) -> Store:
                     ("Beslutning", "Taget til efterretning."),
                 ),
                 item(
+                    13,
+                    "Forlængelse af aftalen om testcenteret i hallen",
+                    ("Indstilling", "Administrationen indstiller, at aftalen om testcenteret forlænges til 2023."),
+                    (
+                        "Beslutning",
+                        "Udvalget godkendte nyt indstillingspunkt om, at det tages til efterretning, at regionen "
+                        "har valgt at lukke testcenteret ned.",
+                    ),
+                ),
+                item(
+                    14,
+                    "Udpegning til bestyrelsen for Fjernvarmen",
+                    ("Indstilling", "Administrationen indstiller, at der udpeges et medlem til bestyrelsen."),
+                    (
+                        "Beslutning",
+                        "Udvalget godkendte administrationens indstilling. Mette Holm (V) blev valgt.\n\n"
+                        "Ikke til stede: Jens Hansen",
+                    ),
+                ),
+                item(
                     4,
                     "Valg af ny formand for udvalget",
                     ("Resume", "Formand Heidi Serny Jacobsen har søgt orlov, og udvalget skal pege på en ny formand."),
@@ -462,3 +482,24 @@ def test_plural_approval_and_a_note_without_subject_say_nothing_of_their_own(sto
     assert hit.quotes[0].kind == PROPOSAL and "10 uger" in hit.quotes[0].text
     hit = first_quote(store, "hvad viser cykelregnskabet")
     assert hit.quotes[0].kind != DECISION and "12 % mere" in hit.quotes[0].text
+
+
+def test_an_approval_that_goes_on_to_say_what_was_adopted_is_no_approval_by_reference() -> None:
+    from index.quotes import approves_by_reference
+
+    assert approves_by_reference("Byrådet godkendte Økonomiudvalgets indstilling.")
+    assert not approves_by_reference("Byrådet godkendte nyt indstillingspunkt om, at regionen har valgt at lukke.")
+    assert not approves_by_reference(
+        "Udvalget anbefaler, at administrationens indstilling godkendes, det præciseres, at der ikke skal laves en politik."
+    )
+
+
+def test_an_approval_followed_by_what_the_question_asks_for_quotes_the_decision(store: Store) -> None:
+    hit = first_quote(store, "blev aftalen om testcenteret i hallen forlænget?")
+    assert hit.quotes[0].kind == DECISION and "lukke testcenteret ned" in hit.quotes[0].text
+    # a name after the approval answers who; a name of who was absent does not
+    hit = first_quote(store, "hvem blev valgt til bestyrelsen for fjernvarmen?")
+    assert hit.quotes[0].kind == DECISION and "Mette Holm (V) blev valgt" in hit.quotes[0].text
+    from index.quotes import _decision_body
+
+    assert "Jens Hansen" not in _decision_body("Godkendt.\n\nIkke til stede: Jens Hansen")
