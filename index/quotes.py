@@ -192,6 +192,16 @@ def _best(
     return max(pool, key=value)
 
 
+def _states(cand: Evidence, p: Passage, pattern: re.Pattern) -> bool:
+    """Does the passage hold a word of the question and an answer of the kind asked for (a name, a date, an
+    amount), one that is not part of the item's title ("Lokalplan nr. 15.27", "Greve Museum")?"""
+    if not cand.found_at(cand.passages.index(p)):
+        return False
+    text = cand.sections[p.section].text[p.start : p.end]
+    title = cand.row["title"].casefold()
+    return any(m.group(0).casefold() not in title for m in pattern.finditer(text))
+
+
 def _counts_asked(text: str, wanted: set[str]) -> bool:
     """Does a number stand right before a word of the question ("2 fredage" for "hvor mange fredage")?"""
     from index.analyze import get_analyzer
@@ -280,6 +290,12 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         # a decision that says something of its own most often holds what a who/when/what question asks
         prior = DECISION_PRIOR if bare or noted else STATING_DECISION_PRIOR
         anchor = _best(cand, pool, query, decision_prior=prior)
+        if bare and proposal and intent in _EVIDENCE:
+            # "Godkendt." adopts the proposal: what it says is what was decided, so its passage that holds
+            # the question and the kind of answer asked for is the answer
+            in_proposal = _best(cand, proposal, query)
+            if in_proposal is not None and _states(cand, in_proposal, _EVIDENCE[intent]):
+                anchor = in_proposal
         if anchor:
             quotes.append(_window(cand, anchor))
     elif noted and everything - decision - proposal:

@@ -272,8 +272,8 @@ def store(tmp_path: Path) -> Store:
                 item(
                     11,
                     "Sagsbehandlingsfrist for ansøgninger om støtte til forældre",
-                    ("Resume", "Der skal fastsættes en frist for ansøgninger om støtte til forældre."),
-                    ("Indstilling", "Administrationen indstiller, at der fastsættes en frist på 10 uger."),
+                    ("Resume", "Der skal fastsættes en frist for de 120 årlige ansøgninger om støtte til forældre."),
+                    ("Indstilling", "Administrationen indstiller, at ansøgninger om støtte afgøres inden for 10 uger."),
                     ("Beslutning", "1.-2. Godkendes."),
                 ),
                 item(
@@ -503,3 +503,9 @@ def test_an_approval_followed_by_what_the_question_asks_for_quotes_the_decision(
     from index.quotes import _decision_body
 
     assert "Jens Hansen" not in _decision_body("Godkendt.\n\nIkke til stede: Jens Hansen")
+
+
+def test_a_bare_approval_answers_how_long_from_the_adopted_proposal(store: Store) -> None:
+    # "1.-2. Godkendes.": the proposal's "frist på 10 uger" is what was decided, not the summary's words
+    hit = first_quote(store, "hvor lang tid gives der til ansøgninger om støtte til forældre?")
+    assert hit.quotes[0].kind == PROPOSAL and "10 uger" in hit.quotes[0].text
