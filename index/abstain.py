@@ -10,11 +10,13 @@ Vocabulary).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.evidence import Evidence
 from index.params import DEFAULT, Params
 from index.question import Query
+from index.rank import Scored
 
 FACT_INTENTS = frozenset({"who", "when", "amount", "where", "fact"})
 
@@ -80,3 +82,14 @@ def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
     if query.intent in FACT_INTENTS and ev.window >= params.fact_window:
         return Verdict(True, "states the fact in one passage")  # a figure, a name, a date in passing
     return Verdict(False, f"mentions '{top[0][0].surface}' only in passing")
+
+
+def decide_ranked(query: Query, ranked: Sequence[Scored], params: Params = DEFAULT) -> tuple[Verdict, ...]:
+    """A verdict for each ranked item. The newest treatment of the best item's case, which ranking put first
+    (rank._latest_treatment: same case number and subject), answers when the treatment it was put before
+    does: "er de nye regler … endeligt på plads?" is answered by the latest step even where that step's own
+    text holds less of the question."""
+    verdicts = [decide(query, s.evidence, params) for s in ranked]
+    if len(ranked) > 1 and "latest" in ranked[0].parts and not verdicts[0].answers and verdicts[1].answers:
+        verdicts[0] = Verdict(True, "the newest treatment of a case whose earlier treatment answers")
+    return tuple(verdicts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from index.abstain import Verdict, decide
+from index.abstain import Verdict, decide, decide_ranked
 from index.access import Access
 from index.cases import same_case
 from index.config import Config, load_config
@@ -61,7 +61,7 @@ def trace(
             gather(store, query, rows[c.rowid], texts.get(c.rowid, ()), params) for c in cands if c.rowid in rows
         ]
         ranked = rank(query, evidence, store.analyzer, params)
-        verdicts = tuple(decide(query, s.evidence, params) for s in ranked)
+        verdicts = decide_ranked(query, ranked, params)
         result = Trace(query, tuple(cands), tuple(ranked), verdicts)
         if any(v.answers for v in verdicts) or not query.guessed:
             break

@@ -41,7 +41,8 @@ _INTENTS = [
     (
         "status",
         r"\b(status|hvor langt|seneste nyt|sidste nyt|det seneste om|nyeste|hvordan går det|hvad sker der"
-        r"|hvad er det sidste|sket noget|hvor står (?:det|sagen|vi|man)|hvordan står det til)\b",
+        r"|hvad er det sidste|sket noget|hvor står (?:det|sagen|vi|man)|hvordan står det til"
+        r"|endelig[t]? (?:på plads|vedtaget|godkendt|besluttet))\b",
     ),
     ("who", r"\bhvem\b"),
     ("when", r"\b(hvornår|hvilken dato|hvilken dag|deadline|frist(en)?|tidsplan(en)?)\b"),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from index.abstain import decide
+from index.abstain import decide, decide_ranked
 from index.access import Access
 from index.access import parse as parse_access
 from index.answer import answer, trace
@@ -210,6 +210,7 @@ def test_how_high_or_long_asks_for_a_measure_and_where_it_stands_for_status(stor
     assert read(store, "hvor lang tid fik lejeren til at flytte?").intent == "amount"
     assert read(store, "hvor ligger cykelstien?").intent == "where"
     assert read(store, "hvor står sagen om cykelstien?").intent == "status"
+    assert read(store, "er reglerne for cykelstien endeligt på plads?").intent == "status"
 
 
 def test_durations_and_measures_are_amounts() -> None:
@@ -527,3 +528,18 @@ def test_the_item_must_dwell_on_the_heaviest_words_it_holds(store: Store) -> Non
     hits[order[2]] = dataclasses.replace(hits[order[2]], title=False)
     hits[order[3]] = dataclasses.replace(hits[order[3]], title=True)
     assert not decide(query, dataclasses.replace(held, hits=tuple(hits))).answers  # not among the heaviest two
+
+
+def test_the_newest_treatment_put_first_answers_when_the_one_before_it_does(store: Store) -> None:
+    t = trace(store, "hvad er status på cykelstien langs hovedgaden", today=TODAY)
+    newest, earlier = t.ranked[0], t.ranked[1]
+    assert "latest" in newest.parts and newest.row["date"] > earlier.row["date"]
+    # the newest step's own text holding too little of the question
+    weak = dataclasses.replace(newest.evidence, coverage=0.3, title=0.0)
+    thin = dataclasses.replace(newest, evidence=weak)
+    assert not decide(t.query, weak).answers
+    verdicts = decide_ranked(t.query, [thin, earlier])
+    assert verdicts[0].answers and "newest treatment" in verdicts[0].reason
+    # not lifted by the ranking: judged on its own
+    plain = dataclasses.replace(thin, parts={k: v for k, v in thin.parts.items() if k != "latest"})
+    assert not decide_ranked(t.query, [plain, earlier])[0].answers
