@@ -200,12 +200,15 @@ def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.d
                 d = None
             if d is not None and d.year <= today.year:
                 return d, d, text[: m.start()] + " " + text[m.end() :], True
+    # "i januar 2023", and a month put aside in brackets: "(jan 23)" is when the meeting was
+    month: tuple[str, Callable[[re.Match], tuple[dt.date | None, dt.date | None]]] = (
+        rf"(?:\b(?:i|fra)\s+|\(\s*)({_MONTHS})\s+(\d{{4}})\b",
+        lambda m: _month(int(m[2]), MONTHS[m[1]]),
+    )
     rules: list[tuple[str, Callable[[re.Match], tuple[dt.date | None, dt.date | None]]]] = [
         (r"\b(?:mellem|fra)\s+(\d{4})\s+(?:og|til)\s+(\d{4})\b",
          lambda m: (dt.date(int(m[1]), 1, 1), dt.date(int(m[2]), 12, 31))),
-        # "i januar 2023", and a month put aside in brackets: "(jan 23)" is when the meeting was
-        (rf"(?:\b(?:i|fra)\s+|\(\s*)({_MONTHS})\s+(\d{{4}})\b",
-         lambda m: _month(int(m[2]), MONTHS[m[1]])),
+        month,
         (r"\b(?:siden|efter)\s+(\d{4})\b", lambda m: (dt.date(int(m[1]), 1, 1), None)),
         (r"\b(?:før|inden)\s+(\d{4})\b", lambda m: (None, dt.date(int(m[1]) - 1, 12, 31))),
         (r"\bsidste år\b", lambda m: (dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31))),
@@ -230,7 +233,10 @@ def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.d
                 continue
             if _TARGET.search(text[: m.start()]):
                 continue  # "målet er ... senest i 2022": a date the minutes talk about, not the meeting's
-            return lo, hi, text[: m.start()] + " " + text[m.end() :], pattern == year[0]
+            rest = text[: m.start()] + " " + text[m.end() :]
+            # "tilsynet i maj 25? SOU fik det i august": of two months named, either may be the meeting's
+            other_month = pattern == month[0] and re.search(rf"\b{_MONTHS}\b", rest) is not None
+            return lo, hi, rest, pattern == year[0] or other_month
     return None, None, text, False
 
 

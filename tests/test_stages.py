@@ -221,6 +221,17 @@ def test_durations_and_measures_are_amounts() -> None:
     assert not AMOUNT.search("i 2025 år efter år")
 
 
+def test_of_two_months_named_the_filter_is_a_guess(store: Store) -> None:
+    # "tilsynet i maj 25? SOU fik det i august": the inspection's month or the meeting's
+    one = read(store, "tryghedsmålingen i maj 2021")
+    two = read(store, "tryghedsmålingen i maj 2021, som de fik i august")
+    assert one.date_from == two.date_from == dt.date(2021, 5, 1)
+    assert not one.guessed and two.guessed
+    # a fact question takes the guessed month's year as the fact's, to rank by, not to filter
+    fact = read(store, "hvad vurderede tilsynet i maj 2021? chefforum fik det i august")
+    assert fact.date_from is None and fact.years == frozenset({2021})
+
+
 def test_a_day_without_a_year_filters_on_that_day_of_any_year(store: Store) -> None:
     q = read(store, "hvad besluttede BR 2/12 om cykelstien")
     assert q.day == "12-02" and q.guessed and q.date_from is None
