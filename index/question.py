@@ -533,6 +533,10 @@ def _clause_verb(words: list[str]) -> str | None:
         return words[2]  # a yes/no question: "har vi snakket om …", "skal man søge …"
     if len(words) < 3 or words[0] not in _WH:
         return None
+    if words[:2] == ["hvor", "mange"]:
+        # "hvor mange cyklister ignorerer …": the verb follows the counted noun; after an auxiliary ("hvor
+        # mange børn bliver hjemmeundervist") the participle is what is counted, the topic
+        return words[3] if len(words) > 4 and words[3] not in _AUXILIARY else None
     i = 2 if words[0].startswith("hvilk") else 1
     auxiliary = i < len(words) and words[i] in _AUXILIARY
     while i < len(words) and words[i] in _AUXILIARY:

@@ -146,6 +146,9 @@ def test_the_question_verb_is_phrasing_and_weighs_less() -> None:
     # after a topic, the question's own clause; a pronoun subject before the verb; a yes/no question
     assert _question_verb("uddannelsesstrategien - hvad skal den bygges op efter?") == "bygges"
     assert _question_verb("har vi snakket om IoT før?") == "snakket"
+    # the verb after the counted noun; after an auxiliary the participle is what is counted
+    assert _question_verb("hvor mange cyklister ignorerer de røde signaler?") == "ignorerer"
+    assert _question_verb("hvor mange børn bliver hjemmeundervist i kommunen?") is None
 
 
 def test_a_clause_ending_in_foer_asks_for_earlier_treatments(store: Store) -> None:
