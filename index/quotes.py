@@ -531,6 +531,8 @@ _FACT_KINDS = [
     ("when", r"\bhvilke[nt]?\s+(?:dag|dato|måned|uge|tidspunkt)\w*"),
     ("where", r"\bhvilke[nt]?\s+(?:sted|adresse|vej|placering|lokale)\w*"),
     ("fact-open", r"^\s*hvad\s+(?:ville|vil|skal|skulle|kom|mente|mener|ønske\w*|foreslog|bad|sagde)\b"
+                  # "hvad har socialtilsynet sagt om …", "hvad vurderede styrelsen …": what a body found
+                  r"|^\s*hvad\s+(?:har\s+(?:\S+\s+){1,3})?(?:sagt|siger|vurderede|vurderer|konkluderede|konkluderer)\b"
                   r"|\b(?:have\s+belyst|ske\s+med|ud\s+af)\b"),
 ]  # fmt: skip
 

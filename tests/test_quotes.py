@@ -5,6 +5,7 @@ naming the body that made it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -509,3 +510,12 @@ def test_a_bare_approval_answers_how_long_from_the_adopted_proposal(store: Store
     # "1.-2. Godkendes.": the proposal's "frist på 10 uger" is what was decided, not the summary's words
     hit = first_quote(store, "hvor lang tid gives der til ansøgninger om støtte til forældre?")
     assert hit.quotes[0].kind == PROPOSAL and "10 uger" in hit.quotes[0].text
+
+
+def test_what_a_body_said_or_found_asks_for_what_the_item_says_not_a_figure() -> None:
+    from index.quotes import _FACT_KINDS
+
+    open_kind = dict(_FACT_KINDS)["fact-open"]
+    for q in ("hvad har socialtilsyn øst sagt om vangeleddet?", "hvad vurderede styrelsen ved tilsynet?"):
+        assert re.search(open_kind, q), q
+    assert not re.search(open_kind, "hvad er huslejen i lejlighederne?")
