@@ -116,6 +116,12 @@ def _window(cand: Evidence, anchor: Passage) -> Quote:
     i = same.index(anchor)
     chosen = [anchor]
     text = cand.sections[anchor.section].text
+    if i > 0 and _LEANS_BACK.search(text[anchor.start : anchor.end]):
+        before = same[i - 1]
+        # "… udgør tilskuddet 241.558 kr. årligt. Driftstilskuddet er dermed reduceret med 50.000 kr.": a
+        # sentence that follows from the one before means little without it
+        if "\n" not in text[before.end : anchor.start] and anchor.end - before.start <= MAX_QUOTE:
+            chosen, i = [before, anchor], i - 1
     # a lead-in ("... med følgende bemærkninger:") means nothing without what follows it
     while len(chosen) < 3 and i + len(chosen) < len(same):
         last = chosen[-1]
@@ -138,6 +144,11 @@ def _window(cand: Evidence, anchor: Passage) -> Quote:
     start, end = chosen[0].start, chosen[-1].end
     heading = section.heading.rstrip(":").strip()
     return Quote(section=heading or _label(section.kind), text=text[start:end], start=start, kind=section.kind)
+
+
+_LEANS_BACK = re.compile(
+    r"^\W*(?:\S+\s+){0,5}?(?:dermed|derfor|heraf|hermed|således)\b|^\W*(?:dette|det betyder)\b", re.I
+)
 
 
 def _label(kind: str) -> str:

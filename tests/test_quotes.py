@@ -304,6 +304,16 @@ def store(tmp_path: Path) -> Store:
                     ),
                 ),
                 item(
+                    15,
+                    "Driftstilskudsaftale med Pigegarden 2023-2026",
+                    (
+                        "Sagsfremstilling",
+                        "I budgettet udgør tilskuddet 241.558 kr. årligt. Driftstilskuddet til Pigegarden er "
+                        "dermed reduceret med 50.000 kr. i forhold til tidligere år.",
+                    ),
+                    ("Beslutning", "Godkendt."),
+                ),
+                item(
                     4,
                     "Valg af ny formand for udvalget",
                     ("Resume", "Formand Heidi Serny Jacobsen har søgt orlov, og udvalget skal pege på en ny formand."),
@@ -519,3 +529,8 @@ def test_what_a_body_said_or_found_asks_for_what_the_item_says_not_a_figure() ->
     for q in ("hvad har socialtilsyn øst sagt om vangeleddet?", "hvad vurderede styrelsen ved tilsynet?"):
         assert re.search(open_kind, q), q
     assert not re.search(open_kind, "hvad er huslejen i lejlighederne?")
+
+
+def test_a_sentence_that_follows_from_the_one_before_is_quoted_with_it(store: Store) -> None:
+    hit = first_quote(store, "hvor meget får pigegarden i driftstilskud?")
+    assert "241.558 kr. årligt" in hit.quotes[0].text and "dermed reduceret" in hit.quotes[0].text
