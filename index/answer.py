@@ -186,14 +186,14 @@ def answer(
             if same_case(store.analyzer, best.row, s.row) or s.score >= best.score - params.status_margin
         ]
         treatments.sort(key=lambda s: s.row["date"], reverse=True)
-        ans.answers = [_hit(store, cfg, s, query, access) for s in treatments[: max(limit, 6)]]
+        ans.answers = [_hit(store, cfg, s, query, access, params=params) for s in treatments[: max(limit, 6)]]
         ans.message = f"Sagen er behandlet på {len({s.row['meeting_id'] for s in treatments})} møde(r); nyeste først."
     else:
-        top = _hit(store, cfg, good[0], query, access)
+        top = _hit(store, cfg, good[0], query, access, params=params)
         # Items already named in the top answer's case history are not repeated as "other results".
         seen = {(c.meeting_id, c.item_number) for c in top.case_history}
         rest = [s for s in good[1:] if (s.row["meeting_id"], s.row["number"]) not in seen]
-        ans.answers = [top, *(_hit(store, cfg, s, query, access) for s in rest[: limit - 1])]
+        ans.answers = [top, *(_hit(store, cfg, s, query, access, params=params) for s in rest[: limit - 1])]
         ans.message = _message(ans.answers[0])
     return ans
 
@@ -238,7 +238,16 @@ def _danish_date(iso: str) -> str:
     return f"{d.day}. {months[d.month - 1]} {d.year}"
 
 
-def _hit(store: Store, cfg: Config, s: Scored, query: Query, access: Access | None, *, quotes: bool = True) -> Hit:
+def _hit(
+    store: Store,
+    cfg: Config,
+    s: Scored,
+    query: Query,
+    access: Access | None,
+    *,
+    quotes: bool = True,
+    params: Params = DEFAULT,
+) -> Hit:
     """One answer; its case history shows every body the caller may see (`access`), not only the one the
     question named."""
     row = s.row
@@ -262,7 +271,7 @@ def _hit(store: Store, cfg: Config, s: Scored, query: Query, access: Access | No
     return Hit(
         meeting=meeting,
         item=item,
-        quotes=choose_quotes(ev, query) if quotes else [],
+        quotes=choose_quotes(ev, query, params) if quotes else [],
         score=s.score,
         case_history=case_history(store, cfg, row, access, list(ev.sections)),
     )

@@ -87,5 +87,20 @@ class Params:
     fact_window: float = 0.75
     """Facts stated in passing: one window holding this share of the question answers a who/when/what."""
 
+    # ---- quotes (index/quotes.py) ----------------------------------------------------------------
+    # A passage is quoted by how much of the question it holds (up to about 1.3 with its neighbours), the
+    # kind of answer asked for beside the question's words (0.5–0.8), and its section's prior below.
+    quote_decision_prior: float = 0.15
+    """The decision's passages are preferred over the case text's that match the question as well."""
+    quote_stating_decision_prior: float = 0.6
+    """For a who/when/what question, a decision that says something of its own (not only "Godkendt." or "taget
+    til efterretning") weighs this much instead: it most often holds the answer. Measured (2026-12-02): 0.3,
+    0.45, 0.6 and 1.0 gave 316, 317, 318 and 315 keys in the first quote over the real minutes and Greve."""
+    quote_resume_prior: float = 0.3
+    """First Agenda's "Resume" says what the item is about in the author's words."""
+    quote_said_elsewhere: float = 2.0
+    """A passage outside the decision that holds this many times more of the question's untitled words is
+    quoted first when the decision only refers the case on, postpones it, or names its subject otherwise."""
+
 
 DEFAULT = Params()

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from index.evidence import Evidence, Passage
 from index.model import DECISION, HISTORY, PROPOSAL, Quote, Section
+from index.params import DEFAULT, Params
 from index.passages import passages
 from index.patterns import AMOUNT, DATE, NAME, PLACE
 from index.question import Query
@@ -72,11 +73,6 @@ _EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where
 
 # Who was absent is written under many decisions ("Afbud: …", "Fraværende: …"); it is not the decision.
 _ATTENDANCE = re.compile(r"^\s*(afbud|fraværende|fravær|forfald|ikke\s+til\s+stede)\b", re.IGNORECASE | re.MULTILINE)
-# A passage of the decision, or of the item's own summary (First Agenda's "Resume": what the item is about,
-# in the author's words), is preferred over one of the case text that matches the question as well.
-DECISION_PRIOR = 0.15
-STATING_DECISION_PRIOR = 0.6  # the decision's prior when it says more than an approval or a note
-RESUME_PRIOR = 0.3
 SAYS_MORE = 10  # words of its own after an approval (beyond the vote) make a decision say more than it
 WHOLE_DECISION = 900  # a decision this short is quoted whole: its substance often follows a formality
 WHOLE_PROPOSAL = MAX_QUOTE  # a proposal that a bare "Godkendt." adopts is quoted whole up to this length
@@ -159,10 +155,13 @@ def _best(
     cand: Evidence,
     allowed: set[int],
     query: Query,
+    params: Params = DEFAULT,
     *,
     first_bonus: float = 0.0,
-    decision_prior: float = DECISION_PRIOR,
+    decision_prior: float | None = None,
 ) -> Passage | None:
+    """The passage of the allowed sections that answers best: how much of the question it holds (_matcher),
+    the kind of answer asked for near the question's words, and the section's prior (`Params.quote_*`)."""
     pool = [p for p in cand.passages if p.section in allowed]
     if not pool:
         return None
@@ -195,9 +194,9 @@ def _best(
         if p is lead and not text.rstrip().endswith(":"):
             v += first_bonus
         if cand.sections[p.section].kind == DECISION:
-            v += decision_prior
+            v += params.quote_decision_prior if decision_prior is None else decision_prior
         elif cand.sections[p.section].kind == "resume":
-            v += RESUME_PRIOR
+            v += params.quote_resume_prior
         return v
 
     return max(pool, key=value)
@@ -235,7 +234,7 @@ def _near(found: list[re.Match], text: str, wanted: set[str], reach: int = 30) -
     return any(abs(s - m.start()) <= reach or abs(s - m.end()) <= reach for m in found for s in spots)
 
 
-def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
+def choose_quotes(cand: Evidence, query: Query, params: Params = DEFAULT) -> list[Quote]:
     secs = cand.sections
     decision = {i for i, s in enumerate(secs) if s.kind == DECISION and s.text.strip()}
     if cand.closed:
@@ -279,7 +278,7 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         # "1. Orienteringen blev taget til efterretning. 2. Udvalget ønsker …": numbered points are decisions
         # each, not remarks on the orientation
         points = any(_POINT.match(line) for i in decision for line in _decision_lines(secs[i].text)[1:])
-        noted = not points and _said_elsewhere(cand, decision, everything - proposal, query) is not None
+        noted = not points and _said_elsewhere(cand, decision, everything - proposal, query, params) is not None
     if bare and not noted:
         # "Godkendt." of a proposal that only has the orientation noted ("Administrationen indstiller, at
         # orienteringen tages til efterretning.") notes the item: its content is elsewhere
@@ -299,18 +298,18 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         elif intent == "precedent-when":
             pool = set(range(len(secs)))  # the Sagsforløb lists the earlier treatments with their dates
         # a decision that says something of its own most often holds what a who/when/what question asks
-        prior = DECISION_PRIOR if bare or noted else STATING_DECISION_PRIOR
-        anchor = _best(cand, pool, query, decision_prior=prior)
+        prior = params.quote_decision_prior if bare or noted else params.quote_stating_decision_prior
+        anchor = _best(cand, pool, query, params, decision_prior=prior)
         if bare and proposal and intent in _EVIDENCE:
             # "Godkendt." adopts the proposal: what it says is what was decided, so its passage that holds
             # the question and the kind of answer asked for is the answer
-            in_proposal = _best(cand, proposal, query)
+            in_proposal = _best(cand, proposal, query, params)
             if in_proposal is not None and _states(cand, in_proposal, _EVIDENCE[intent]):
                 anchor = in_proposal
         if anchor:
             quotes.append(_window(cand, anchor))
     elif noted and everything - decision - proposal:
-        anchor = _best(cand, everything - decision - proposal, query)
+        anchor = _best(cand, everything - decision - proposal, query, params)
         if anchor:
             quotes.append(_window(cand, anchor))
     elif (
@@ -318,20 +317,20 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
         and not query.asked
         and not bare
         and not _engages(cand, decision)
-        and (elsewhere := _said_elsewhere(cand, decision, everything, query)) is not None
+        and (elsewhere := _said_elsewhere(cand, decision, everything, query, params)) is not None
     ):
         # search words the decision does not hold ("krav om besporing" under "Udvalget besluttede at
         # udsætte sagen"): the passage that holds them first, the decision after it
         quotes.append(_window(cand, elsewhere))
     elif decision and not bare:
-        anchor = _best(cand, decision, query, first_bonus=0.3)
+        anchor = _best(cand, decision, query, params, first_bonus=0.3)
         if anchor:
             quotes.append(_window(cand, anchor))
         # "Med stemmerne 16 for og 4 imod godkendte Byrådet Økonomiudvalgets indstilling.": the vote first,
         # then what was adopted
         if quotes and (adopted := adopted_recommendation(secs)) is not None:
             quotes.append(adopted)
-        elif quotes and goes_on and proposal and (shown := _best(cand, proposal, query)) is not None:
+        elif quotes and goes_on and proposal and (shown := _best(cand, proposal, query, params)) is not None:
             quotes.append(_whole_proposal(cand, shown.section) or _window(cand, shown))
     elif bare and (adopted := adopted_recommendation(secs)) is not None:
         # "Byrådet godkendte Økonomiudvalgets indstilling.": what that body recommended was decided
@@ -339,11 +338,11 @@ def choose_quotes(cand: Evidence, query: Query) -> list[Quote]:
     elif bare and proposal:
         # "Godkendt." approves the proposal, so the proposal is what was decided: whole when it is short
         # ("1.-3. Godkendt." approves every point of it), else the passage that answers the question.
-        anchor = _best(cand, proposal, query)
+        anchor = _best(cand, proposal, query, params)
         if anchor:
             quotes.append(_whole_proposal(cand, anchor.section) or _window(cand, anchor))
     if not quotes:
-        anchor = _best(cand, everything, query)
+        anchor = _best(cand, everything, query, params)
         if anchor:
             quotes.append(_window(cand, anchor))
     # Always show the decision too, when the first quote came from elsewhere.
@@ -453,15 +452,14 @@ def _proposal_only_notes(text: str) -> bool:
     return bool(lines) and all(_TAKEN_NOTE.match(line) for line in lines)
 
 
-SAID_ELSEWHERE = 2.0  # a passage outside the decision matches the question this many times better
-
-
 def _engages(cand: Evidence, decision: set[int]) -> bool:
     """Does the decision hold a word of the question (its title words too)?"""
     return any(cand.found_at(i) for i, p in enumerate(cand.passages) if p.section in decision)
 
 
-def _said_elsewhere(cand: Evidence, decision: set[int], everything: set[int], query: Query) -> Passage | None:
+def _said_elsewhere(
+    cand: Evidence, decision: set[int], everything: set[int], query: Query, params: Params = DEFAULT
+) -> Passage | None:
     """The passage outside the decision that holds the question's words, when the decision holds clearly
     less of them (the decision only refers the case on, postpones it, or names its subject by another word);
     else None."""
@@ -477,9 +475,9 @@ def _said_elsewhere(cand: Evidence, decision: set[int], everything: set[int], qu
         return None
     best = max(outside, key=matched)
     held = matched(best)
-    if held < 0.3 or held < SAID_ELSEWHERE * max(inside, 0.05):
+    if held < 0.3 or held < params.quote_said_elsewhere * max(inside, 0.05):
         return None
-    return _best(cand, everything - decision, query)
+    return _best(cand, everything - decision, query, params)
 
 
 def _matcher(cand: Evidence, query: Query, only: set[int] | None = None) -> Callable[[Passage], float]:

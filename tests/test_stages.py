@@ -456,6 +456,15 @@ def test_the_quote_is_the_passage_the_question_tells_apart_verbatim(store: Store
         assert q.text in ev.sections[[s.heading for s in ev.sections].index(q.section)].text
 
 
+def test_the_quotes_weights_are_the_params(store: Store) -> None:
+    # the section priors live in Params like the ranking's weights: a heavy decision prior quotes the decision
+    t = trace(store, "Hvad var sygefraværet i 1. kvartal 2021?", today=TODAY)
+    ev = with_text(store, t.ranked[0].evidence)
+    assert choose_quotes(ev, t.query)[0].kind != DECISION
+    heavy = dataclasses.replace(DEFAULT, quote_decision_prior=9.0, quote_stating_decision_prior=9.0)
+    assert choose_quotes(ev, t.query, heavy)[0].kind == DECISION
+
+
 def test_a_decision_that_only_takes_note_quotes_the_matching_passage(store: Store) -> None:
     a = answer(store, "Hvad blev besluttet om sygefraværet i 1. kvartal?", cfg=CFG, today=TODAY)
     assert "5,1 %" in a.answers[0].quotes[0].text
