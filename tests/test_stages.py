@@ -399,6 +399,12 @@ def test_an_ad_hoc_compound_finds_the_items_compound_and_its_head() -> None:
     assert not _modifier_of_compound(terrain, {"terrænregulering": [0]}, "\nterrænregulering\n")  # no "sag"
     hearing = Concept("høreapparater", "høreapparat", frozenset({"høreapparat"}), parts=("hør", "apparat"), known=False)
     assert not _modifier_of_compound(hearing, {"høring": [0], "apparat": [1]}, "\napparat\nhøring\n")  # too short
+    # a short first part counts where the item's compound with it stands in one passage with the head
+    food = Concept("madudbuddet", "madudbud", frozenset({"madudbud"}), parts=("mad", "udbud"), known=False)
+    same = {"madlever": [0], "udbud": [0, 4]}
+    assert _modifier_of_compound(food, same, "\nmadlever\nudbud\n")
+    apart = {"madlever": [2], "udbud": [0, 4]}
+    assert not _modifier_of_compound(food, apart, "\nmadlever\nudbud\n")
 
 
 def test_money_for_something_is_about_what_it_is_for(tmp_path: Path) -> None:
