@@ -30,6 +30,12 @@ DATE = re.compile(
     r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\buge\s+\d{1,2}\b|\b(?:primo|medio|ultimo|midt)\s+\w+",
     re.IGNORECASE,
 )
+# A time the minutes name less exactly ("i slutningen af 2026", "i løbet af maj"): what a quote may show for
+# "hvornår", but too loose to rank items by (a haystack decoy that says "i løbet af …" beside "starter" then
+# outranked dev-14's item at 100k)
+PERIOD = re.compile(
+    rf"{DATE.pattern}|\b(?:starten|slutningen|udgangen|begyndelsen|løbet)\s+af\s+(?:\d{{4}}|{_MONTH})", re.IGNORECASE
+)
 AMOUNT = re.compile(
     r"\b\d+(?:[.,]\d+)*\s*(?:mio\.?|mia\.?|kr\.?|%|procent|dage|timer|uger|måneder|årsværk|tons|kroner|meter|km|m2|m²)"
     r"|\b\d+,\d+\b"

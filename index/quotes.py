@@ -10,7 +10,7 @@ from index.evidence import Evidence, Passage
 from index.model import DECISION, HISTORY, PROPOSAL, Quote, Section
 from index.params import DEFAULT, Params
 from index.passages import passages
-from index.patterns import AMOUNT, DATE, NAME, PLACE
+from index.patterns import AMOUNT, DATE, NAME, PERIOD, PLACE
 from index.question import Query
 from index.sagsforloeb import body_key, entries
 
@@ -68,7 +68,7 @@ def approves_by_reference(sentence: str) -> bool:
 
 
 _CONTEXT_KINDS = {"anledning", "baggrund", "resume", "sagsfremstilling", "intro"}
-_EVIDENCE = {"who": NAME, "when": DATE, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE, "precedent-when": DATE}
+_EVIDENCE = {"who": NAME, "when": PERIOD, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE, "precedent-when": DATE}
 
 
 # Who was absent is written under many decisions ("Afbud: …", "Fraværende: …"); it is not the decision.
@@ -551,6 +551,8 @@ def _intent(query: Query) -> str:
     question for the kind of fact its noun names, or for what the item says."""
     if query.intent == "precedent" and re.search(r"\bhvornår\b", query.question, re.IGNORECASE):
         return "precedent-when"
+    if query.intent == "status" and re.search(r"\bhvorn(?:å|aa)r\b", query.question, re.IGNORECASE):
+        return "when"  # "hvordan går det med handleplanen – hvornår kommer der en ny?": the date is the answer
     if query.intent == "fact":
         asked = query.question.casefold()
         return next((kind for kind, pattern in _FACT_KINDS if re.search(pattern, asked)), "fact")

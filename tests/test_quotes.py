@@ -314,6 +314,16 @@ def store(tmp_path: Path) -> Store:
                     ("Beslutning", "Godkendt."),
                 ),
                 item(
+                    16,
+                    "Ejendomsstrategi - status 2025 på handleplanen",
+                    (
+                        "Sagsfremstilling",
+                        "Status for handleplanen for ejendomsstrategien viser, at efterslæbet på ejendommene "
+                        "er mindsket.\n\nEn ny plan ventes fremlagt i slutningen af 2026.",
+                    ),
+                    ("Beslutning", "Status for handleplanen blev taget til efterretning."),
+                ),
+                item(
                     4,
                     "Valg af ny formand for udvalget",
                     ("Resume", "Formand Heidi Serny Jacobsen har søgt orlov, og udvalget skal pege på en ny formand."),
@@ -534,3 +544,16 @@ def test_what_a_body_said_or_found_asks_for_what_the_item_says_not_a_figure() ->
 def test_a_sentence_that_follows_from_the_one_before_is_quoted_with_it(store: Store) -> None:
     hit = first_quote(store, "hvor meget får pigegarden i driftstilskud?")
     assert "241.558 kr. årligt" in hit.quotes[0].text and "dermed reduceret" in hit.quotes[0].text
+
+
+def test_a_period_is_a_time_to_quote_but_not_to_rank_by() -> None:
+    from index.patterns import ANSWER_PATTERNS, PERIOD
+
+    assert PERIOD.search("en ny handleplan i slutningen af 2026") and PERIOD.search("i løbet af maj")
+    assert PERIOD.search("den 1. juli 2025")
+    assert not ANSWER_PATTERNS["when"].search("en ny handleplan i slutningen af 2026")
+
+
+def test_a_status_question_asking_when_quotes_the_passage_with_the_date(store: Store) -> None:
+    hit = first_quote(store, "hvordan går det med handleplanen for ejendomsstrategien – hvornår kommer der en ny?")
+    assert "slutningen af 2026" in hit.quotes[0].text
