@@ -371,6 +371,12 @@ def _vote_record(line: str) -> bool:
     return not _BODY_DECIDES.search(line) or approves_by_reference(line)
 
 
+def _formality(text: str) -> bool:
+    """Is the passage of a decision only its formalities: the approval by reference, the vote, who was
+    absent? What a decision says of its own is everything else."""
+    return _vote_record(text) or approves_by_reference(text)
+
+
 def adopted_recommendation(sections: Sequence[Section]) -> Quote | None:
     """The recommendation a decision adopts by naming the body that made it ("Byrådet godkendte
     Økonomiudvalgets indstilling."), from the item's Sagsforløb: the chain of recommendations by reference
@@ -522,11 +528,7 @@ def _decision_states(cand: Evidence, decision: set[int], query: Query, intent: s
     if whole is None:
         return None
     # what the decision says itself, not its vote ("For stemte: … Liselott Blixt (UP)") or its approval
-    own = [
-        text
-        for start, end in passages(whole.text)
-        if not _vote_record(text := whole.text[start:end]) and not approves_by_reference(text)
-    ]
+    own = [text for start, end in passages(whole.text) if not _formality(text := whole.text[start:end])]
     return whole if any(pattern.search(text) for text in own) else None
 
 
@@ -571,7 +573,7 @@ def _says_more(cand: Evidence, decision: set[int], first: Passage | None, words:
         if p.start >= len(_decision_body(section.text)):
             continue  # the attendance lines under a decision
         text = section.text[p.start : p.end]
-        if _vote_record(text) or approves_by_reference(text):
+        if _formality(text):
             continue
         said += len(text.split())
     return said >= words
