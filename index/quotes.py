@@ -551,9 +551,10 @@ _FACT_KINDS = [
 def _intent(query: Query) -> str:
     """ "Hvornår har … tidligere behandlet …" asks for earlier treatments and for their dates; a fact
     question for the kind of fact its noun names, or for what the item says."""
-    if query.intent == "precedent" and re.search(r"\bhvornår\b", query.question, re.IGNORECASE):
+    asks_when = re.search(r"\bhvorn(?:å|aa)r\b", query.question, re.IGNORECASE) is not None  # typed as "hvornaar" too
+    if query.intent == "precedent" and asks_when:
         return "precedent-when"
-    if query.intent == "status" and re.search(r"\bhvorn(?:å|aa)r\b", query.question, re.IGNORECASE):
+    if query.intent == "status" and asks_when:
         return "when"  # "hvordan går det med handleplanen – hvornår kommer der en ny?": the date is the answer
     if query.intent == "fact":
         asked = query.question.casefold()

@@ -20,14 +20,20 @@ filters inside SQL, so nothing hidden is ever a candidate.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from index.access import Access
 from index.params import DEFAULT, Params
 from index.question import Concept, Query
-from index.store import FTS_WEIGHTS, Store
+from index.store import ABOUT_WEIGHT, FTS_WEIGHTS, Store
 
 RRF_K = 10  # reciprocal-rank fusion constant: small, so a probe's first places count clearly more
+# The probes of one question run side by side, each on its thread's own read connection (Store.reader()):
+# SQLite scores a probe without holding Python's lock, so the question's probes share the machine's cores.
+PROBE_THREADS = min(4, os.cpu_count() or 1)
+_POOL = ThreadPoolExecutor(max_workers=PROBE_THREADS, thread_name_prefix="referent-probe")
 
 
 @dataclass(frozen=True)
@@ -106,20 +112,18 @@ def _probe(store: Store, table: str, expr: str, scope: Scope, limit: int, weight
     Joining every match to `items` to test the scope costs about as much as ranking it, so a scope that
     leaves most items in (no forum, period or municipality named) is tested afterwards on twice the wanted
     rows; only when too few of those are in scope is the join asked. Both give the same rows."""
+    conn = store.reader()
     where, args = scope.sql()
     match = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY bm25({table}{weights}) LIMIT ?"
     if not where:
-        return [r[0] for r in store.conn.execute(match, [expr, limit])]
+        return [r[0] for r in conn.execute(match, [expr, limit])]
     if scope.broad:
-        over = [r[0] for r in store.conn.execute(match, [expr, 2 * limit])]
+        over = [r[0] for r in conn.execute(match, [expr, 2 * limit])]
         if not over:
             return []
         marks = ",".join("?" * len(over))
         inside = {
-            r[0]
-            for r in store.conn.execute(
-                f"SELECT i.rowid FROM items i WHERE i.rowid IN ({marks}){where}", [*over, *args]
-            )
+            r[0] for r in conn.execute(f"SELECT i.rowid FROM items i WHERE i.rowid IN ({marks}){where}", [*over, *args])
         }
         kept = [r for r in over if r in inside]
         if len(kept) >= limit or len(over) < 2 * limit:
@@ -128,7 +132,35 @@ def _probe(store: Store, table: str, expr: str, scope: Scope, limit: int, weight
         f"SELECT f.rowid FROM {table} f JOIN items i ON i.rowid = f.rowid WHERE {table} MATCH ?{where}"
         f" ORDER BY bm25({table}{weights}) LIMIT ?"
     )
-    return [r[0] for r in store.conn.execute(sql, [expr, *args, limit])]
+    return [r[0] for r in conn.execute(sql, [expr, *args, limit])]
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """One probe to ask: its name in the fusion, and what `_probe` is given."""
+
+    name: str
+    table: str
+    expr: str
+    limit: int
+    weights: str = ""
+
+
+def _ask_all(store: Store, asks: list[_Ask], scope: Scope) -> dict[str, list[int]]:
+    """Every probe's rows, by name (probes of one name, such as "split", in order), the probes side by side
+    on the pool's threads when there are several."""
+
+    def one(a: _Ask) -> list[int]:
+        return _probe(store, a.table, a.expr, scope, a.limit, a.weights)
+
+    if len(asks) > 1 and PROBE_THREADS > 1 and store.parallel_reads:
+        found = list(_POOL.map(one, asks))
+    else:
+        found = [one(a) for a in asks]
+    out: dict[str, list[int]] = {}
+    for a, rows in zip(asks, found, strict=True):
+        out.setdefault(a.name, []).extend(rows)
+    return out
 
 
 def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Params = DEFAULT) -> list[Candidate]:
@@ -144,6 +176,7 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
         inside = [r[0] for r in store.conn.execute(f"SELECT i.rowid FROM items i WHERE 1{where}", args)]
         return [Candidate(rowid, 0.0, (("scope", 1),)) for rowid in inside]
     probes: dict[str, list[int]] = {}
+    asks: list[_Ask] = []
     known = [c for c in query.concepts if c.known]
     by_weight = sorted(known, key=lambda c: -c.weight)
     common_df = max(params.common_min, params.common_share * total)
@@ -168,15 +201,14 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
         expr = "{strong} : (" + _match_expression(terms + parts) + ")"
         if weak:
             expr += " OR {weak} : (" + _match_expression(weak) + ")"
-        probes["about"] = _probe(store, "items_about", expr, scope, params.about_candidates)
+        about_weights = f",{ABOUT_WEIGHT},{ABOUT_WEIGHT}"
+        asks.append(_Ask("about", "items_about", expr, params.about_candidates, about_weights))
     if len(known) >= 2 and any(uncommon(c) for c in known):
-        probes["all"] = _probe(
-            store, "items_fts", " AND ".join(_group(c) for c in known), scope, params.all_candidates, weights
-        )
+        asks.append(_Ask("all", "items_fts", " AND ".join(_group(c) for c in known), params.all_candidates, weights))
         stems = [quote(c.stem) for c in known if c.stem in c.terms]
         if len(stems) >= 2:
             near = f"NEAR({' '.join(stems)}, {params.near_window})"
-            probes["near"] = _probe(store, "items_fts", near, scope, params.near_candidates, weights)
+            asks.append(_Ask("near", "items_fts", near, params.near_candidates, weights))
     if len(known) >= 3:
         # a question word the item does not use must not hide it: the heaviest words pair by pair
         heavy = [c for c in by_weight[:3] if c.stem in c.terms]
@@ -184,19 +216,20 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
             for b in heavy[i + 1 :]:
                 if uncommon(a) or uncommon(b):
                     near = f"NEAR({quote(a.stem)} {quote(b.stem)}, {params.near_window})"
-                    probes[f"near:{a.stem}:{b.stem}"] = _probe(
-                        store, "items_fts", near, scope, params.near_candidates // 2, weights
+                    asks.append(
+                        _Ask(f"near:{a.stem}:{b.stem}", "items_fts", near, params.near_candidates // 2, weights)
                     )
     rare = [t for c in known if c.df <= params.rare_df for t in c.terms]
     if rare:
-        probes["rare"] = _probe(store, "items_fts", _match_expression(sorted(rare)), scope, 4 * params.rare_df, weights)
+        asks.append(_Ask("rare", "items_fts", _match_expression(sorted(rare)), 4 * params.rare_df, weights))
     for c in query.concepts:
         if c.required and len(c.parts) > 1:
             # an unknown compound the minutes may write as separate words ("store oprydningsdag")
             phrase = quote(" ".join(c.parts))
-            probes.setdefault("split", []).extend(_probe(store, "items_fts", phrase, scope, 50, weights))
+            asks.append(_Ask("split", "items_fts", phrase, 50, weights))
     if terms and (sum(c.df for c in known) <= params.full_or_max_df or size <= params.small_scope):
-        probes["small"] = _probe(store, "items_fts", _match_expression(terms + parts), scope, 100, weights)
+        asks.append(_Ask("small", "items_fts", _match_expression(terms + parts), 100, weights))
+    probes.update(_ask_all(store, asks, scope))
     return read_in_full(fuse(probes), probes.get("about", []), params)
 
 

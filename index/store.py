@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import sqlite3
+import threading
 import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
@@ -35,13 +36,20 @@ from index.access import Access
 from index.analyze import Analyzer, get_analyzer
 from index.model import ATTACHMENTS, DECISION, Attachment, Item, Meeting, Section
 from index.readers import closed as closed_rule
+from index.salience import ABOUT_LENGTH, Analysis, about_document, analyse, load
 from index.salience import FORMAT as PASSAGES_FORMAT
-from index.salience import Analysis, analyse
 
 log = logging.getLogger(__name__)
 migrations = Migrations("referent")
 FTS_TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '-./,'"
 FTS_WEIGHTS = (8.0, 3.0, 1.0, 0.4)  # title, decision, body, compound parts
+# `items_about` keeps no column sizes (m011): every about document is ABOUT_LENGTH tokens, so BM25's length
+# factor is the same for all, and reading each row's size is most of what scoring a row costs (a common word
+# strongly about 260k of 1M items: 250 ms with sizes, a sixth of it without). Without sizes FTS5 counts a row
+# as -1 token a column, so the length factor 1 - b + b * D / avgdl (b = 0.75, D = -2, avgdl = ABOUT_LENGTH)
+# is this constant; as the weight of both columns it gives every row the very score it had with its sizes
+# (tests/test_stages.py checks that against a table that keeps them).
+ABOUT_WEIGHT = 1 - 0.75 - 0.75 * 2 / ABOUT_LENGTH
 USER_SECRET_ENV = "REFERENT_USER_SECRET"  # key for hashing user ids; else one generated into `meta`
 
 
@@ -278,6 +286,18 @@ def m010_follow(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m011_about_without_sizes(db: sqlite_utils.Database) -> None:
+    # items_about without column sizes (see ABOUT_WEIGHT): the same ranking, 5-6 times cheaper per row. The
+    # table is contentless, so it is refilled from the stored passages when the Store opens (meta about = refill).
+    db.execute("DROP TABLE IF EXISTS items_about")
+    db.execute(
+        f"CREATE VIRTUAL TABLE items_about USING fts5(strong, weak, content='', columnsize=0, "
+        f'tokenize="{FTS_TOKENIZE}")'
+    )
+    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('about', 'refill')")
+
+
 _ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing", "ede", "ed", "de", "te")
 
 
@@ -471,6 +491,9 @@ class Store:
         self._token = uuid.uuid4().hex
         self._memo: dict[str, object] = {}
         self._memo_version = -1
+        self._readers: dict[int, sqlite3.Connection] = {}  # reader(): a read connection per thread
+        self._readers_lock = threading.Lock()
+        self._read_uri: str | None = None
         self.readonly = readonly
         if readonly:
             self.conn = self._connect_readonly()
@@ -490,6 +513,8 @@ class Store:
                 self.conn = self._connect_readonly()
         if self.readonly:
             self._check_readable()
+        elif self.path != ":memory:":
+            self._read_uri = f"file:{quote(str(Path(self.path).resolve()))}?mode=ro"
         self._file = self._file_id()
 
     def _connect(self, target: str, *, uri: bool = False) -> sqlite3.Connection:
@@ -514,6 +539,8 @@ class Store:
             self.set_meta("analyzer", self.analyzer.fingerprint)
         if self.meta("about") == "stale" or self.meta("passages") != str(PASSAGES_FORMAT):
             self.reindex()  # m008, or passages stored in an older format: rewrite the about index and them
+        if self.meta("about") == "refill":
+            self._refill_about()  # m011: the about index's schema changed, the passages did not
         if self.meta("purge"):  # a purge that a crash or the migration left to do
             self.purge()
 
@@ -521,7 +548,8 @@ class Store:
         target = Path(self.path).resolve()
         if not target.is_file():
             raise StoreError(f"database {self.path} does not exist")
-        conn = self._connect(f"file:{quote(str(target))}?mode=ro", uri=True)
+        self._read_uri = f"file:{quote(str(target))}?mode=ro"
+        conn = self._connect(self._read_uri, uri=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
@@ -537,7 +565,8 @@ class Store:
                     f"database {self.path} is read-only and has unfinished writes in {target.name}-wal; "
                     "open it once with write access, or stop the process writing it"
                 ) from None
-            return self._connect(f"file:{quote(str(target))}?mode=ro&immutable=1", uri=True)
+            self._read_uri = f"file:{quote(str(target))}?mode=ro&immutable=1"
+            return self._connect(self._read_uri, uri=True)
 
     def _check_readable(self) -> None:
         """A read-only database must not need what only a writer can do: migrations or a reindex."""
@@ -581,7 +610,32 @@ class Store:
         return None if now_id == self._file else "replaced"
 
     def close(self) -> None:
+        with self._readers_lock:
+            readers, self._readers = list(self._readers.values()), {}
+        for conn in readers:
+            conn.close()
         self.conn.close()
+
+    @property
+    def parallel_reads(self) -> bool:
+        """Can other threads read this database beside `conn` (reader())? Not an in-memory one."""
+        return self._read_uri is not None
+
+    def reader(self) -> sqlite3.Connection:
+        """This thread's own read connection, for reads run side by side with other threads (retrieval's
+        probes, index/retrieve.py): SQLite runs a query without Python's lock, so two connections use two
+        cores. The main connection when the database cannot be shared (in memory)."""
+        if self._read_uri is None:
+            return self.conn
+        ident = threading.get_ident()
+        with self._readers_lock:
+            conn = self._readers.get(ident)
+            if conn is None:
+                conn = sqlite3.connect(
+                    self._read_uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30
+                )
+                self._readers[ident] = conn
+        return conn
 
     # ---- small helpers ------------------------------------------------------------------------
 
@@ -1053,6 +1107,26 @@ class Store:
                 (mid,),
             )
         self.conn.execute("DELETE FROM items WHERE meeting_id = ?", (mid,))
+
+    def _refill_about(self) -> None:
+        """Write every item's about document again from its stored passages (no text is analysed again)."""
+        with self.transaction():
+            self.conn.execute("INSERT INTO items_about(items_about) VALUES('delete-all')")
+            rows = self.conn.execute(
+                "SELECT i.rowid, i.title, p.data FROM items i LEFT JOIN item_passages p ON p.rowid = i.rowid"
+            )
+            for rowid, title, blob in rows:
+                loaded = load(blob) if blob is not None else None
+                if loaded is None:  # no passages stored in this format: analyse the text as storing it does
+                    analysis = analyse(self.analyzer, title, self._sections(rowid))
+                else:
+                    spans, kinds, headings, _where = loaded
+                    analysis = Analysis(spans, kinds, headings, frozenset(self.analyzer.terms(title)))
+                self.conn.execute(
+                    "INSERT INTO items_about(rowid, strong, weak) VALUES (?, ?, ?)", (rowid, *about_document(analysis))
+                )
+            self.set_meta("about", "fresh")
+        log.info("database %s: the about index was refilled from the stored passages", self.path)
 
     def reindex(self) -> int:
         """Rebuild the FTS index from the stored text (after stopwords or stem overrides changed)."""

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from index.store import USER_SECRET_ENV, Store
 from tests.conftest import ADGANG, EVT, VAGT, minutes
+from tests.release_db import sql_dump
 from tests.web_helpers import free_port, ingest_texts, wait_for_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +50,7 @@ def test_user_ids_are_kept_as_hmac_under_a_secret_generated_once(
     again = Store(tmp_path / "a.db")  # the same installation keeps its secret: votes stay linkable
     again.add_feedback("teams", "q", [], -1, "U0ALICE")
     assert again.meta("user_secret") == secret and stored_hashes(again) == [expected, expected]
-    dump = "\n".join(again.conn.iterdump())
+    dump = sql_dump(again.conn)
     assert "U0ALICE" not in dump
     again.close()
 
@@ -66,7 +67,7 @@ def test_the_secret_from_the_environment_wins_and_is_not_stored(
     store.add_feedback("slack", "q", [], 1, "U0BOB")
     assert stored_hashes(store) == [hmac.new(b"env-secret-for-the-test", b"U0BOB", hashlib.sha256).hexdigest()]
     assert store.meta("user_secret") is None
-    assert "env-secret-for-the-test" not in "\n".join(store.conn.iterdump())
+    assert "env-secret-for-the-test" not in sql_dump(store.conn)
     store.close()
 
 

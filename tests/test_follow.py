@@ -33,6 +33,7 @@ from index.config import Config
 from index.ingest import ingest_paths
 from index.store import Store
 from tests.conftest import ADGANG, VAGT, minutes
+from tests.release_db import sql_dump
 from tests.slack_fake import FakeSlack
 from tests.teams_fake import FakeConnector
 
@@ -704,7 +705,7 @@ def test_no_table_holds_the_raw_user_id(tmp_path, store, slack) -> None:
     oeu_meeting(store, tmp_path)
     assert rig.run().sent == 1
     assert "Skatepark ved Egelund Station" in rig.command("mine", channel="D0DM", user=user)["text"]
-    dump = "\n".join(store.conn.iterdump())
+    dump = sql_dump(store.conn)
     assert user not in dump and store.user_hash(user) in dump
 
 

@@ -33,6 +33,7 @@ from bot.web import create_app, mount_bots
 from index.config import Config
 from index.store import Store
 from tests.conftest import ADGANG, EVT, LUKKET, VAGT, minutes
+from tests.release_db import sql_dump
 from tests.slack_fake import FakeSlack
 from tests.teams_fake import FakeConnector
 from tests.web_helpers import free_port, ingest_texts, wait_for_server
@@ -133,7 +134,7 @@ def keyed_hash(user_id: str) -> str:
 def database_text(db: Path) -> str:
     store = Store(db)
     try:
-        return "\n".join(store.conn.iterdump())
+        return sql_dump(store.conn)
     finally:
         store.close()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,11 @@ from index.ingest import ingest_paths
 from index.model import DECISION, Section
 from index.params import DEFAULT
 from index.question import _question_verb, parse
-from index.quotes import choose_quotes
+from index.quotes import _intent, choose_quotes
 from index.rank import rank
 from index.retrieve import Scope, _probe, fuse
 from index.salience import ABOUT_LENGTH, PAD, about_document, analyse, is_subheading, subheadings
-from index.store import Store
+from index.store import ABOUT_WEIGHT, Store
 from index.vocabulary import Vocabulary, edit_distance
 from tests.conftest import agenda_item as item
 from tests.conftest import minutes
@@ -305,6 +306,29 @@ def test_a_scope_no_larger_than_what_is_read_in_full_is_read_whole(store: Store)
     assert top(store, "Hvad besluttede Chefforum i marts 2021 om tryghedsmålingen?") == ("Chefforum", "2021-03-10", 3)
 
 
+def test_the_about_index_without_sizes_scores_every_row_as_with_them(store: Store) -> None:
+    # items_about keeps no column sizes (m011); ABOUT_WEIGHT must give the scores a table with sizes gives
+    schema = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'items_about'").fetchone()[0]
+    assert "columnsize=0" in schema
+    rows = store.conn.execute("SELECT rowid, title FROM items ORDER BY rowid").fetchall()
+    docs = [
+        (r["rowid"], *about_document(analyse(store.analyzer, r["title"], store._sections(r["rowid"])))) for r in rows
+    ]
+    conn = sqlite3.connect(":memory:")
+    for name, sizes in (("sized", ""), ("sizeless", ", columnsize=0")):
+        conn.execute(f"CREATE VIRTUAL TABLE {name} USING fts5(strong, weak, content=''{sizes})")
+        conn.executemany(f"INSERT INTO {name}(rowid, strong, weak) VALUES (?, ?, ?)", docs)
+    words = sorted({w for _, strong, weak in docs for w in (strong + " " + weak).split() if w != PAD})
+    expr = "{strong} : (" + " OR ".join(f'"{w}"' for w in words[:6]) + ') OR {weak} : ("' + words[-1] + '")'
+    sized = conn.execute("SELECT rowid, bm25(sized) FROM sized WHERE sized MATCH ? ORDER BY rowid", [expr]).fetchall()
+    w = f"{ABOUT_WEIGHT}, {ABOUT_WEIGHT}"
+    sizeless = conn.execute(
+        f"SELECT rowid, bm25(sizeless, {w}) FROM sizeless WHERE sizeless MATCH ? ORDER BY rowid", [expr]
+    ).fetchall()
+    assert len(sized) >= 2 and [r[0] for r in sized] == [r[0] for r in sizeless]
+    assert all(a[1] == pytest.approx(b[1], rel=1e-9) for a, b in zip(sized, sizeless, strict=True))
+
+
 def test_a_common_word_is_searched_only_where_items_are_strongly_about_it(store: Store) -> None:
     few = dataclasses.replace(DEFAULT, analysed=3)  # fewer than the six items stored: the probes are asked
     everything_common = dataclasses.replace(
@@ -460,6 +484,12 @@ def test_the_quote_is_the_passage_the_question_tells_apart_verbatim(store: Store
     assert "3,4 mio. kr." in quotes[0].text
     for q in quotes:
         assert q.text in ev.sections[[s.heading for s in ev.sections].index(q.section)].text
+
+
+def test_when_is_read_in_a_precedent_or_status_question_typed_without_aa(store: Store) -> None:
+    for typed in ("hvornår", "hvornaar"):
+        assert _intent(read(store, f"{typed} har Chefforum tidligere behandlet cykelstien?")) == "precedent-when"
+        assert _intent(read(store, f"hvordan går det med cykelstien – {typed} kommer den?")) == "when"
 
 
 def test_the_quotes_weights_are_the_params(store: Store) -> None:

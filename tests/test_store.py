@@ -2,6 +2,7 @@ import dataclasses
 
 from index.readers import read_bytes
 from index.store import Store, content_hash, meeting_id
+from tests.release_db import sql_dump
 
 
 def _meeting(text: str):
@@ -34,7 +35,7 @@ def test_ingest_is_idempotent_and_corrections_leave_a_revision(store: Store, tin
 
 def test_closed_item_discussion_is_never_stored(store: Store, tiny_minutes: str) -> None:
     store.ingest(_meeting(tiny_minutes))
-    dump = "\n".join(store.conn.iterdump())
+    dump = sql_dump(store.conn)
     assert "Fortroligt" not in dump and "advarsel" not in dump
     closed = store.load_meeting("chefforum-2017-11-15").items[2]
     assert closed.closed and [s.text for s in closed.sections] == ["Indstillingen blev godkendt."]
