@@ -198,7 +198,7 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
     if terms or parts:
         # every word where items are strongly about it; the uncommon ones also where they are merely about it
         weak = sorted({t for c in known if uncommon(c) for t in c.terms}) + parts
-        expr = "{strong} : (" + _match_expression(terms + parts) + ")"
+        expr = "{strong} : (" + _match_expression(_telling(store, terms, total, params) + parts) + ")"
         if weak:
             expr += " OR {weak} : (" + _match_expression(weak) + ")"
         about_weights = f",{ABOUT_WEIGHT},{ABOUT_WEIGHT}"
@@ -231,6 +231,17 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
         asks.append(_Ask("small", "items_fts", _match_expression(terms + parts), 100, weights))
     probes.update(_ask_all(store, asks, scope))
     return read_in_full(fuse(probes), probes.get("about", []), params)
+
+
+def _telling(store: Store, terms: list[str], total: int, params: Params) -> list[str]:
+    """The terms worth asking the about index's strong column: not those that more than
+    `params.about_common_share` of all items are strongly about, unless every term is. The counts are global,
+    so they are used only for a caller who may see every item (`total`)."""
+    if total < store.item_count():
+        return terms
+    strong = store.strong_doc_freq(terms)
+    kept = [t for t in terms if strong[t] <= params.about_common_share * total]
+    return kept or terms
 
 
 def read_in_full(fused: list[Candidate], about: list[int], params: Params) -> list[Candidate]:

@@ -298,6 +298,16 @@ def m011_about_without_sizes(db: sqlite_utils.Database) -> None:
     db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('about', 'refill')")
 
 
+@migrations()
+def m012_strong_df(db: sqlite_utils.Database) -> None:
+    # How many items are strongly about each term (the about index's strong column), beside its document count:
+    # retrieval leaves a word out of the about probe when too many items are strongly about it (a quarter of a
+    # 1M archive is strongly about "chefforum"), and counting that from the index walks the whole doclist.
+    db.execute("ALTER TABLE term_df ADD COLUMN strong INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE VIRTUAL TABLE about_vocab USING fts5vocab(items_about, col)")
+    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('term_df', 'stale')")
+
+
 _ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing", "ede", "ed", "de", "te")
 
 
@@ -541,6 +551,8 @@ class Store:
             self.reindex()  # m008, or passages stored in an older format: rewrite the about index and them
         if self.meta("about") == "refill":
             self._refill_about()  # m011: the about index's schema changed, the passages did not
+        if self.meta("term_df") == "stale":
+            self.refresh_vocab()  # m012, or a reindex: a full copy now rather than slow counts until an ingest
         if self.meta("purge"):  # a purge that a crash or the migration left to do
             self.purge()
 
@@ -689,18 +701,46 @@ class Store:
         first time)."""
         touched, self._touched = self._touched, set()
         incremental = self.meta("term_df") == f"pending:{self._token}" and len(touched) < 50_000
+        strong = "SELECT doc FROM about_vocab WHERE term = ? AND col = 'strong'"
         with self.transaction():
             if incremental:
                 for term in touched:
                     row = self.conn.execute("SELECT doc FROM items_vocab WHERE term = ?", (term,)).fetchone()
                     if row:
-                        self.conn.execute("INSERT OR REPLACE INTO term_df(term, doc) VALUES (?, ?)", (term, row[0]))
+                        about = self.conn.execute(strong, (term,)).fetchone()
+                        self.conn.execute(
+                            "INSERT OR REPLACE INTO term_df(term, doc, strong) VALUES (?, ?, ?)",
+                            (term, row[0], about[0] if about else 0),
+                        )
                     else:
                         self.conn.execute("DELETE FROM term_df WHERE term = ?", (term,))
             else:
                 self.conn.execute("DELETE FROM term_df")
                 self.conn.execute("INSERT INTO term_df(term, doc) SELECT term, doc FROM items_vocab")
+                self.conn.execute(
+                    "UPDATE term_df SET strong = a.doc FROM (SELECT term, doc FROM about_vocab WHERE col = 'strong') a"
+                    " WHERE a.term = term_df.term"
+                )
             self.set_meta("term_df", "fresh")
+
+    def strong_doc_freq(self, terms: Iterable[str]) -> dict[str, int]:
+        """Items strongly about each term (the about index's strong column, index/salience.py), from term_df;
+        0 for every term while term_df is not fresh (a read-only copy of an older database): counting them
+        from the index would walk each doclist."""
+        wanted = set(terms)
+        if self._vocab_table() != "term_df" or not wanted:
+            return dict.fromkeys(wanted, 0)
+        memo: dict[str, int] = self._cached("strong_df", dict)
+        out = {}
+        for term in wanted:
+            if term not in memo:
+                row = self.conn.execute("SELECT strong FROM term_df WHERE term = ?", (term,)).fetchone()
+                if len(memo) >= 200_000:  # a bound, as doc_freq's
+                    out[term] = row[0] if row else 0
+                    continue
+                memo[term] = row[0] if row else 0
+            out[term] = memo[term]
+        return out
 
     def known_term(self, term: str) -> bool:
         """Is `term` (an analysed term) anywhere in the index? Used for compound splits and respelling."""

@@ -23,7 +23,7 @@ from index.params import DEFAULT
 from index.question import _question_verb, parse
 from index.quotes import _intent, choose_quotes
 from index.rank import rank
-from index.retrieve import Scope, _probe, fuse
+from index.retrieve import Scope, _probe, _telling, fuse
 from index.salience import ABOUT_LENGTH, PAD, about_document, analyse, is_subheading, subheadings
 from index.store import ABOUT_WEIGHT, Store
 from index.vocabulary import Vocabulary, edit_distance
@@ -339,6 +339,22 @@ def test_a_common_word_is_searched_only_where_items_are_strongly_about_it(store:
     normal = trace(store, q, params=dataclasses.replace(few, analysed=5))
     assert {c.rowid for c in strict.candidates} <= {c.rowid for c in normal.candidates}
     assert all(p[0] == "about" for c in strict.candidates for p in c.probes)
+
+
+def test_a_word_too_many_items_are_strongly_about_is_left_out_of_the_about_probe(store: Store, tmp_path: Path) -> None:
+    wide = dataclasses.replace(DEFAULT, about_common_share=0.2)  # of the six items, two have "cykelsti" in the title
+    assert store.strong_doc_freq(["cykelsti", "lisbjerg", "ukendt"]) == {"cykelsti": 2, "lisbjerg": 1, "ukendt": 0}
+    assert _telling(store, ["cykelsti", "lisbjerg"], 6, wide) == ["lisbjerg"]
+    assert _telling(store, ["cykelsti", "hovedgad"], 6, wide) == ["cykelsti", "hovedgad"]  # every word: all kept
+    assert _telling(store, ["cykelsti", "lisbjerg"], 5, wide) == ["cykelsti", "lisbjerg"]  # global counts, hidden items
+    # an ingest keeps the counts up to date (only the terms it touched are counted again)
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "d.txt").write_text(
+        minutes("Byrådet", "03-02-2025", [item(1, "Cykelsti ved skolen", ("Beslutning", "Godkendt."))]),
+        encoding="utf-8",
+    )
+    assert not ingest_paths(store, [tmp_path / "more" / "d.txt"]).failed
+    assert store.strong_doc_freq(["cykelsti", "skol"]) == {"cykelsti": 3, "skol": 1}
 
 
 def test_a_broad_scope_tested_after_ranking_gives_the_rows_the_join_gives(store: Store) -> None:
