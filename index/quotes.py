@@ -312,6 +312,12 @@ def choose_quotes(cand: Evidence, query: Query, params: Params = DEFAULT) -> lis
         anchor = _best(cand, everything - decision - proposal, query, params)
         if anchor:
             quotes.append(_window(cand, anchor))
+    elif intent == "precedent":
+        # "har teknikudvalget haft terrænsagen oppe før?": each earlier treatment is recognised by what it says
+        # of the matter, so the passage that holds the question best goes first, the decision after it
+        anchor = _best(cand, everything, query, params, decision_prior=0.0)
+        if anchor:
+            quotes.append(_window(cand, anchor))
     elif (
         intent == "topic"
         and not query.asked

@@ -508,6 +508,15 @@ def test_when_is_read_in_a_precedent_or_status_question_typed_without_aa(store: 
         assert _intent(read(store, f"hvordan går det med cykelstien – {typed} kommer den?")) == "when"
 
 
+def test_an_earlier_treatment_is_quoted_by_what_it_says_of_the_matter_then_its_decision(store: Store) -> None:
+    ans = answer(
+        store, "Har Byrådet tidligere behandlet at cykelstien langs Hovedgaden anlægges?", cfg=CFG, today=TODAY
+    )
+    assert ans.intent == "precedent"
+    first = next(h for h in ans.answers if h.item.title == "Cykelsti langs Hovedgaden")
+    assert [q.text for q in first.quotes] == ["Cykelstien anlægges i 2025.", "Byrådet godkendte cykelstien."]
+
+
 def test_the_quotes_weights_are_the_params(store: Store) -> None:
     # the section priors live in Params like the ranking's weights: a heavy decision prior quotes the decision
     t = trace(store, "Hvad var sygefraværet i 1. kvartal 2021?", today=TODAY)
