@@ -17,7 +17,9 @@ from index.sagsforloeb import body_key, entries
 MAX_QUOTE = 450
 QUOTE_CONTINUE = 300  # continue a quote within its paragraph up to this length
 BARE_APPROVAL = re.compile(
-    r"^\s*(?:(?:ad\s+)?(?:pkt\.\s*|punkt\s+)?\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s*[:.]?\s+)?"  # "1.-3. Godkendt."
+    # "1.-3. Godkendt.", "1. a.-d. Godkendt."
+    r"^\s*(?:(?:ad\s+)?(?:pkt\.\s*|punkt\s+)?\d{1,2}\.?(?:\s*[a-zæøå]\.?(?:\s*[-–]\s*[a-zæøå]\.?)?)?"
+    r"(?:\s*[-–]\s*\d{1,2}\.?)?\s*[:.]?\s+)?"
     r"(godkendt|tiltrådt|vedtaget|godkendes|tiltrædes|vedtages|indstillingen (blev )?(godkendt|tiltrådt|vedtaget)|"
     r"som indstillet|"
     r"anbefales|indstillingen anbefales)\.?\s*$",
@@ -336,6 +338,15 @@ def choose_quotes(cand: Evidence, query: Query, params: Params = DEFAULT) -> lis
         # then what was adopted
         if quotes and (adopted := adopted_recommendation(secs)) is not None:
             quotes.append(adopted)
+        elif (
+            quotes
+            and proposal
+            and _adopting_sentence(secs) is not None
+            and (shown := _best(cand, proposal, query, params)) is not None
+        ):
+            # the recommendation adopted is not in the Sagsforløb, or the chain of them ends in "Anbefales.":
+            # the proposal as written is what was decided
+            quotes.append(_whole_proposal(cand, shown.section) or _window(cand, shown))
         elif quotes and goes_on and proposal and (shown := _best(cand, proposal, query, params)) is not None:
             quotes.append(_whole_proposal(cand, shown.section) or _window(cand, shown))
     elif bare and (adopted := adopted_recommendation(secs)) is not None:
@@ -383,6 +394,19 @@ def _formality(text: str) -> bool:
     return _vote_record(text) or approves_by_reference(text)
 
 
+def _adopting_sentence(sections: Sequence[Section]) -> str | None:
+    """The decision's sentence that adopts a proposal or another body's recommendation as it stands ("Med
+    stemmerne 20 for og 1 imod godkendte Byrådet Økonomiudvalgets indstilling."), when the rest of the
+    decision only records the vote; else None."""
+    lines = [line for s in sections if s.kind == DECISION for line in _decision_lines(s.text)]
+    if not lines or not all(_vote_record(line) for line in lines[1:]):
+        return None  # "Vedrørende punkt 3: … med en bemærkning om …" says more than the adoption
+    spans = passages(lines[0])
+    sentence = lines[0][spans[0][0] : spans[0][1]] if spans else ""
+    adopts = BARE_APPROVAL.match(sentence) or (BY_REFERENCE.search(sentence) and not _AMENDED.search(sentence))
+    return sentence if adopts else None
+
+
 def adopted_recommendation(sections: Sequence[Section]) -> Quote | None:
     """The recommendation a decision adopts by naming the body that made it ("Byrådet godkendte
     Økonomiudvalgets indstilling."), from the item's Sagsforløb: the chain of recommendations by reference
@@ -391,13 +415,8 @@ def adopted_recommendation(sections: Sequence[Section]) -> Quote | None:
     date and body. None when the decision says more than that (beyond the vote), when the chain ends in a
     plain approval of the proposal ("Anbefales.") or is not in the Sagsforløb; "Magistratens foranstående
     indstilling" is the proposal written above. Answers and the digest both show what this returns."""
-    lines = [line for s in sections if s.kind == DECISION for line in _decision_lines(s.text)]
-    if not lines or not all(_vote_record(line) for line in lines[1:]):
-        return None  # "Vedrørende punkt 3: … med en bemærkning om …" says more than the adoption
-    spans = passages(lines[0])
-    sentence = lines[0][spans[0][0] : spans[0][1]] if spans else ""
-    adopts = BARE_APPROVAL.match(sentence) or (BY_REFERENCE.search(sentence) and not _AMENDED.search(sentence))
-    if not adopts or re.search(r"\bforanstående\b", sentence, re.IGNORECASE):
+    sentence = _adopting_sentence(sections)
+    if sentence is None or re.search(r"\bforanstående\b", sentence, re.IGNORECASE):
         return None
     listed = [(i, e) for i, s in enumerate(sections) if s.kind == HISTORY for e in entries(s.text)]
     while listed:

@@ -160,6 +160,30 @@ def store(tmp_path: Path) -> Store:
                     ),
                 ),
                 item(
+                    21,
+                    "Midlertidig lukning af selvbetjent åbningstid på biblioteket",
+                    (
+                        "Indstilling",
+                        "Administrationen indstiller, at den selvbetjente åbningstid reduceres om aftenen.",
+                    ),
+                    (
+                        "Beslutning",
+                        "Med stemmerne 20 for og 1 imod godkendte Byrådet Økonomiudvalgets indstilling."
+                        "\n\nImod stemte: (Ø).",
+                    ),
+                    ("Sagens forløb", "15-11-2023 Kultur- og Fritidsudvalget\n\nAnbefales."),
+                ),
+                item(
+                    22,
+                    "Betalingsfri pendlerparkering ved stationen",
+                    (
+                        "Indstilling",
+                        "1. at administrationen undersøger a. placering b. skiltning c. pris d. kontrol, og at 200 "
+                        "p-pladser ved stationen stilles vederlagsfrit til rådighed.\n\n2. at ordningen evalueres.",
+                    ),
+                    ("Beslutning", "1. a.-d. Godkendt.\n\n2. Godkendt."),
+                ),
+                item(
                     6,
                     "Kodeks for kommentarer på sociale medier",
                     ("Indstilling", "Administrationen indstiller, at det opdaterede kodeks for kommentarer godkendes."),
@@ -387,6 +411,23 @@ def test_a_vote_on_an_adopted_recommendation_quotes_the_vote_then_the_recommenda
     hit = first_quote(store, "Hvad blev besluttet om driftstilskuddet til Strandparken?")
     assert hit.quotes[0].kind == DECISION and "16 for og 4 imod" in hit.quotes[0].text
     assert hit.quotes[1].kind == HISTORY and "kan ikke anbefale et udvidelsesforslag" in hit.quotes[1].text
+
+
+def test_an_adoption_by_vote_of_a_recommendation_not_in_the_sagsforloeb_quotes_the_proposal_after_it(
+    store: Store,
+) -> None:
+    hit = first_quote(store, "Hvad blev besluttet om den selvbetjente åbningstid på biblioteket?")
+    assert hit.quotes[0].kind == DECISION and "20 for og 1 imod" in hit.quotes[0].text
+    assert hit.quotes[1].kind == PROPOSAL and "åbningstid reduceres om aftenen" in hit.quotes[1].text
+
+
+def test_lettered_points_approved_adopt_the_proposal(store: Store) -> None:
+    from index.quotes import BARE_APPROVAL
+
+    assert BARE_APPROVAL.match("1. a.-d. Godkendt.") and BARE_APPROVAL.match("2 b. Godkendt")
+    assert not BARE_APPROVAL.match("1. Godkendt med bemærkning.")
+    hit = first_quote(store, "Hvad blev besluttet om gratis pendlerparkering ved stationen?")
+    assert hit.quotes[0].kind == PROPOSAL and "200 p-pladser" in hit.quotes[0].text
 
 
 def test_a_chain_ending_in_the_administrations_proposal_quotes_the_proposal(store: Store) -> None:
