@@ -5,15 +5,17 @@ in a large archive the common words are in a third of all items (100+ ms at 100k
 looks at a short doclist or a small result set instead:
 
 - about: the `items_about` index (index/salience.py) ranks the items that dwell on the question's words;
-  its doclists hold only the items a word is a topic of, so they stay short however common the word is;
+  its doclists hold only the items a word is a topic of, so they stay short however common the word is (a
+  word that a tenth of all items are strongly about is left out: it tells none of them apart);
 - all: items holding every concept (FTS5 AND: the intersection is small when the words are common);
 - near: items where the question's words stand within a sentence of each other (FTS5 NEAR);
 - rare: every item holding a rare exact term (a name, a firm, a case number in the text);
 - case: items with the case number the question names;
 - small: when the question's words are all rare, one OR over the full text is cheap, so it is asked too.
 
-Probe results are fused by reciprocal rank (scale-free: ranks, not raw BM25 values, are compared), and the
-best `Params.analysed` go on to the evidence stage. All probes apply the caller's scope and the question's
+The probes of a question run side by side (`_ask_all`). Probe results are fused by reciprocal rank
+(scale-free: ranks, not raw BM25 values, are compared), and the best `Params.analysed` go on to the evidence
+stage. All probes apply the caller's scope and the question's
 filters inside SQL, so nothing hidden is ever a candidate.
 """
 
@@ -33,7 +35,16 @@ RRF_K = 10  # reciprocal-rank fusion constant: small, so a probe's first places 
 # The probes of one question run side by side, each on its thread's own read connection (Store.reader()):
 # SQLite scores a probe without holding Python's lock, so the question's probes share the machine's cores.
 PROBE_THREADS = min(4, os.cpu_count() or 1)
-_POOL = ThreadPoolExecutor(max_workers=PROBE_THREADS, thread_name_prefix="referent-probe")
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    """This process's probe threads: a process forked from one that had them has none of its own (an
+    executor copied across fork would queue work for threads that are not there)."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(max_workers=PROBE_THREADS, thread_name_prefix="referent-probe"))
+    return _pool[1]
 
 
 @dataclass(frozen=True)
@@ -154,7 +165,7 @@ def _ask_all(store: Store, asks: list[_Ask], scope: Scope) -> dict[str, list[int
         return _probe(store, a.table, a.expr, scope, a.limit, a.weights)
 
     if len(asks) > 1 and PROBE_THREADS > 1 and store.parallel_reads:
-        found = list(_POOL.map(one, asks))
+        found = list(_executor().map(one, asks))
     else:
         found = [one(a) for a in asks]
     out: dict[str, list[int]] = {}

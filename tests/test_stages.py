@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import select
+import signal
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from index import retrieve
 from index.abstain import decide, decide_ranked
 from index.access import Access
 from index.access import parse as parse_access
@@ -627,3 +631,22 @@ def test_the_newest_treatment_put_first_answers_when_the_one_before_it_does(stor
     # not lifted by the ranking: judged on its own
     plain = dataclasses.replace(thin, parts={k: v for k, v in thin.parts.items() if k != "latest"})
     assert not decide_ranked(t.query, [plain, earlier])[0].answers
+
+
+def test_a_forked_process_gets_probe_threads_of_its_own(store: Store) -> None:
+    few = dataclasses.replace(DEFAULT, analysed=3)  # fewer than the items stored: the probes are asked
+    assert trace(store, "cykelstien langs Hovedgaden", params=few).candidates
+    assert retrieve._executor()._threads  # the probe threads exist in this process
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child asks the probes side by side too (a copied executor would never run them)
+        try:
+            os.write(write, b"1" if trace(store, "cykelstien langs Hovedgaden", params=few).candidates else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    ready, _, _ = select.select([read], [], [], 20)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    assert ready and os.read(read, 1) == b"1"
