@@ -45,7 +45,7 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '-./,'"
 FTS_WEIGHTS = (8.0, 3.0, 1.0, 0.4)  # title, decision, body, compound parts
 # `items_about` keeps no column sizes (m011): every about document is ABOUT_LENGTH tokens, so BM25's length
 # factor is the same for all, and reading each row's size is most of what scoring a row costs (a common word
-# strongly about 260k of 1M items: 250 ms with sizes, a sixth of it without). Without sizes FTS5 counts a row
+# strongly about 263k of 1M items: 250 ms with sizes, 71 ms without). Without sizes FTS5 counts a row
 # as -1 token a column, so the length factor 1 - b + b * D / avgdl (b = 0.75, D = -2, avgdl = ABOUT_LENGTH)
 # is this constant; as the weight of both columns it gives every row the very score it had with its sizes
 # (tests/test_stages.py checks that against a table that keeps them).
@@ -288,7 +288,7 @@ def m010_follow(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m011_about_without_sizes(db: sqlite_utils.Database) -> None:
-    # items_about without column sizes (see ABOUT_WEIGHT): the same ranking, 5-6 times cheaper per row. The
+    # items_about without column sizes (see ABOUT_WEIGHT): the same scores, a row scored 3-6 times cheaper. The
     # table is contentless, so it is refilled from the stored passages when the Store opens (meta about = refill).
     db.execute("DROP TABLE IF EXISTS items_about")
     db.execute(
