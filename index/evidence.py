@@ -172,18 +172,22 @@ def gather(
     concepts = query.concepts
     parts_col = set(row["parts"].split()) if row["parts"] else set()
     meta = meeting_terms(store, row)
+    title_lines = "\n" + "\n".join(sorted(title_terms)) + "\n"
     found: dict[int, set[int]] = {}
     hits = []
     for i, c in enumerate(concepts):
         exact = {p for t in c.terms for p in where.get(t, ())}
-        held = exact | {p for t in _heads(c, lines) for p in where.get(t, ())}
+        heads = _heads(c, lines)
+        held = exact | {p for t in heads for p in where.get(t, ())}
         for p in held:
             found.setdefault(p, set()).add(i)
-        in_title = bool(c.terms & title_terms)
+        named = bool(c.terms & title_terms)
+        # "Godkendelse af medlemmer til Bevillingsnævnet" names a kind of "nævn" in its title
+        in_title = named or bool(_heads(c, title_lines))
         by_meta = False
-        if in_title or exact:
+        if named or exact:
             credit = 1.0
-        elif held or c.terms & parts_col:
+        elif held or in_title or c.terms & parts_col:
             credit = 0.8  # as the head of a compound ("opstart" for "start") or a compound part
         elif c.parts and _split_in_order(c, passages, where):
             credit = 0.8  # "store oprydningsdag" for "storeoprydningsdag"

@@ -29,12 +29,14 @@ class Params:
     """A word in more than this share of the visible items (and more than `common_min` of them) is common:
     it is searched only where items are strongly about it, never as a full-text probe of its own."""
     about_common_share: float = 0.1
-    """A word that more than this share of all items are strongly about (a quarter of a 1M archive is strongly
-    about "chefforum") tells no item apart by what it is about, and its doclist is most of what the about probe
-    costs: it is left out of that probe (not out of the others) unless every word is. Only when the caller may
-    see every item, since the count is global. Measured (2026-12-02): 0.1 and 0.05 the same first places at 10k,
-    100k and 1M, one more in Greve (gb-38); 0.05 one more false "nothing found" at 100k; 0.02 lost 15 of 552.
-    At 1M p95 230 → 171 ms."""
+    about_common_min: int = 50_000
+    """A word that more than this share of all items (and more than `about_common_min` of them) are strongly
+    about tells no item apart by what it is about, and its doclist is most of what the about probe costs (a
+    quarter of a 1M archive is strongly about "chefforum": 250k rows to score): it is left out of that probe
+    (not out of the others) unless every word is. Only when the caller may see every item, since the count
+    is global. Measured (2026-12-02): the share alone (no floor) answered gb-38 in Greve by leaving out "2024"
+    and lost g4-15 by leaving out "byråd" (21 % of Greve's items), and changed nothing at 10k, 100k or 1M; with
+    the floor nothing changes below about 500k items, and at 1M p95 falls by about a quarter."""
     small_scope: int = 300
     """A question narrowed to this few items (a month of one body, say) also gets the OR over its words."""
     full_or_max_df: int = 3000

@@ -251,6 +251,16 @@ def _day_of_year(text: str) -> tuple[str | None, str]:
 
 # A period right after these words is a target or a deadline the minutes name ("senest i 2022", "frem til
 # 2025"), not the time of the meeting.
+# "affaldsplanen for 2023-34", "budget 2024-27": the span's end written with two digits, as the minutes write
+# it in full ("Affaldsplan 2023-2034")
+_SHORT_SPAN = re.compile(r"\b((?:19|20)(\d\d))\s*([-–/])\s*(\d\d)\b(?![\d.,])")
+
+
+def _full_span(m: re.Match[str]) -> str:
+    start, end = int(m[2]), int(m[4])
+    return f"{m[1]}{m[3]}{m[1][:2]}{m[4]}" if end > start else m[0]
+
+
 _FROM_YEAR = re.compile(r"\bfra\s+(?:året\s+)?\d{4}\b(?!\s*(?:[-/]|og|til))")
 _TARGET = re.compile(r"\b(senest|inden|indtil|frem til|forventes|forventet|ventes|i løbet af|med udgangen af)\s*$")
 
@@ -376,6 +386,7 @@ def parse(
     if case:
         case_number = case.group(1)
         norm = norm.replace(case.group(1).lower(), " ")
+    norm = _SHORT_SPAN.sub(_full_span, norm)
     before = norm
     date_from, date_to, norm, day = _date_filter(norm, today, exact=not relaxed)
     if day and date_from and date_from != date_to and intent in _FACT_INTENTS:

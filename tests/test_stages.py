@@ -346,11 +346,13 @@ def test_a_common_word_is_searched_only_where_items_are_strongly_about_it(store:
 
 
 def test_a_word_too_many_items_are_strongly_about_is_left_out_of_the_about_probe(store: Store, tmp_path: Path) -> None:
-    wide = dataclasses.replace(DEFAULT, about_common_share=0.2)  # of the six items, two have "cykelsti" in the title
+    wide = dataclasses.replace(DEFAULT, about_common_share=0.2, about_common_min=1)  # two of six items: "cykelsti"
     assert store.strong_doc_freq(["cykelsti", "lisbjerg", "ukendt"]) == {"cykelsti": 2, "lisbjerg": 1, "ukendt": 0}
     assert _telling(store, ["cykelsti", "lisbjerg"], 6, wide) == ["lisbjerg"]
     assert _telling(store, ["cykelsti", "hovedgad"], 6, wide) == ["cykelsti", "hovedgad"]  # every word: all kept
     assert _telling(store, ["cykelsti", "lisbjerg"], 5, wide) == ["cykelsti", "lisbjerg"]  # global counts, hidden items
+    floor = dataclasses.replace(wide, about_common_min=2)  # and more items than this
+    assert _telling(store, ["cykelsti", "lisbjerg"], 6, floor) == ["cykelsti", "lisbjerg"]
     # an ingest keeps the counts up to date (only the terms it touched are counted again)
     (tmp_path / "more").mkdir()
     (tmp_path / "more" / "d.txt").write_text(
@@ -398,6 +400,20 @@ def test_evidence_counts_passages_title_and_the_meetings_own_year(store: Store) 
     by_stem = dict(zip((c.stem for c in t.query.concepts), ev.hits, strict=True))
     assert by_stem["sygefravær"].passages == 2 and by_stem["sygefravær"].title is False
     assert by_stem["2021"].found and ev.coverage > 0.95
+
+
+def test_a_kind_of_the_asked_word_in_the_title_is_the_title_naming_it(store: Store) -> None:
+    # "Anlægsbevilling til idrætsanlæg i Lisbjerg" names a kind of "bevilling" (its compound's head)
+    t = trace(store, "hvor stor var bevillingen i Lisbjerg?", today=TODAY)
+    ev = next(s.evidence for s in t.ranked if "Lisbjerg" in s.evidence.row["title"])
+    by_stem = dict(zip((c.stem for c in t.query.concepts), ev.hits, strict=True))
+    assert by_stem["bevilling"].title and by_stem["bevilling"].credit == 0.8
+
+
+def test_a_span_of_years_ending_in_two_digits_is_read_in_full(store: Store) -> None:
+    assert "2034" in {c.stem for c in read(store, "affaldsplanen for 2023-34").concepts}
+    assert "2025" in {c.stem for c in read(store, "planen for 2024-25").concepts}
+    assert "2019" not in {c.stem for c in read(store, "planen for 2024-19").concepts}  # no span backwards
 
 
 def test_the_latest_treatment_of_a_case_goes_first(store: Store) -> None:
@@ -633,7 +649,8 @@ def test_the_newest_treatment_put_first_answers_when_the_one_before_it_does(stor
     assert not decide_ranked(t.query, [plain, earlier])[0].answers
 
 
-def test_a_forked_process_gets_probe_threads_of_its_own(store: Store) -> None:
+def test_a_forked_process_gets_probe_threads_of_its_own(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(retrieve, "PARALLEL_FROM_ITEMS", 0)  # side by side at any size
     few = dataclasses.replace(DEFAULT, analysed=3)  # fewer than the items stored: the probes are asked
     assert trace(store, "cykelstien langs Hovedgaden", params=few).candidates
     assert retrieve._executor()._threads  # the probe threads exist in this process
