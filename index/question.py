@@ -386,6 +386,7 @@ def parse(
     if case:
         case_number = case.group(1)
         norm = norm.replace(case.group(1).lower(), " ")
+    spans = {f"{m[1][:2]}{m[4]}" for m in _SHORT_SPAN.finditer(norm) if int(m[4]) > int(m[2])}
     norm = _SHORT_SPAN.sub(_full_span, norm)
     before = norm
     date_from, date_to, norm, day = _date_filter(norm, today, exact=not relaxed)
@@ -432,6 +433,8 @@ def parse(
     units = _units(norm, analyzer, known, drafts)
     concepts = []
     for surface, stem, terms, parts in drafts:
+        if stem in spans:
+            terms = terms | {stem[2:]}  # the span's end as the question wrote it: minutes write "2024-27" too
         if 2 <= len(stem) <= 4 and stem.isalpha() and known(stem + "s"):
             terms = terms | {stem + "s"}  # "KL's" in the question, "KLs" in the minutes
         if len(parts) >= 2 and parts[-1] in _MONEY_HEADS and known(parts[0]):

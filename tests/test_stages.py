@@ -411,7 +411,8 @@ def test_a_kind_of_the_asked_word_in_the_title_is_the_title_naming_it(store: Sto
 
 
 def test_a_span_of_years_ending_in_two_digits_is_read_in_full(store: Store) -> None:
-    assert "2034" in {c.stem for c in read(store, "affaldsplanen for 2023-34").concepts}
+    end = next(c for c in read(store, "affaldsplanen for 2023-34").concepts if c.stem == "2034")
+    assert end.terms == {"2034", "34"}  # the minutes may write the span short too
     assert "2025" in {c.stem for c in read(store, "planen for 2024-25").concepts}
     assert "2019" not in {c.stem for c in read(store, "planen for 2024-19").concepts}  # no span backwards
 
