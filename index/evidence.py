@@ -177,8 +177,7 @@ def gather(
     hits = []
     for i, c in enumerate(concepts):
         exact = {p for t in c.terms for p in where.get(t, ())}
-        heads = _heads(c, lines)
-        held = exact | {p for t in heads for p in where.get(t, ())}
+        held = exact | {p for t in _heads(c, lines) for p in where.get(t, ())}
         for p in held:
             found.setdefault(p, set()).add(i)
         named = bool(c.terms & title_terms)

@@ -341,13 +341,11 @@ def choose_quotes(cand: Evidence, query: Query, params: Params = DEFAULT) -> lis
         elif (
             quotes
             and proposal
-            and _adopting_sentence(secs) is not None
+            and (goes_on or _adopting_sentence(secs) is not None)
             and (shown := _best(cand, proposal, query, params)) is not None
         ):
-            # the recommendation adopted is not in the Sagsforløb, or the chain of them ends in "Anbefales.":
-            # the proposal as written is what was decided
-            quotes.append(_whole_proposal(cand, shown.section) or _window(cand, shown))
-        elif quotes and goes_on and proposal and (shown := _best(cand, proposal, query, params)) is not None:
+            # what the approval went on from, or a recommendation adopted that is not in the Sagsforløb (or whose
+            # chain ends in "Anbefales."): the proposal as written is what was decided
             quotes.append(_whole_proposal(cand, shown.section) or _window(cand, shown))
     elif bare and (adopted := adopted_recommendation(secs)) is not None:
         # "Byrådet godkendte Økonomiudvalgets indstilling.": what that body recommended was decided

@@ -13,10 +13,10 @@ looks at a short doclist or a small result set instead:
 - case: items with the case number the question names;
 - small: when the question's words are all rare, one OR over the full text is cheap, so it is asked too.
 
-In a large archive the probes of a question run side by side (`_ask_all`). Probe results are fused by reciprocal rank
-(scale-free: ranks, not raw BM25 values, are compared), and the best `Params.analysed` go on to the evidence
-stage. All probes apply the caller's scope and the question's
-filters inside SQL, so nothing hidden is ever a candidate.
+In a large archive the probes of a question run side by side (`_ask_all`). Probe results are fused by
+reciprocal rank (scale-free: ranks, not raw BM25 values, are compared), and the best `Params.analysed` go on
+to the evidence stage. All probes apply the caller's scope and the question's filters inside SQL, so nothing
+hidden is ever a candidate.
 """
 
 from __future__ import annotations
@@ -250,8 +250,8 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
 
 def _telling(store: Store, terms: list[str], total: int, params: Params) -> list[str]:
     """The terms worth asking the about index's strong column: not those that more than
-    `params.about_common_share` of all items (and `about_common_min`) are strongly about, unless every term is. The counts are global,
-    so they are used only for a caller who may see every item (`total`)."""
+    `params.about_common_share` of all items (and more than `about_common_min`) are strongly about, unless
+    every term is. The counts are global, so they are used only for a caller who may see every item."""
     if total < store.item_count():
         return terms
     strong = store.strong_doc_freq(terms)

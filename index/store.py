@@ -727,20 +727,9 @@ class Store:
         """Items strongly about each term (the about index's strong column, index/salience.py), from term_df;
         0 for every term while term_df is not fresh (a read-only copy of an older database): counting them
         from the index would walk each doclist."""
-        wanted = set(terms)
-        if self._vocab_table() != "term_df" or not wanted:
-            return dict.fromkeys(wanted, 0)
-        memo: dict[str, int] = self._cached("strong_df", dict)
-        out = {}
-        for term in wanted:
-            if term not in memo:
-                row = self.conn.execute("SELECT strong FROM term_df WHERE term = ?", (term,)).fetchone()
-                if len(memo) >= 200_000:  # a bound, as doc_freq's
-                    out[term] = row[0] if row else 0
-                    continue
-                memo[term] = row[0] if row else 0
-            out[term] = memo[term]
-        return out
+        if self._vocab_table() != "term_df":
+            return dict.fromkeys(terms, 0)
+        return self._term_counts("strong_df", "SELECT strong FROM term_df WHERE term = ?", terms)
 
     def known_term(self, term: str) -> bool:
         """Is `term` (an analysed term) anywhere in the index? Used for compound splits and respelling."""
@@ -769,8 +758,12 @@ class Store:
         return [r[0] for r in self.conn.execute(sql, (prefix, prefix + "\uffff", limit))]
 
     def doc_freq(self, terms: Iterable[str]) -> dict[str, int]:
-        memo: dict[str, int] = self._cached("doc_freq", dict)  # questions repeat their words
-        sql = f"SELECT doc FROM {self._vocab_table()} WHERE term = ?"
+        return self._term_counts("doc_freq", f"SELECT doc FROM {self._vocab_table()} WHERE term = ?", terms)
+
+    def _term_counts(self, key: str, sql: str, terms: Iterable[str]) -> dict[str, int]:
+        """A count per term by `sql` (one term a look-up, 0 when absent), memoised per connection under `key`
+        up to 200,000 terms: questions repeat their words."""
+        memo: dict[str, int] = self._cached(key, dict)
         out = {}
         for term in set(terms):
             if term not in memo:
