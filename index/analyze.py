@@ -225,7 +225,14 @@ class Analyzer:
         if len(part) < MIN_PART or part in self.stopwords or part in (_NOT_TAILS if tail else _NOT_HEADS):
             return None
         stem = self._stem(part)
-        return stem if known(stem) else None
+        if known(stem):
+            return stem
+        if not re.search("[æøå]", part):
+            # typed without æ/ø/å: "repatrieringsstotten" is "repatrierings" + "støtten"
+            danish = self._respell_letters(part, known)
+            if danish != part:
+                return self._stem(danish)
+        return None
 
     def _split(self, word: str, known: Callable[[str], bool], depth: int) -> tuple[str, ...]:
         if len(word) < MIN_PART * 2 or depth > 3:

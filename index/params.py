@@ -82,6 +82,9 @@ class Params:
     """The item carries the case number the question names."""
     status_margin: float = 1.0
     """A later treatment of the best item's case within this score goes first (twice this for status)."""
+    status_newer_share: float = 0.9
+    """For a status question, a later item whose title names the question as fully as the best item's, at
+    this share of its score, goes first even under another case number (rank._latest_treatment)."""
 
     # ---- evidence and abstention (index/abstain.py) ----------------------------------------------
     min_coverage: float = 0.6

@@ -41,6 +41,8 @@ _INTENTS = [
     (
         "status",
         r"\b(status|hvor langt|seneste nyt|sidste nyt|det seneste om|nyeste|hvordan går det|hvad sker der"
+        # "… seneste beslutning", "den seneste behandling": the newest treatment, not "de seneste år"
+        r"|seneste(?!\s+(?:år|måned\w*|uge\w*|periode\w*)\b)"
         r"|hvad er det sidste|sket noget|hvor står (?:det|sagen|vi|man)|hvordan står det til"
         r"|endelig[t]? (?:på plads|vedtaget|godkendt|besluttet))\b",
     ),
@@ -105,6 +107,7 @@ class Concept:
     name: bool = False  # written as a name or an acronym in the question ("GDPR", "Hasselager")
     phrasing: bool = False  # the question's own verb ("Hvad mente …", "Hvem kommer med …"): how it asks
     follows: int = -1  # for a number: the concept right before it in the question ("uge" in "uge 31")
+    apart: bool = False  # two words of the question read as the one compound the minutes know ("villa sitka")
 
     @property
     def required(self) -> bool:
@@ -222,6 +225,10 @@ def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.d
     )
     if exact:
         rules.append(year)
+    # "ladestandere til elbiler juni 2022": a month and year among search words is likely the meeting's, but may
+    # be a date the minutes talk about ("ny forpagter august 2024"), so it is a guess
+    bare_month = (rf"\b({_MONTHS})\s+(\d{{4}})\b(?!\s*[-/])", _bare_month)
+    rules.append(bare_month)
     for pattern, make in rules:
         m = re.search(pattern, text)
         if m:
@@ -236,7 +243,7 @@ def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.d
             rest = text[: m.start()] + " " + text[m.end() :]
             # "tilsynet i maj 25? SOU fik det i august": of two months named, either may be the meeting's
             other_month = pattern == month[0] and re.search(rf"\b{_MONTHS}\b", rest) is not None
-            return lo, hi, rest, pattern == year[0] or other_month
+            return lo, hi, rest, pattern in (year[0], bare_month[0]) or other_month
     return None, None, text, False
 
 
@@ -263,6 +270,20 @@ def _full_span(m: re.Match[str]) -> str:
 
 _FROM_YEAR = re.compile(r"\bfra\s+(?:året\s+)?\d{4}\b(?!\s*(?:[-/]|og|til))")
 _TARGET = re.compile(r"\b(senest|inden|indtil|frem til|forventes|forventet|ventes|i løbet af|med udgangen af)\s*$")
+
+
+def _bare_month(m: re.Match) -> tuple[dt.date, dt.date]:
+    """The month of "juni 2022" among search words; ValueError when a date word or a day stands before it
+    ("den 1. juni 2022", "senest juni 2022", "til juni 2022"): a date the minutes talk about."""
+    before = m.string[: m.start()].split()[-1:]
+    if before and (before[0].rstrip(".").isdigit() or before[0].rstrip(".") in _DATE_WORDS):
+        raise ValueError("a date, not the meeting's month")
+    return _month(int(m[2]), MONTHS[m[1]])
+
+
+_DATE_WORDS = frozenset(
+    {"den", "d", "pr", "til", "senest", "inden", "før", "efter", "siden", "fra", "i", "medio", "ultimo", "primo", "ca"}
+)
 
 
 def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -432,7 +453,7 @@ def parse(
         intent = "precedent"  # a bare case number asks for every treatment of the case
     units = _units(norm, analyzer, known, drafts)
     concepts = []
-    for surface, stem, terms, parts in drafts:
+    for surface, stem, terms, parts, apart in drafts:
         if stem in spans:
             terms = terms | {stem[2:]}  # the span's end as the question wrote it: minutes write "2024-27" too
         if 2 <= len(stem) <= 4 and stem.isalpha() and known(stem + "s"):
@@ -471,6 +492,7 @@ def parse(
                 name=surface in names,
                 phrasing=surface == verb,
                 follows=units.get(stem, -1),
+                apart=apart,
             )
         )
     return Query(
@@ -501,7 +523,7 @@ def _units(norm: str, analyzer: Analyzer, known: Callable[[str], bool], drafts: 
     """number -> the index of the concept right before it in the question ("uge 31", "Lærkevej 12"): such a
     number is only found where the minutes write the two together. Years are left out: a year is the
     meeting's as often as the text's."""
-    position = {stem: i for i, (_surface, stem, _terms, _parts) in enumerate(drafts)}
+    position = {stem: i for i, (_surface, stem, _terms, _parts, _apart) in enumerate(drafts)}
     # "§79-puljen", "§ 18": a paragraph's number, or one joined to the word after it, goes with that word
     free = set(re.findall(r"§\s*(\d+)", norm)) | set(re.findall(r"\b(\d+)-[^\W\d_]", norm))
     out: dict[str, int] = {}
@@ -594,14 +616,14 @@ def _linked(word: str, analyzer: Analyzer, known: Callable[[str], bool]) -> set[
 
 def _concepts(
     text: str, analyzer: Analyzer, known: Callable[[str], bool]
-) -> list[tuple[str, str, frozenset[str], tuple[str, ...]]]:
-    """(surface, stem, terms, compound parts) for each content word of `text`, in order."""
+) -> list[tuple[str, str, frozenset[str], tuple[str, ...], bool]]:
+    """(surface, stem, terms, compound parts, written apart) for each content word of `text`, in order."""
     # "spørgsmål/svar-ordningen": a slash separates two words that are never one compound, so a word is
     # joined to the next one only within what stands between slashes
     tokens: list[tuple[str, str]] = []
     for piece in re.split(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])", text):
         tokens += [*analyzer.words(piece), ("break", "")]
-    out: list[tuple[str, str, frozenset[str], tuple[str, ...]]] = []
+    out: list[tuple[str, str, frozenset[str], tuple[str, ...], bool]] = []
     seen: set[str] = set()
     i = 0
     while i < len(tokens):
@@ -612,7 +634,7 @@ def _concepts(
         if kind != "word":
             if word not in seen:
                 seen.add(word)
-                out.append((word, word, frozenset([word]), ()))
+                out.append((word, word, frozenset([word]), (), False))
             i += 1
             continue
         word = analyzer.respell(word, known)
@@ -624,7 +646,7 @@ def _concepts(
                 pair = (analyzer.stem(word), analyzer.stem(tokens[i + 1][1]))
                 if stem not in seen:
                     seen.add(stem)
-                    out.append((joined, stem, frozenset([stem]), pair))
+                    out.append((joined, stem, frozenset([stem]), pair, True))
                 i += 2
                 continue
         i += 1
@@ -641,7 +663,7 @@ def _concepts(
         parts: tuple[str, ...] = ()
         if len(word) >= 8:
             parts = tuple(analyzer.split(word, known))
-        out.append((word, stem, terms, parts))
+        out.append((word, stem, terms, parts, False))
     return out
 
 

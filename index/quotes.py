@@ -560,8 +560,9 @@ def _decision_states(cand: Evidence, decision: set[int], query: Query, intent: s
 # ("Hvad ville udvalget have belyst?", "Hvad kom der ud af …"): that is what the item says, most often the
 # decision.
 _FACT_KINDS = [
-    ("who", r"\bhvilke[nt]?\s+(?:\w+\s+)?(?:\w*firma\w*|leverandør\w*|advokat\w*|rådgiver\w*|konsulent\w*|"
-            r"virksomhed\w*|organisation\w*|forening\w*|person\w*|formand\w*|partie?r?)\b"),
+    # a compound with such a head names one too ("hvilken privat hjemmeplejeleverandør")
+    ("who", r"\bhvilke[nt]?\s+(?:\w+\s+)?(?:\w*(?:firma|leverandør|advokat|rådgiver|konsulent|virksomhed|"
+            r"organisation|forening|formand)\w*|person\w*|partie?r?)\b"),
     ("when", r"\bhvilke[nt]?\s+(?:dag|dato|måned|uge|tidspunkt)\w*"),
     ("where", r"\bhvilke[nt]?\s+(?:sted|adresse|vej|placering|lokale)\w*"),
     ("fact-open", r"^\s*hvad\s+(?:ville|vil|skal|skulle|kom|mente|mener|ønske\w*|foreslog|bad|sagde)\b"

@@ -161,6 +161,12 @@ def test_bare_letter_spelling_finds_the_danish_word(store: Store) -> None:
     assert top(store, "mine apps korsel og fravar") == ("Chefforum", 3)
 
 
+def test_a_compound_typed_without_the_danish_letters_splits_into_the_minutes_words(store: Store) -> None:
+    # "appkorsel" is no word of the minutes; its parts are, once "korsel" is read as "kørsel"
+    assert store.analyzer.split("appkorsel", store.known_term) == ["app", "kørsel"]
+    assert store.analyzer.split("appkørsel", store.known_term) == ["app", "kørsel"]
+
+
 def test_case_number_with_extra_words_answers_its_item(store: Store) -> None:
     a = ask(store, "Hvad handler sag EMN-2025-008892 om?")
     assert not a.no_answer

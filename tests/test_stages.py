@@ -212,6 +212,11 @@ def test_what_happened_since_asks_for_status_and_a_plans_years_are_its_name(stor
     assert read(store, "cykelstien 2024").years == frozenset({2024})
 
 
+def test_the_latest_decision_asks_for_status_but_the_latest_years_do_not(store: Store) -> None:
+    assert read(store, "er vi stadig med i cykelstien? seneste beslutning").intent == "status"
+    assert read(store, "hvad har byrådet ment om cykelstien de seneste år").intent != "status"
+
+
 def test_how_high_or_long_asks_for_a_measure_and_where_it_stands_for_status(store: Store) -> None:
     assert read(store, "hvor højt bliver det nye tårn ved cykelstien?").intent == "amount"
     assert read(store, "hvor hoejt bliver tårnet").intent == "amount"
@@ -251,6 +256,16 @@ def test_a_day_without_a_year_filters_on_that_day_of_any_year(store: Store) -> N
 def test_a_month_in_brackets_is_the_meetings(store: Store) -> None:
     q = read(store, "kan de selv bestemme om cykelstien (jun 24)")
     assert (q.date_from, q.date_to) == (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+
+
+def test_a_month_and_year_among_search_words_is_a_guessed_filter(store: Store) -> None:
+    q = read(store, "cykelsti hovedgaden juni 2024")
+    assert (q.date_from, q.date_to, q.guessed) == (dt.date(2024, 6, 1), dt.date(2024, 6, 30), True)
+    assert top(store, "cykelsti hovedgaden juni 2024") == ("Byrådet", "2024-06-24", 2)
+    assert top(store, "cykelsti hovedgaden") == ("Byrådet", "2024-12-02", 1)  # its newest treatment
+    # a date the minutes talk about: a day, or a word for a deadline before it
+    assert read(store, "cykelstien skal være færdig senest juni 2025").date_from is None
+    assert read(store, "cykelstien åbner 1. juni 2025").date_from is None
 
 
 def test_vocabulary_counts_only_what_the_caller_may_see(store: Store) -> None:
@@ -331,6 +346,32 @@ def test_the_about_index_without_sizes_scores_every_row_as_with_them(store: Stor
     ).fetchall()
     assert len(sized) >= 2 and [r[0] for r in sized] == [r[0] for r in sizeless]
     assert all(a[1] == pytest.approx(b[1], rel=1e-9) for a, b in zip(sized, sizeless, strict=True))
+
+
+def test_two_words_the_minutes_seldom_join_are_also_searched_apart(tmp_path: Path) -> None:
+    # one item writes "villasitka", so the question's "villa sitka" reads as that word; the item about Villa
+    # Sitka writes it apart, as the question did, and must be found and count as holding it
+    s = Store(tmp_path / "s.db")
+    items = [
+        item(1, "Villa Sitka, salg", ("Sagsfremstilling", "Villa Sitka sælges."), ("Beslutning", "Godkendt.")),
+        item(2, "Kystsikring", ("Sagsfremstilling", "Se også villasitka på hjemmesiden."), ("Beslutning", "Godkendt.")),
+        *(item(n, f"Vejbump nr. {n}", ("Beslutning", "Godkendt.")) for n in range(3, 8)),
+    ]
+    (tmp_path / "a.txt").write_text(minutes("Byrådet", "06-05-2024", items), encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / "a.txt"]).failed
+    q = read(s, "villa sitka")
+    assert [(c.stem, c.parts, c.apart) for c in q.concepts] == [("villasitka", ("villa", "sitka"), True)]
+    few = dataclasses.replace(DEFAULT, analysed=3)  # fewer than the items stored: the probes are asked
+    t = trace(s, "villa sitka", params=few, today=TODAY)
+    best = t.ranked[0]
+    assert best.row["title"] == "Villa Sitka, salg" and t.verdicts[0].answers
+    held = best.evidence.hits[0]
+    assert (held.credit, held.passages, held.title) == (1.0, 1, True)  # the words stand apart in title and text
+    # where the joined word is common, its own probes find the items and the words are not searched apart
+    joined = dataclasses.replace(few, rare_df=0)
+    assert all(
+        p[0] != "apart" for c in trace(s, "villa sitka", params=joined, today=TODAY).candidates for p in c.probes
+    )
 
 
 def test_a_common_word_is_searched_only_where_items_are_strongly_about_it(store: Store) -> None:
@@ -421,6 +462,36 @@ def test_the_latest_treatment_of_a_case_goes_first(store: Store) -> None:
     assert top(store, "Hvad er status på cykelstien langs Hovedgaden?") == ("Byrådet", "2024-12-02", 1)
 
 
+def test_a_status_question_gets_the_newest_item_on_its_subject_under_a_new_case_number(tmp_path: Path) -> None:
+    s = Store(tmp_path / "s.db")
+    first = item(
+        1, "Tilpasning af aftale om boliganvisning i Askerød",
+        ("Sagsfremstilling", "Aftalen om kommunal boliganvisning i Askerød tilpasses, så boliganvisning sker hver "
+                             "måned. Boliganvisning i Askerød evalueres."),
+        ("Beslutning", "Godkendt."), case="23-005072",
+    )  # fmt: skip
+    later = item(
+        1, "Status på boliganvisning i Askerød",
+        ("Sagsfremstilling", "Boliganvisning i Askerød fortsætter i 2026."), ("Beslutning", "Taget til efterretning."),
+        case="25-010060",
+    )  # fmt: skip
+    docs = {"a.txt": minutes("Byrådet", "29-01-2024", [first]), "b.txt": minutes("Udvalget", "21-10-2025", [later])}
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / n for n in docs]).failed
+    t = trace(s, "Hvad er status på boliganvisning i Askerød?", today=TODAY)
+    assert [r.row["date"] for r in t.ranked] == ["2025-10-21", "2024-01-29"] and "newer" in t.ranked[0].parts
+    assert t.verdicts[0].answers
+    # the search words alone, and a question when the status comes: the best item stays first
+    assert trace(s, "aftale om boliganvisning i Askerød", today=TODAY).ranked[0].row["date"] == "2024-01-29"
+    when = trace(s, "Hvornår får byrådet status på boliganvisning i Askerød?", today=TODAY)
+    assert "newer" not in when.ranked[0].parts
+    # never further than the share of the best item's score
+    strict = dataclasses.replace(DEFAULT, status_newer_share=1.0)
+    kept = trace(s, "Hvad er status på boliganvisning i Askerød?", today=TODAY, params=strict)
+    assert kept.ranked[0].row["date"] == "2024-01-29"
+
+
 def test_rank_keeps_the_score_parts_that_sum_to_the_score(store: Store) -> None:
     t = trace(store, "arkæologiske undersøgelser Lisbjerg")
     query = t.query
@@ -466,6 +537,13 @@ def test_an_ad_hoc_compound_finds_the_items_compound_and_its_head() -> None:
     assert _modifier_of_compound(food, same, "\nmadlever\nudbud\n")
     apart = {"madlever": [2], "udbud": [0, 4]}
     assert not _modifier_of_compound(food, apart, "\nmadlever\nudbud\n")
+    # the head is the compound's last part, not the first part's own parts ("hånd", "værk" of "håndværker")
+    crafts = Concept(
+        "håndværkeropgaver", "håndværkeropgav", frozenset({"håndværkeropgav"}),
+        parts=("håndværk", "hånd", "værk", "opgav"), known=False,
+    )  # fmt: skip
+    held = {"håndværkerydels": [1], "opgav": [1, 3]}
+    assert _modifier_of_compound(crafts, held, "\nhåndværkerydels\nopgav\n")
 
 
 def test_money_for_something_is_about_what_it_is_for(tmp_path: Path) -> None:
@@ -527,6 +605,12 @@ def test_when_is_read_in_a_precedent_or_status_question_typed_without_aa(store: 
     for typed in ("hvornår", "hvornaar"):
         assert _intent(read(store, f"{typed} har Chefforum tidligere behandlet cykelstien?")) == "precedent-when"
         assert _intent(read(store, f"hvordan går det med cykelstien – {typed} kommer den?")) == "when"
+
+
+def test_which_firm_asks_for_a_name_also_as_the_head_of_a_compound(store: Store) -> None:
+    assert _intent(read(store, "hvilken leverandør anlægger cykelstien?")) == "who"
+    assert _intent(read(store, "hvilken privat anlægsleverandør fik cykelstien?")) == "who"
+    assert _intent(read(store, "hvilken belægning får cykelstien?")) == "fact"
 
 
 def test_an_earlier_treatment_is_quoted_by_what_it_says_of_the_matter_then_its_decision(store: Store) -> None:
