@@ -43,6 +43,8 @@ AMOUNT = re.compile(
     r"|\b\d{1,3}(?:\.\d{3})+\b"  # 300.000
     r"|\b(?!(?:19|20)\d\d\b)\d{2,}\s+[a-zæøå]{3,}"  # a count: "1149 høringssvar"
 )
+# money, for a question that asks a price, a cost, a grant ("code of care 2024-2028 pris"): not "fire år"
+MONEY = re.compile(r"\b\d+(?:[.,]\d+)*\s*(?:mio\.?|mia\.?|kr\.?|kroner)(?!\w)|\b\d{1,3}(?:\.\d{3})+\b")
 PLACE = re.compile(
     r"\b[A-ZÆØÅ][a-zæøå]*(?:vej|gade|plads|allé|alle|vænge|torv|park|stræde|bakke|høj)\s+\d+\b"
     r"|\b(?:placering(?:en)?|beliggende|ved|på)\s+[A-ZÆØÅ][a-zæøå]+",

@@ -598,3 +598,22 @@ def test_a_period_is_a_time_to_quote_but_not_to_rank_by() -> None:
 def test_a_status_question_asking_when_quotes_the_passage_with_the_date(store: Store) -> None:
     hit = first_quote(store, "hvordan går det med handleplanen for ejendomsstrategien – hvornår kommer der en ny?")
     assert "slutningen af 2026" in hit.quotes[0].text
+
+
+def test_a_question_of_price_quotes_the_passage_with_an_amount_of_money(tmp_path: Path) -> None:
+    # the passage that holds most of the question ("… forlænges med fire år …") has no price in it
+    s = Store(tmp_path / "p.db")
+    text = minutes("Beskæftigelsesudvalget", "03-06-2024", [item(
+        4, "Samarbejdsaftale med Jobnet Partner 2025-2028",
+        ("Indstilling", "Administrationen indstiller,\n\n1. at samarbejdsaftalen med Jobnet Partner forlænges med "
+                        "fire år, fra 1. januar 2025 til 31. december 2028\n\n2. at medfinansieringen på op til "
+                        "150.000 kr. dækkes via budgettet for 2025-2028"),
+        ("Beslutning", "1.-2. Godkendt."),
+    )])  # fmt: skip
+    (tmp_path / "p.txt").write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / "p.txt"]).failed
+    hit = first_quote(s, "jobnet partner 2025-2028 pris")
+    assert "150.000 kr." in hit.quotes[0].text
+    from index.patterns import MONEY
+
+    assert MONEY.search("op til 150.000 kr.") and MONEY.search("1,2 mio. kr.") and not MONEY.search("fire år")
