@@ -89,6 +89,10 @@ class Params:
     # ---- evidence and abstention (index/abstain.py) ----------------------------------------------
     min_coverage: float = 0.6
     """An answer holds at least this share of the question's weight."""
+    refused_lead: float = 0.5
+    refused_min_coverage: float = 0.5
+    """An item refused only for holding less than `min_coverage` (but at least this) answers when it scores
+    `refused_lead` more than the best item that answers (abstain.decide_ranked)."""
     max_missing_share: float = 0.34
     """A concept the item lacks may carry at most this share of the question's weight (a paraphrased word)."""
     near_all: float = 0.9

@@ -90,6 +90,12 @@ _CASE = re.compile(
     r"\b(\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅa-zæøå0-9]\d{2}-\d+-\d{2}|[A-ZÆØÅa-zæøå]{2,6}-\d{4}-\d{3,8}|\d{2}/\d{3,7})\b"
 )
 _MONTHS = "|".join(MONTHS)
+# "i foråret 2023", "sommeren 24": a season of a year (a fact question's too: "hvem stemte imod i foråret
+# 2022" asks about a meeting then, where "hvor mange … i 2022" asks for a figure of that year)
+_SEASON = re.compile(r"\b(forår|sommer|efterår|vinter)(?:et|en)?\s+((?:19|20)\d\d)\b(?!\s*[-/.]\s*\d)")
+_SHORT_SEASON = re.compile(r"\b((?:forår|sommer|efterår|vinter)(?:et|en)?)\s+(\d\d)\b(?!\s*[-/.]\s*\d)")
+# "hvornår", typed "hvornaar" or "hvornar" on a keyboard without å
+ASKS_WHEN = re.compile(r"\bhvorn(?:å|aa?)r\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -228,7 +234,11 @@ def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.d
     # "ladestandere til elbiler juni 2022": a month and year among search words is likely the meeting's, but may
     # be a date the minutes talk about ("ny forpagter august 2024"), so it is a guess
     bare_month = (rf"\b({_MONTHS})\s+(\d{{4}})\b(?!\s*[-/])", _bare_month)
-    rules.append(bare_month)
+    # "i foråret 2023", "sommeren 24": the season's months; a guess, as the season may be when something
+    # happens ("betalingsparkering i sommer 2024"), decided before it
+    season = (_SEASON.pattern, _season)
+    if exact:  # guesses, which the question read again drops
+        rules += [bare_month, season]
     for pattern, make in rules:
         m = re.search(pattern, text)
         if m:
@@ -243,7 +253,7 @@ def _date_filter(text: str, today: dt.date, *, exact: bool = True) -> tuple[dt.d
             rest = text[: m.start()] + " " + text[m.end() :]
             # "tilsynet i maj 25? SOU fik det i august": of two months named, either may be the meeting's
             other_month = pattern == month[0] and re.search(rf"\b{_MONTHS}\b", rest) is not None
-            return lo, hi, rest, pattern in (year[0], bare_month[0]) or other_month
+            return lo, hi, rest, pattern in (year[0], bare_month[0], season[0]) or other_month
     return None, None, text, False
 
 
@@ -270,6 +280,15 @@ def _full_span(m: re.Match[str]) -> str:
 
 _FROM_YEAR = re.compile(r"\bfra\s+(?:året\s+)?\d{4}\b(?!\s*(?:[-/]|og|til))")
 _TARGET = re.compile(r"\b(senest|inden|indtil|frem til|forventes|forventet|ventes|i løbet af|med udgangen af)\s*$")
+
+
+def _season(m: re.Match) -> tuple[dt.date, dt.date]:
+    """The months of a season of the year named ("sommeren 2024": June to August); the winter of a year is
+    the one that ends in it (December before to February)."""
+    year = int(m[2])
+    first, last = {"forår": (3, 5), "sommer": (6, 8), "efterår": (9, 11), "vinter": (12, 2)}[m[1]]
+    start = dt.date(year - 1 if first > last else year, first, 1)
+    return start, _month(year, last)[1]
 
 
 def _bare_month(m: re.Match) -> tuple[dt.date, dt.date]:
@@ -388,7 +407,7 @@ def parse(
         used=lambda w: vocab.doc_freq([w])[w] >= floor,
     )  # fmt: skip
     intent = "topic"
-    norm = fold(normalize(text))
+    norm = ASKS_WHEN.sub("hvornår", fold(normalize(text)))  # "hvornar": typed without å
     for name, pattern in _INTENTS:
         m = re.search(pattern, norm)
         if m:
@@ -409,9 +428,11 @@ def parse(
         norm = norm.replace(case.group(1).lower(), " ")
     spans = {f"{m[1][:2]}{m[4]}" for m in _SHORT_SPAN.finditer(norm) if int(m[4]) > int(m[2])}
     norm = _SHORT_SPAN.sub(_full_span, norm)
+    norm = _SHORT_SEASON.sub(lambda m: f"{m[1]} 20{m[2]}", norm)  # "foråret 22": the spring of 2022
     before = norm
     date_from, date_to, norm, day = _date_filter(norm, today, exact=not relaxed)
-    if day and date_from and date_from != date_to and intent in _FACT_INTENTS:
+    seasonal = _SEASON.search(before) is not None
+    if day and date_from and date_from != date_to and intent in _FACT_INTENTS and not seasonal:
         # "hvor mange indbrud blev anmeldt i 2024": the year of the fact, reported at a meeting that year or
         # the next; it ranks and must be in the item (or be the meeting's year), but does not filter
         date_from, date_to, norm, day = None, None, before, False

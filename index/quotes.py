@@ -11,7 +11,7 @@ from index.model import DECISION, HISTORY, PROPOSAL, Quote, Section
 from index.params import DEFAULT, Params
 from index.passages import passages
 from index.patterns import AMOUNT, DATE, MONEY, NAME, PERIOD, PLACE
-from index.question import Query
+from index.question import ASKS_WHEN, Query
 from index.sagsforloeb import body_key, entries
 
 MAX_QUOTE = 450
@@ -596,7 +596,7 @@ _FACT_KINDS = [
 def _intent(query: Query) -> str:
     """ "Hvornår har … tidligere behandlet …" asks for earlier treatments and for their dates; a fact
     question for the kind of fact its noun names, or for what the item says."""
-    asks_when = re.search(r"\bhvorn(?:å|aa)r\b", query.question, re.IGNORECASE) is not None  # typed as "hvornaar" too
+    asks_when = ASKS_WHEN.search(query.question) is not None  # typed as "hvornaar" too
     if query.intent == "precedent" and asks_when:
         return "precedent-when"
     if query.intent == "status" and asks_when:

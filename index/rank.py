@@ -12,18 +12,15 @@ the question as fully goes first too, under whatever case number).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field, replace
 
 from index.analyze import Analyzer
 from index.cases import same_case
 from index.evidence import Evidence
 from index.params import DEFAULT, Params
-from index.question import Query
+from index.question import ASKS_WHEN, Query
 
 DECISION_INTENTS = frozenset({"decision", "topic"})
-# "hvornår får udvalget status på …" asks when, not for the status itself
-_ASKS_WHEN = re.compile(r"\bhvorn(?:å|aa)r\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ def _latest_treatment(query: Query, scored: list[Scored], analyzer: Analyzer, pa
         )
         scored = [lifted, *(s for s in scored if s is not newest)]
         top = lifted
-    if query.intent != "status" or _ASKS_WHEN.search(query.question):
+    if query.intent != "status" or ASKS_WHEN.search(query.question):  # "hvornår får vi status på …" asks when
         return scored
     # A case the municipality took up again under a new case number ("Status på kommunal boliganvisning …" after
     # "Tilpasning af aftale om kommunal boliganvisning …"): for a status question, the newest item that names

@@ -268,6 +268,22 @@ def test_a_month_and_year_among_search_words_is_a_guessed_filter(store: Store) -
     assert read(store, "cykelstien åbner 1. juni 2025").date_from is None
 
 
+def test_a_season_of_a_year_is_a_guessed_filter(store: Store) -> None:
+    spring = read(store, "cykelstien i foråret 24")
+    assert (spring.date_from, spring.date_to, spring.guessed) == (dt.date(2024, 3, 1), dt.date(2024, 5, 31), True)
+    assert not any(c.number for c in spring.concepts)  # "24" is the year, no number the item must hold
+    winter = read(store, "cykelstien vinteren 2024")
+    assert (winter.date_from, winter.date_to) == (dt.date(2023, 12, 1), dt.date(2024, 2, 29))
+    # a who-question's season is when the meeting was, not the year of a figure
+    assert read(store, "hvem stemte imod cykelstien i sommeren 2024").date_from == dt.date(2024, 6, 1)
+    assert top(store, "cykelstien langs hovedgaden i sommeren 2024") == ("Byrådet", "2024-06-24", 2)
+
+
+def test_when_typed_with_a_bare_a_asks_when(store: Store) -> None:
+    q = read(store, "hvornar blev cykelstien anlagt?")
+    assert q.intent == "when" and "hvornar" not in {c.surface for c in q.concepts}
+
+
 def test_vocabulary_counts_only_what_the_caller_may_see(store: Store) -> None:
     everyone = Vocabulary(store)
     chefs_hidden = Vocabulary(store, Access.of({"Byrådet"}))
@@ -732,6 +748,23 @@ def test_the_newest_treatment_put_first_answers_when_the_one_before_it_does(stor
     # not lifted by the ranking: judged on its own
     plain = dataclasses.replace(thin, parts={k: v for k, v in thin.parts.items() if k != "latest"})
     assert not decide_ranked(t.query, [plain, earlier])[0].answers
+
+
+def test_an_item_just_short_of_the_floor_answers_over_a_far_weaker_one_that_does(store: Store) -> None:
+    t = trace(store, "cykelstien langs hovedgaden", today=TODAY)
+    best, other = t.ranked[0], t.ranked[1]
+    short = dataclasses.replace(best, evidence=dataclasses.replace(best.evidence, coverage=0.55), parts={})
+    weaker = dataclasses.replace(other, score=best.score - 1.0)
+    assert decide(t.query, short.evidence).short and decide(t.query, weaker.evidence).answers
+    verdicts = decide_ranked(t.query, [short, weaker])
+    assert verdicts[0].answers and verdicts[1].answers
+    # not when the one that answers scores about as well, nor when the first holds too little
+    close = dataclasses.replace(other, score=best.score - 0.1)
+    assert not decide_ranked(t.query, [short, close])[0].answers
+    thin = dataclasses.replace(short, evidence=dataclasses.replace(best.evidence, coverage=0.3))
+    assert not decide_ranked(t.query, [thin, weaker])[0].answers
+    # nothing else answers: the floor holds
+    assert not decide_ranked(t.query, [short])[0].answers
 
 
 def test_a_forked_process_gets_probe_threads_of_its_own(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
