@@ -183,7 +183,8 @@ def answer(
         treatments = [best] + [
             s
             for s in good[1:]
-            if same_case(store.analyzer, best.row, s.row) or s.score >= best.score - params.status_margin
+            if same_case(store.analyzer, best.row, s.row)
+            or (s.score >= best.score - params.status_margin and s.evidence.title >= best.evidence.title - 1e-9)
         ]
         treatments.sort(key=lambda s: s.row["date"], reverse=True)
         ans.answers = [_hit(store, cfg, s, query, access, params=params) for s in treatments[: max(limit, 6)]]

@@ -135,6 +135,30 @@ def test_precedent_lists_decisions_newest_first(corpus: Store) -> None:
     assert [h.meeting.date for h in a.answers] == ["2020-11-10", "2019-03-05"]
 
 
+def test_precedent_leaves_out_a_neighbours_case_that_mentions_the_address(tmp_path: Path) -> None:
+    from tests.conftest import agenda_item as item
+
+    store = Store(tmp_path / "p.db")
+    own = ("Sagsfremstilling", "Ejeren af Møllevej 64 søger dispensation til en carport. Møllevej 64 ligger i "
+                               "landsbyen.")  # fmt: skip
+    neighbour = ("Sagsfremstilling", "Ejeren af Møllevej 66 søger dispensation til et vinkelhus. Naboen på "
+                                     "Møllevej 64 har gjort indsigelse. Møllevej 64 og Møllevej 66 ligger i landsbyen.")  # fmt: skip
+    docs = {
+        "a.txt": minutes("Teknikudvalget", "09-02-2023", [item(1, "Møllevej 64, dispensation", own,
+                                                               ("Beslutning", "Sendt tilbage."), case="23-000164")]),
+        "b.txt": minutes("Teknikudvalget", "20-03-2023", [item(1, "Møllevej 64, dispensation", own,
+                                                               ("Beslutning", "Godkendt."), case="23-000164")]),
+        "c.txt": minutes("Teknikudvalget", "17-08-2023", [item(1, "Møllevej 66, dispensation", neighbour,
+                                                               ("Beslutning", "Godkendt."), case="23-000166")]),
+    }  # fmt: skip
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert not ingest_paths(store, [tmp_path / n for n in docs]).failed
+    a = ask(store, "har vi haft Møllevej 64 oppe før?")
+    assert a.intent == "precedent"
+    assert [h.meeting.date for h in a.answers] == ["2023-03-20", "2023-02-09"]
+
+
 def test_misspellings_and_split_compounds(corpus: Store) -> None:
     a = ask(corpus, "adgangs kontrol paa raadhuset")
     assert not a.no_answer and a.answers[0].item.title == "Ny adgangskontrol på Rådhuset"
