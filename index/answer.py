@@ -179,6 +179,7 @@ def answer(
         return ans
     if query.intent == "precedent":
         # the treatments of the best answer's case (same number and subject), and items that answer as well
+        # and name the question in their titles as fully ("Greve Bygade 66" is not a treatment of "… 64")
         best = good[0]
         treatments = [best] + [
             s
