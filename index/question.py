@@ -73,7 +73,7 @@ _INTENT_WORDS = frozenset(
     "beslut beslutning besluttet besluttede vedtag vedtaget vedtog godkend godkendt godkendte sagd sagde sagt sige ja "
     "status sidst tidliger tidligere behandl behandlet hvornår seneste nyeste historik referat referater møde møder mødet "
     "sag sagen punkt punktet spørgsmål konkluder konklusion aftalt nyt går sker skete sket før egentlig mon lige gerne "
-    "venligst helst nogensinde overhovedet fortæl vide ved find haft oppe stadig vores jeres"
+    "venligst helst nogensinde overhovedet fortæl vide ved find haft oppe stadig vores jeres fremover"
     # light verbs: "hvor langt er vi med at lave et lokalplejehjem", "at gøre strandvejen til …"
     " lav lave laver lavet gør gøre gjort får fik fået".split()
 )

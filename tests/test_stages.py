@@ -279,6 +279,13 @@ def test_a_season_of_a_year_is_a_guessed_filter(store: Store) -> None:
     assert top(store, "cykelstien langs hovedgaden i sommeren 2024") == ("Byrådet", "2024-06-24", 2)
 
 
+def test_from_now_on_is_how_it_asks_not_what_about(store: Store) -> None:
+    # "skal den høre til Nova fremover?": "fremover" asks about the future, the minutes seldom write it
+    assert "fremover" not in {
+        c.surface for c in read(store, "skal cykelstien ligge langs hovedgaden fremover?").concepts
+    }
+
+
 def test_when_typed_with_a_bare_a_asks_when(store: Store) -> None:
     q = read(store, "hvornar blev cykelstien anlagt?")
     assert q.intent == "when" and "hvornar" not in {c.surface for c in q.concepts}
