@@ -23,7 +23,7 @@ from index.model import DECISION, Answer, Hit, ItemRef, MeetingRef
 from index.params import DEFAULT, Params
 from index.question import MAX_QUESTION, Query, parse
 from index.quotes import choose_quotes
-from index.rank import Scored, rank
+from index.rank import Scored, names_as_fully, rank
 from index.retrieve import Candidate, Scope, retrieve
 from index.store import Store
 from index.vocabulary import Vocabulary
@@ -185,7 +185,7 @@ def answer(
             s
             for s in good[1:]
             if same_case(store.analyzer, best.row, s.row)
-            or (s.score >= best.score - params.status_margin and s.evidence.title >= best.evidence.title - 1e-9)
+            or (s.score >= best.score - params.status_margin and names_as_fully(s, best))
         ]
         treatments.sort(key=lambda s: s.row["date"], reverse=True)
         ans.answers = [_hit(store, cfg, s, query, access, params=params) for s in treatments[: max(limit, 6)]]

@@ -173,6 +173,7 @@ def gather(
     parts_col = set(row["parts"].split()) if row["parts"] else set()
     meta = meeting_terms(store, row)
     title_lines = "\n" + "\n".join(sorted(title_terms)) + "\n"
+    title_seq = store.analyzer.terms(row["title"])  # the title's terms in order
     found: dict[int, set[int]] = {}
     hits = []
     for i, c in enumerate(concepts):
@@ -183,7 +184,7 @@ def gather(
         held = exact | {p for t in _heads(c, lines) for p in where.get(t, ())}
         for p in held:
             found.setdefault(p, set()).add(i)
-        named = bool(c.terms & title_terms) or (c.apart and _consecutive(c.parts, store.analyzer.terms(row["title"])))
+        named = bool(c.terms & title_terms) or (c.apart and _consecutive(c.parts, title_seq))
         # "Godkendelse af medlemmer til Bevillingsnævnet" names a kind of "nævn" in its title
         in_title = named or bool(_heads(c, title_lines))
         by_meta = False
@@ -191,7 +192,7 @@ def gather(
             credit = 1.0
         elif held or in_title or c.terms & parts_col:
             credit = 0.8  # as the head of a compound ("opstart" for "start") or a compound part
-        elif c.parts and _split_in_order(c, passages, where):
+        elif c.parts and _in_order(c, passages, where):
             credit = 0.8  # "store oprydningsdag" for "storeoprydningsdag"
         elif c.terms & meta:
             credit, by_meta = 1.0, True  # the question names the meeting's body, year or month
@@ -206,7 +207,7 @@ def gather(
             c.follows < 0
             or by_meta
             or _together(c, concepts[c.follows], passages, where)
-            or (in_title and _side_by_side(c, concepts[c.follows], store.analyzer.terms(row["title"])))
+            or (in_title and _side_by_side(c, concepts[c.follows], title_seq))
         )
         hits.append(Hit(credit, len(held), in_title, decided, bool(c.terms & heading_terms), by_meta, bound))
     at = {p: frozenset(cs) for p, cs in found.items()}
@@ -221,7 +222,7 @@ def gather(
     return Evidence(
         rowid=row["rowid"], row=row, kinds=kinds, passages=passages, found=at, hits=tuple(hits),
         coverage=coverage, about=about, window=window, window_at=window_at, title=title,
-        proximity=_proximity(query, passages, at, row["title"], store),
+        proximity=_proximity(query, passages, at, title_seq),
         answer_type=_answer_type(query, passages, at, share, window, sections),
         sections=sections,
     )  # fmt: skip
@@ -249,10 +250,6 @@ def _best_window(
         if value > best + 1e-9:
             best, at = value, start
     return best, at
-
-
-def _split_in_order(concept: Concept, passages: tuple[Passage, ...], where: dict[str, list[int]]) -> bool:
-    return bool(_in_order(concept, passages, where))
 
 
 def _in_order(concept: Concept, passages: tuple[Passage, ...], where: dict[str, list[int]]) -> set[int]:
@@ -316,14 +313,14 @@ def _parts_together(concept: Concept, where: dict[str, list[int]]) -> bool:
 
 
 def _proximity(
-    query: Query, passages: tuple[Passage, ...], found: dict[int, frozenset[int]], title: str, store: Store
+    query: Query, passages: tuple[Passage, ...], found: dict[int, frozenset[int]], title: Sequence[str]
 ) -> float:
     """How closely the question's words stand together, in order: half the share of neighbouring pairs found
     side by side ("1. kvartal 2021"), half the longest run of them ("tager bagvagten i uge 29")."""
     pairs = [(a.terms, b.terms) for a, b in zip(query.concepts, query.concepts[1:], strict=False)]
     if not pairs:
         return 0.0
-    best = _adjacent(pairs, list(store.analyzer.terms(title)))
+    best = _adjacent(pairs, list(title))
     for i, held in found.items():
         if len(held) >= 2:
             best = max(best, 0.7 * _adjacent(pairs, list(passages[i].terms)))

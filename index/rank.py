@@ -71,11 +71,8 @@ def _latest_treatment(query: Query, scored: list[Scored], analyzer: Analyzer, pa
     same = [s for s in scored[1:] if s.score >= top.score - margin and same_case(analyzer, top.row, s.row)]
     newest = max(same, key=lambda s: s.row["date"], default=None)
     if newest is not None and newest.row["date"] > top.row["date"]:
-        lifted = replace(
-            newest, score=top.score + 0.01, parts={**newest.parts, "latest": top.score + 0.01 - newest.score}
-        )
-        scored = [lifted, *(s for s in scored if s is not newest)]
-        top = lifted
+        scored = _put_first(scored, newest, top, "latest")
+        top = scored[0]
     if query.intent != "status" or ASKS_WHEN.search(query.question):  # "hvornår får vi status på …" asks when
         return scored
     # A case the municipality took up again under a new case number ("Status på kommunal boliganvisning …" after
@@ -88,12 +85,21 @@ def _latest_treatment(query: Query, scored: list[Scored], analyzer: Analyzer, pa
         for s in scored[1:]
         if s.row["date"] > top.row["date"]
         and s.score >= params.status_newer_share * top.score
-        and s.evidence.title >= top.evidence.title - 1e-9
+        and names_as_fully(s, top)
         and s.evidence.title > 0
         and (not query.years or {int(s.row["date"][:4]), int(s.row["date"][:4]) - 1} & query.years)
     ]
     newest = max(later, key=lambda s: s.row["date"], default=None)
-    if newest is None:
-        return scored
-    lifted = replace(newest, score=top.score + 0.01, parts={**newest.parts, "newer": top.score + 0.01 - newest.score})
-    return [lifted, *(s for s in scored if s is not newest)]
+    return scored if newest is None else _put_first(scored, newest, top, "newer")
+
+
+def _put_first(scored: list[Scored], item: Scored, top: Scored, part: str) -> list[Scored]:
+    """`item` just above `top`, first, its lift kept as the score part `part` (for --explain)."""
+    lifted = replace(item, score=top.score + 0.01, parts={**item.parts, part: top.score + 0.01 - item.score})
+    return [lifted, *(s for s in scored if s is not item)]
+
+
+def names_as_fully(s: Scored, best: Scored) -> bool:
+    """Does `s`'s title hold as much of the question as `best`'s? A later item or another case counts as the
+    same matter only then ("Greve Bygade 66" does not for "Greve Bygade 64": its title holds less)."""
+    return s.evidence.title >= best.evidence.title - 1e-9
