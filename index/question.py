@@ -293,15 +293,16 @@ def _season(m: re.Match) -> tuple[dt.date, dt.date]:
 
 def _bare_month(m: re.Match) -> tuple[dt.date, dt.date]:
     """The month of "juni 2022" among search words; ValueError when a date word or a day stands before it
-    ("den 1. juni 2022", "senest juni 2022", "til juni 2022"): a date the minutes talk about."""
+    ("den 1. juni 2022", "til juni 2022"): a date the minutes talk about."""
     before = m.string[: m.start()].split()[-1:]
     if before and (before[0].rstrip(".").isdigit() or before[0].rstrip(".") in _DATE_WORDS):
         raise ValueError("a date, not the meeting's month")
     return _month(int(m[2]), MONTHS[m[1]])
 
 
+# (a deadline's words, "senest juni 2025", are _TARGET's, which every period rule checks)
 _DATE_WORDS = frozenset(
-    {"den", "d", "pr", "til", "senest", "inden", "før", "efter", "siden", "fra", "i", "medio", "ultimo", "primo", "ca"}
+    {"den", "d", "pr", "til", "før", "efter", "siden", "fra", "i", "medio", "ultimo", "primo", "ca"}
 )
 
 
