@@ -5,7 +5,8 @@ An item answers when it holds the question: most of its weight, every word the q
 rather than mentioning them in passing. Every test reads shares of the question's own weight and the
 item's own text, never a corpus-wide threshold, so the same item answers in an archive of 70 items or a
 million, and the words of minutes the caller may not see play no part (the weights come from the caller's
-Vocabulary).
+Vocabulary). The floor may also be met by the question's topical weight, in which the words no item is
+about (how the question asks: "mente", "bare", "beholdt") count less (`topicality`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from index.evidence import Evidence
 from index.params import DEFAULT, Params
-from index.question import Query
+from index.question import Concept, Query
 from index.rank import Scored
 
 FACT_INTENTS = frozenset({"who", "when", "amount", "where", "fact"})
@@ -25,7 +26,7 @@ FACT_INTENTS = frozenset({"who", "when", "amount", "where", "fact"})
 class Verdict:
     answers: bool
     reason: str  # English, for --explain
-    short: bool = False  # refused for holding less of the question than the floor, before any other check
+    short: bool = False  # holds less of the question than the floor (by its plain weight)
 
 
 def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
@@ -53,21 +54,25 @@ def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
     narrowed = query.fora is not None or query.date_from or query.date_to
     if (narrowed or len(counted) > 1) and ev.coverage >= 0.99 and ev.title >= 0.99:
         return Verdict(True, "the title holds every word of the question")
-    if ev.coverage < params.min_coverage:
-        return Verdict(False, f"holds {ev.coverage:.0%} of the question (< {params.min_coverage:.0%})", short=True)
+    coverage = max(ev.coverage, topical_coverage(query, ev, params))
+    if coverage < params.min_coverage:
+        return Verdict(False, f"holds {coverage:.0%} of the question (< {params.min_coverage:.0%})", short=True)
+    # an item that meets the floor only by its topical weight is still short of it for decide_ranked, whatever
+    # else refuses it ("rydder kommunen stadig sne …": its text lacks "sne")
+    short = ev.coverage < params.min_coverage
     lacking = [(c, query.share(c)) for c, h in counted if h.credit < 0.5 and not c.phrasing]
     heavy = [c for c, s in lacking if s > params.max_missing_share]
     if heavy:
-        return Verdict(False, f"lacks '{heavy[0].surface}' ({query.share(heavy[0]):.0%} of the question)")
+        return Verdict(False, f"lacks '{heavy[0].surface}' ({query.share(heavy[0]):.0%} of the question)", short)
     known = sorted(((c, h) for c, h in counted if c.known), key=lambda p: -p[0].weight)
     if not known:
-        return Verdict(False, "none of the question's words is in the minutes")
+        return Verdict(False, "none of the question's words is in the minutes", short)
     # A number ("2026", "uge 29") narrows the question; what the item must be about is its words.
     words = [(c, h) for c, h in known if not c.number]
     known = words or known
     top = known[:2]
     if not any(h.found for _, h in top):
-        return Verdict(False, f"lacks the most specific words ('{top[0][0].surface}')")
+        return Verdict(False, f"lacks the most specific words ('{top[0][0].surface}')", short)
     # what the item must dwell on are the heaviest words it holds: a heavy word it lacks ("den gamle Tune
     # Skole-grund") was judged by the coverage and the lacking rule above, and does not make the next word
     # of the question, a word the item is about, count for nothing
@@ -82,7 +87,26 @@ def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
         return Verdict(True, "holds the whole question in one passage")  # "fælles webindgang til blanketter"
     if query.intent in FACT_INTENTS and ev.window >= params.fact_window:
         return Verdict(True, "states the fact in one passage")  # a figure, a name, a date in passing
-    return Verdict(False, f"mentions '{top[0][0].surface}' only in passing")
+    return Verdict(False, f"mentions '{top[0][0].surface}' only in passing", short)
+
+
+def topicality(concept: Concept, params: Params = DEFAULT) -> float:
+    """How much of its weight a word keeps as a topic: 1 for a word items dwell on as often as the archive's
+    words do, down to 1 - `topical_discount` for one no item is about. The question's "Hvad mente …",
+    "… og kan man stadig bare henvise folk til …" is how it asks, in words the minutes seldom write."""
+    strong, held = concept.topic_counts
+    if not held:
+        return 1.0  # unknown, a number, or no counts to go by
+    alpha, prior = params.topical_smoothing, params.topical_prior
+    ratio = (strong + prior * alpha) / (held + alpha)
+    return 1.0 - params.topical_discount * (1.0 - min(1.0, ratio / prior))
+
+
+def topical_coverage(query: Query, ev: Evidence, params: Params = DEFAULT) -> float:
+    """The share of the question's topical weight (each word's weight times its topicality) the item holds."""
+    weights = [c.weight * topicality(c, params) if c.counted else 0.0 for c in query.concepts]
+    total = sum(weights) or 1.0
+    return sum(w * h.credit for w, h in zip(weights, ev.hits, strict=True)) / total
 
 
 def decide_ranked(query: Query, ranked: Sequence[Scored], params: Params = DEFAULT) -> tuple[Verdict, ...]:

@@ -113,6 +113,7 @@ class Concept:
     name: bool = False  # written as a name or an acronym in the question ("GDPR", "Hasselager")
     phrasing: bool = False  # the question's own verb ("Hvad mente …", "Hvem kommer med …"): how it asks
     follows: int = -1  # for a number: the concept right before it in the question ("uge" in "uge 31")
+    topic_counts: tuple[int, int] = (0, 0)  # (items strongly about it, items holding it): Vocabulary.topic_counts
     apart: bool = False  # two words of the question read as the one compound the minutes know ("villa sitka")
 
     @property
@@ -514,6 +515,7 @@ def parse(
                 name=surface in names,
                 phrasing=surface == verb,
                 follows=units.get(stem, -1),
+                topic_counts=vocab.topic_counts(terms) if is_known and not stem[:1].isdigit() else (0, 0),
                 apart=apart,
             )
         )

@@ -723,11 +723,15 @@ class Store:
                 )
             self.set_meta("term_df", "fresh")
 
+    def about_counts_fresh(self) -> bool:
+        """Are the counts of items strongly about each term (term_df's strong column) there to read?"""
+        return self._vocab_table() == "term_df"
+
     def strong_doc_freq(self, terms: Iterable[str]) -> dict[str, int]:
         """Items strongly about each term (the about index's strong column, index/salience.py), from term_df;
         0 for every term while term_df is not fresh (a read-only copy of an older database): counting them
         from the index would walk each doclist."""
-        if self._vocab_table() != "term_df":
+        if not self.about_counts_fresh():
             return dict.fromkeys(terms, 0)
         return self._term_counts("strong_df", "SELECT strong FROM term_df WHERE term = ?", terms)
 

@@ -60,6 +60,17 @@ class Vocabulary:
     def known(self, term: str) -> bool:
         return self.doc_freq([term])[term] > 0
 
+    def topic_counts(self, terms: Iterable[str]) -> tuple[int, int]:
+        """(items strongly about it, items holding it) for the commonest of `terms`, over the whole archive:
+        how the minutes use a word (a topic some items dwell on, or a word met only in passing), a property
+        of the word like its stem, asked only for words the caller's scope holds. (0, 0) while the about
+        counts are not fresh (a read-only copy of an older database): nothing is then known of it."""
+        held = self.store.doc_freq(terms)
+        word = max(held, key=lambda t: held[t], default=None)
+        if word is None or not held[word] or not self.store.about_counts_fresh():
+            return (0, 0)
+        return (self.store.strong_doc_freq([word])[word], held[word])
+
     def idf(self, df: int) -> float:
         """BM25's IDF, kept positive: log(1 + (N - df + 0.5) / (df + 0.5))."""
         n = max(self.total(), 1)

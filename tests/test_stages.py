@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from index import retrieve
-from index.abstain import decide, decide_ranked
+from index.abstain import decide, decide_ranked, topical_coverage, topicality
 from index.access import Access
 from index.access import parse as parse_access
 from index.answer import answer, trace
@@ -747,7 +747,8 @@ def test_the_newest_treatment_put_first_answers_when_the_one_before_it_does(stor
     newest, earlier = t.ranked[0], t.ranked[1]
     assert "latest" in newest.parts and newest.row["date"] > earlier.row["date"]
     # the newest step's own text holding too little of the question
-    weak = dataclasses.replace(newest.evidence, coverage=0.3, title=0.0)
+    held = tuple(dataclasses.replace(h, credit=0.3) for h in newest.evidence.hits)
+    weak = dataclasses.replace(newest.evidence, coverage=0.3, title=0.0, hits=held)
     thin = dataclasses.replace(newest, evidence=weak)
     assert not decide(t.query, weak).answers
     verdicts = decide_ranked(t.query, [thin, earlier])
@@ -757,10 +758,36 @@ def test_the_newest_treatment_put_first_answers_when_the_one_before_it_does(stor
     assert not decide_ranked(t.query, [plain, earlier])[0].answers
 
 
+def test_a_word_no_item_is_about_weighs_less_towards_the_floor(store: Store) -> None:
+    t = trace(store, "cykelstien langs hovedgaden", today=TODAY)
+    ev = t.ranked[0].evidence
+    assert len(t.query.concepts) == 3
+    # three words of equal weight: the item lacks the last and holds the second only as parts, which leaves
+    # it under the floor (1 + 0.5 + 0 of 3) while no single missing word is heavy enough to refuse it
+    concepts = tuple(dataclasses.replace(c, weight=1.0) for c in t.query.concepts)
+    hits = (ev.hits[0], dataclasses.replace(ev.hits[1], credit=0.5), dataclasses.replace(ev.hits[2], credit=0.0))
+    short = dataclasses.replace(ev, hits=hits, coverage=0.5)
+    query = dataclasses.replace(t.query, concepts=concepts)
+    assert decide(query, short).short  # no counts to go by: every word weighs as it is
+    # the last word is met in 400 items and is the topic of none: how the question asks, not what about
+    topics = [(60, 300), (80, 400), (0, 400)]
+    topical = dataclasses.replace(
+        query, concepts=tuple(dataclasses.replace(c, topic_counts=n) for c, n in zip(concepts, topics, strict=True))
+    )
+    kept = topicality(topical.concepts[2])
+    assert kept == pytest.approx(0.3 + 0.7 * (1 / 410) / 0.1)
+    assert topicality(topical.concepts[0]) == topicality(topical.concepts[1]) == 1.0
+    assert topical_coverage(topical, short) == pytest.approx(1.5 / (kept + 2))
+    assert decide(topical, short).answers
+    # a rare word keeps most of its weight: its few items tell little of how the minutes use it
+    assert topicality(dataclasses.replace(topical.concepts[2], topic_counts=(0, 3))) > 0.7
+
+
 def test_an_item_just_short_of_the_floor_answers_over_a_far_weaker_one_that_does(store: Store) -> None:
     t = trace(store, "cykelstien langs hovedgaden", today=TODAY)
     best, other = t.ranked[0], t.ranked[1]
-    short = dataclasses.replace(best, evidence=dataclasses.replace(best.evidence, coverage=0.55), parts={})
+    held = tuple(dataclasses.replace(h, credit=0.55) for h in best.evidence.hits)
+    short = dataclasses.replace(best, evidence=dataclasses.replace(best.evidence, coverage=0.55, hits=held), parts={})
     weaker = dataclasses.replace(other, score=best.score - 1.0)
     assert decide(t.query, short.evidence).short and decide(t.query, weaker.evidence).answers
     verdicts = decide_ranked(t.query, [short, weaker])
@@ -768,7 +795,12 @@ def test_an_item_just_short_of_the_floor_answers_over_a_far_weaker_one_that_does
     # not when the one that answers scores about as well, nor when the first holds too little
     close = dataclasses.replace(other, score=best.score - 0.1)
     assert not decide_ranked(t.query, [short, close])[0].answers
-    thin = dataclasses.replace(short, evidence=dataclasses.replace(best.evidence, coverage=0.3))
+    thin = dataclasses.replace(
+        short,
+        evidence=dataclasses.replace(
+            best.evidence, coverage=0.3, hits=tuple(dataclasses.replace(h, credit=0.3) for h in best.evidence.hits)
+        ),
+    )
     assert not decide_ranked(t.query, [thin, weaker])[0].answers
     # nothing else answers: the floor holds
     assert not decide_ranked(t.query, [short])[0].answers
