@@ -95,8 +95,8 @@ def topicality(concept: Concept, params: Params = DEFAULT) -> float:
     words do, down to 1 - `topical_discount` for one no item is about. The question's "Hvad mente …",
     "… og kan man stadig bare henvise folk til …" is how it asks, in words the minutes seldom write."""
     strong, held = concept.topic_counts
-    if not held:
-        return 1.0  # unknown, a number, or no counts to go by
+    if not held or concept.number:
+        return 1.0  # unknown, no counts to go by, or a number ("2023", "40"): it narrows, whatever items are about
     alpha, prior = params.topical_smoothing, params.topical_prior
     ratio = (strong + prior * alpha) / (held + alpha)
     return 1.0 - params.topical_discount * (1.0 - min(1.0, ratio / prior))

@@ -515,7 +515,7 @@ def parse(
                 name=surface in names,
                 phrasing=surface == verb,
                 follows=units.get(stem, -1),
-                topic_counts=vocab.topic_counts(terms) if is_known and not stem[:1].isdigit() else (0, 0),
+                topic_counts=vocab.topic_counts(terms) if is_known else (0, 0),
                 apart=apart,
             )
         )

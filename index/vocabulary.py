@@ -65,9 +65,11 @@ class Vocabulary:
         how the minutes use a word (a topic some items dwell on, or a word met only in passing), a property
         of the word like its stem, asked only for words the caller's scope holds. (0, 0) while the about
         counts are not fresh (a read-only copy of an older database): nothing is then known of it."""
+        if not self.store.about_counts_fresh():
+            return (0, 0)
         held = self.store.doc_freq(terms)
-        word = max(held, key=lambda t: held[t], default=None)
-        if word is None or not held[word] or not self.store.about_counts_fresh():
+        word = max(held, key=lambda t: (held[t], t), default=None)  # ties by spelling: the same in every process
+        if word is None or not held[word]:
             return (0, 0)
         return (self.store.strong_doc_freq([word])[word], held[word])
 

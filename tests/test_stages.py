@@ -781,6 +781,8 @@ def test_a_word_no_item_is_about_weighs_less_towards_the_floor(store: Store) -> 
     assert decide(topical, short).answers
     # a rare word keeps most of its weight: its few items tell little of how the minutes use it
     assert topicality(dataclasses.replace(topical.concepts[2], topic_counts=(0, 3))) > 0.7
+    # a number narrows the question, whatever items are about: it keeps its weight
+    assert topicality(dataclasses.replace(topical.concepts[2], stem="2023")) == 1.0
 
 
 def test_an_item_just_short_of_the_floor_answers_over_a_far_weaker_one_that_does(store: Store) -> None:
