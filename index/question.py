@@ -377,7 +377,9 @@ def _forum_filter(
     # "hvad besluttede byrådet", "Teknisk Udvalg vedtog". "medlemmer til kommunikationsgruppen" is a topic.
     before = tokens[at[0] - 1].group(0) if at and at[0] > 0 else ""
     after = tokens[at[-1] + 1].group(0) if at and at[-1] + 1 < len(tokens) else ""
-    verb = bool(_FORUM_VERB.match(before) or _FORUM_VERB.match(after))
+    # Danish puts the subject right after the finite verb, so a body named after an auxiliary is the one that
+    # acts: "Hvad ville Social- og Handicapudvalget vide …", "vil SHU sætte måltal …", "Har ØU sagt ja …"
+    verb = bool(_FORUM_VERB.match(before) or _FORUM_VERB.match(after) or before in _AUXILIARY)
     # a body named first, as a label ("SOU 2022 – hvor blev mødet holdt?"), is where to look: a guess
     label = bool(at) and at[0] == 0 and bool(_LABEL_END.match(text[tokens[at[-1]].end() :]))
     if not (before in _FORUM_PREPOSITIONS or verb or label):

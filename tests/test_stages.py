@@ -195,6 +195,9 @@ def test_a_body_named_first_as_a_label_or_before_its_verb_filters(store: Store) 
     assert held.fora == frozenset({"Chefforum"})
     assert read(store, "sygefraværet i Chefforum").fora == frozenset({"Chefforum"})
     assert read(store, "nye medlemmer chefforum").fora is None  # named in passing, not where to look
+    # the subject after an auxiliary (Danish verb-second order) is the body that acted
+    assert read(store, "hvad ville Chefforum vide mere om sygefraværet?").fora == frozenset({"Chefforum"})
+    assert read(store, "vil CF sætte mål for sygefraværet?").fora == frozenset({"Chefforum"})
 
 
 def test_a_paragraphs_number_is_not_bound_to_the_word_before_it(store: Store) -> None:
