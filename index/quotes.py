@@ -241,12 +241,26 @@ def _states(cand: Evidence, p: Passage, pattern: re.Pattern) -> bool:
     return any(m.group(0).casefold() not in title for m in pattern.finditer(text))
 
 
+# a count: a figure or a number word, then what is counted ("2 fredage", "syv medlemmer", "fire stk. hestebokse")
+_COUNT = re.compile(
+    r"\b(?:\d+|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve)\s+(?:stk\.\s+)?([^\W\d_]{3,})", re.IGNORECASE
+)
+
+
+def _asked(wanted: set[str]) -> Callable[[str], bool]:
+    """Is an analysed word the question's word, or a compound with it as head ("opstart", "hestebokse")?"""
+    heads = tuple(w for w in wanted if len(w) >= 4 and w[0].isalpha())
+    return lambda term: term in wanted or (len(term) > 6 and term.endswith(heads))
+
+
 def _counts_asked(text: str, wanted: set[str]) -> bool:
-    """Does a number stand right before a word of the question ("2 fredage" for "hvor mange fredage")?"""
+    """Does a count stand right before a word of the question ("Bevillingsnævnet består af syv medlemmer" for
+    "hvor mange medlemmer har nævnet")?"""
     from index.analyze import get_analyzer
 
     a = get_analyzer()
-    return any((a.terms(m.group(1)) or [""])[0] in wanted for m in re.finditer(r"\b\d+\s+([^\W\d_]{3,})", text))
+    asked = _asked(wanted)
+    return any(asked((a.terms(m.group(1)) or [""])[0]) for m in _COUNT.finditer(text))
 
 
 def _near(found: list[re.Match], text: str, wanted: set[str], reach: int = 30) -> bool:
@@ -254,11 +268,7 @@ def _near(found: list[re.Match], text: str, wanted: set[str], reach: int = 30) -
     from index.analyze import get_analyzer
 
     a = get_analyzer()
-    heads = tuple(w for w in wanted if len(w) >= 4 and w[0].isalpha())
-
-    def asked(term: str) -> bool:  # the question's word, or a compound with it as head ("opstart")
-        return term in wanted or (len(term) > 6 and term.endswith(heads))
-
+    asked = _asked(wanted)
     spots = [m.start() for m in re.finditer(r"\w+", text) if asked((a.terms(m.group(0)) or [""])[0])]
     return any(abs(s - m.start()) <= reach or abs(s - m.end()) <= reach for m in found for s in spots)
 

@@ -617,3 +617,14 @@ def test_a_question_of_price_quotes_the_passage_with_an_amount_of_money(tmp_path
     from index.patterns import MONEY
 
     assert MONEY.search("op til 150.000 kr.") and MONEY.search("1,2 mio. kr.") and not MONEY.search("fire år")
+
+
+def test_a_count_in_words_or_of_a_compound_with_the_asked_head_is_a_count() -> None:
+    from index.analyze import get_analyzer
+    from index.quotes import _counts_asked
+
+    a = get_analyzer()
+    members, boxes = set(a.terms("medlemmer")), set(a.terms("bokse"))
+    assert _counts_asked("Bevillingsnævnet består af syv medlemmer.", members)
+    assert _counts_asked("Hestestalden indeholder fire stk. hestebokse med plads til foder.", boxes)
+    assert not _counts_asked("Nævnet består af medlemmer fra byrådet.", members)
