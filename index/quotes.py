@@ -16,15 +16,21 @@ from index.sagsforloeb import body_key, entries
 
 MAX_QUOTE = 450
 QUOTE_CONTINUE = 300  # continue a quote within its paragraph up to this length
-BARE_APPROVAL = re.compile(
-    # "1.-3. Godkendt.", "1. a.-d. Godkendt."
+# "1.-3. Godkendt.", "1. a.-d. Godkendt.": the points a verdict is on ...
+_POINTS = (
     r"^\s*(?:(?:ad\s+)?(?:pkt\.\s*|punkt\s+)?\d{1,2}\.?(?:\s*[a-zæøå]\.?(?:\s*[-–]\s*[a-zæøå]\.?)?)?"
     r"(?:\s*[-–]\s*\d{1,2}\.?)?\s*[:.]?\s+)?"
+)
+# ... and an approval that says nothing of its own
+_APPROVED = (
     r"(godkendt|tiltrådt|vedtaget|godkendes|tiltrædes|vedtages|indstillingen (blev )?(godkendt|tiltrådt|vedtaget)|"
     r"som indstillet|"
-    r"anbefales|indstillingen anbefales)\.?\s*$",
-    re.IGNORECASE,
+    r"anbefales|indstillingen anbefales)\.?\s*$"
 )
+BARE_APPROVAL = re.compile(_POINTS + _APPROVED, re.IGNORECASE)
+# "1. Ikke godkendt" beside "2. Godkendt": a verdict on each point of the proposal, whose points say what was
+# decided (a rejection with its reason, "Ikke godkendt, idet …", says something of its own)
+_VERDICT = re.compile(_POINTS + r"(?:ikke\s+)?" + _APPROVED, re.IGNORECASE)
 # "… har vedtaget Magistratens foranstående indstilling", "Udvalget tiltrådte indstillingen": the decision
 # approves the proposal by reference, so the proposal says what was decided ...
 BY_REFERENCE = re.compile(
@@ -309,6 +315,8 @@ def choose_quotes(cand: Evidence, query: Query, params: Params = DEFAULT) -> lis
     # approval goes on with something of its own, which is quoted first and what was adopted after it
     goes_on = bare and _says_more(cand, decision, first_decision, SAYS_MORE)
     bare = bare and not goes_on
+    # "1. Ikke godkendt\n2. Godkendt": verdicts on the proposal's points, which are what was decided
+    bare = bare or (bool(lines) and all(_VERDICT.match(line) for line in lines))
     # A decision that only notes the item ("Chefforum tog orienteringen til efterretning.") says nothing of
     # its content; one that notes it and goes on says something, unless what it says is about other things
     # than the question (an orientation of many matters, the question about one of them).

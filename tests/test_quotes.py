@@ -628,3 +628,18 @@ def test_a_count_in_words_or_of_a_compound_with_the_asked_head_is_a_count() -> N
     assert _counts_asked("Bevillingsnævnet består af syv medlemmer.", members)
     assert _counts_asked("Hestestalden indeholder fire stk. hestebokse med plads til foder.", boxes)
     assert not _counts_asked("Nævnet består af medlemmer fra byrådet.", members)
+
+
+def test_verdicts_on_the_proposals_points_quote_the_points(tmp_path: Path) -> None:
+    s = Store(tmp_path / "v.db")
+    text = minutes("Kultur- og Fritidsudvalget", "09-10-2024", [item(
+        5, "Ansøgninger om lokaletilskud",
+        ("Indstilling", "Administrationen indstiller,\n\n1. at ansøgningen fra Tune Tennisklub imødekommes\n"
+                        "2. at ansøgningen fra Greve Golfklub ikke imødekommes"),
+        ("Beslutning", "1. Ikke godkendt\n\n2. Godkendt"),
+    )])  # fmt: skip
+    (tmp_path / "v.txt").write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / "v.txt"]).failed
+    hit = first_quote(s, "status på lokaletilskud til golfklubben")
+    assert hit.quotes[0].kind == PROPOSAL and "ikke imødekommes" in hit.quotes[0].text
+    assert hit.quotes[1].kind == DECISION and hit.quotes[1].text == "1. Ikke godkendt\n\n2. Godkendt"
