@@ -24,7 +24,7 @@ from bot import standing
 from index.digest import Digest, DigestItem, DigestMeeting
 from index.model import PROPOSAL, Item
 from index.passages import passages
-from index.quotes import adopted_recommendation, approves_by_reference
+from index.quotes import adopted_recommendation, approves_by_reference, took_part
 from index.store import Store
 
 MAX_ADOPTED = 400  # characters of the proposal's points; whole points only, at least one
@@ -87,7 +87,9 @@ def shown(digest_item: DigestItem, item: Item | None) -> Shown:
     lines = _lines(digest_item.decision)
     if digest_item.closed or item is None or not lines:
         return Shown(lines)
-    first = _first_sentence(lines[0])
+    # "Dorthe Bøgh Madsen deltog som stedfortræder." before the approval records who took part; it stays shown
+    lead = next((i for i, line in enumerate(lines) if not took_part(line)), 0)
+    first = _first_sentence(lines[lead])
     if not approves_by_reference(first):
         return Shown(lines)
     # "Byrådet godkendte Økonomiudvalgets indstilling.": the recommendation that body made, from the Sagsforløb
@@ -95,8 +97,8 @@ def shown(digest_item: DigestItem, item: Item | None) -> Shown:
     points = _lines(recommendation.text) if recommendation else proposal_points(item)
     if not points:
         return Shown(lines)
-    rest = lines[0][len(first) :].strip()
-    return Shown([*([rest] if _has_words(rest) else []), *lines[1:]], points)
+    rest = lines[lead][len(first) :].strip()
+    return Shown([*lines[:lead], *([rest] if _has_words(rest) else []), *lines[lead + 1 :]], points)
 
 
 def select(store: Store, digest: Digest) -> Selection:

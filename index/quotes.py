@@ -287,7 +287,10 @@ def choose_quotes(cand: Evidence, query: Query, params: Params = DEFAULT) -> lis
         return [_window(cand, p) for p in cand.passages if p.section in decision][:1]
     proposal = {i for i, s in enumerate(secs) if s.kind == PROPOSAL}
     everything = set(range(len(secs))) - {i for i, s in enumerate(secs) if s.kind == HISTORY}
-    first_decision = next((p for p in cand.passages if p.section in decision), None)
+    first_decision = next(
+        (p for p in cand.passages if p.section in decision and not took_part(secs[p.section].text[p.start : p.end])),
+        next((p for p in cand.passages if p.section in decision), None),
+    )
     first_text = secs[first_decision.section].text[first_decision.start : first_decision.end] if first_decision else ""
     # "Godkendt." approves what stands elsewhere; "Godkendt\n\nValggruppe 1 indstiller Anne Marie Lyduch (V), som
     # blev valgt" says more, and what it says is quoted (what was adopted after it)
@@ -433,8 +436,8 @@ def _vote_record(line: str) -> bool:
 
 def _formality(text: str) -> bool:
     """Is the passage of a decision only its formalities: the approval by reference, the vote, who was
-    absent? What a decision says of its own is everything else."""
-    return _vote_record(text) or approves_by_reference(text)
+    absent or took part? What a decision says of its own is everything else."""
+    return _vote_record(text) or approves_by_reference(text) or took_part(text)
 
 
 def _adopting_sentence(sections: Sequence[Section]) -> str | None:
@@ -499,12 +502,28 @@ _POINT = re.compile(r"^\s*(?:ad\s+)?\d+\.(?:\s*-\s*\d+\.)?\s+\S", re.IGNORECASE)
 
 
 def _decision_lines(text: str) -> list[str]:
-    """The non-empty lines of a decision section, up to its attendance lines."""
-    return [line for line in _decision_body(text).strip().split("\n") if line.strip()]
+    """The non-empty lines of a decision section, up to its attendance lines, without who took part."""
+    return [line for line in _decision_body(text).strip().split("\n") if line.strip() and not took_part(line)]
 
 
 def _first_line(text: str) -> str:
-    return text.strip().split("\n")[0]
+    """The first line that says something of the matter: "Dorthe Bøgh Madsen deltog som stedfortræder." before
+    "Byrådet godkendte Økonomiudvalgets indstilling." only records who took part."""
+    lines = [line for line in text.strip().split("\n") if line.strip()]
+    return next((line for line in lines if not took_part(line)), lines[0] if lines else "")
+
+
+# who took part in the decision: a substitute, a member who left or was (or was not) disqualified
+_TOOK_PART = re.compile(
+    r"^[^.]{0,80}\b(?:deltog|deltager)\s+(?:som\s+stedfortræder|ikke\s+i\s+(?:sagens\s+|punktets\s+)?behandling)"
+    r"|^[^.]{0,80}\bforlod\s+mødet\b|\binhabil\b",
+    re.IGNORECASE,
+)
+
+
+def took_part(line: str) -> bool:
+    """Does a decision line only record who took part ("… deltog som stedfortræder.", "… var inhabil")?"""
+    return _TOOK_PART.search(line) is not None
 
 
 def _only_noted(text: str) -> bool:

@@ -702,6 +702,14 @@ def test_a_decision_adopting_a_bodys_recommendation_shows_that_recommendation(tm
     assert "model 1" not in printed and "Afbud" not in printed
 
 
+def test_who_took_part_before_the_approval_stays_and_the_recommendation_is_shown(tmp_path, store, cfg, clock) -> None:
+    substitute = GREVE.replace("Beslutning\n\n", "Beslutning\n\nDorthe Bøgh Madsen deltog som stedfortræder.\n\n")
+    ingest(store, tmp_path, "br.txt", minutes("Byrådet", "15-01-2025", [substitute]))
+    printed = text(run_digest(store, cfg, CLI_TARGET, now=MONDAY, dry_run=True).selection)
+    assert "Udvalget anbefaler model 3." in printed and "Dorthe Bøgh Madsen deltog som stedfortræder." in printed
+    assert "model 1" not in printed
+
+
 def test_a_closed_decision_by_reference_keeps_its_public_line(tmp_path, store, cfg, clock) -> None:
     ingest(store, tmp_path, "cf.txt", minutes("Chefforum", "15-01-2025", [LUKKET_TO_LINJER]))
     printed = text(run_digest(store, cfg, CLI_TARGET, now=MONDAY, dry_run=True).selection)

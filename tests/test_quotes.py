@@ -643,3 +643,18 @@ def test_verdicts_on_the_proposals_points_quote_the_points(tmp_path: Path) -> No
     hit = first_quote(s, "status på lokaletilskud til golfklubben")
     assert hit.quotes[0].kind == PROPOSAL and "ikke imødekommes" in hit.quotes[0].text
     assert hit.quotes[1].kind == DECISION and hit.quotes[1].text == "1. Ikke godkendt\n\n2. Godkendt"
+
+
+def test_who_took_part_before_a_bare_approval_is_not_what_was_decided(tmp_path: Path) -> None:
+    s = Store(tmp_path / "t.db")
+    text = minutes("Byrådet", "11-12-2024", [item(
+        17, "Beslutning om CO2-fangst hos forbrændingsanlægget",
+        ("Indstilling", "Administrationen indstiller, at der tilkendegives en principiel opbakning til "
+                        "forberedelse af projektet om CO2-fangst."),
+        ("Beslutning", "Dorthe Bøgh Madsen deltog som stedfortræder.\n\nGodkendt."),
+    )])  # fmt: skip
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / "t.txt"]).failed
+    hit = first_quote(s, "hvad blev besluttet om CO2-fangst?")
+    assert hit.quotes[0].kind == PROPOSAL and "principiel opbakning" in hit.quotes[0].text
+    assert hit.quotes[1].kind == DECISION
