@@ -20,6 +20,12 @@ _WORD = rf"[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?"  # "FrivilligCenter"
 # "Marie Guldborg", "André Buchalska", "Hans-Jørgen Kirstein", "John T. Olsen", and first names joined:
 # "Sidsel og Helene"
 NAME = re.compile(rf"\b{_WORD}(?:(?:[ -]|\s+og\s+)(?:[{_UPPER}]\.\s+)?(?!{_INSTITUTION}){_WORD})+\b")
+# A firm by its legal form: "Siemens A/S", "KLAR Forsyning A/S", "Lind & Risør A/S", "Rambøll Danmark ApS"
+FIRM = re.compile(
+    rf"\b[{_UPPER}][\w.-]*(?:\s+(?:&\s+)?[{_UPPER}][\w.-]*){{0,3}}\s+(?:A/S|ApS|I/S|P/S|K/S|IVS|a\.m\.b\.a\.)(?!\w)"
+)
+# who did something: a person or a firm
+WHO = re.compile(rf"{NAME.pattern}|{FIRM.pattern}")
 MONTH_NAMES = (
     "januar", "februar", "marts", "april", "maj", "juni",
     "juli", "august", "september", "oktober", "november", "december",
@@ -50,4 +56,4 @@ PLACE = re.compile(
     r"|\b(?:placering(?:en)?|beliggende|ved|på)\s+[A-ZÆØÅ][a-zæøå]+",
 )
 # what each intent's answer looks like
-ANSWER_PATTERNS = {"who": NAME, "when": DATE, "amount": AMOUNT, "where": PLACE}
+ANSWER_PATTERNS = {"who": WHO, "when": DATE, "amount": AMOUNT, "where": PLACE}

@@ -10,7 +10,7 @@ from index.evidence import Evidence, Passage
 from index.model import DECISION, HISTORY, PROPOSAL, Quote, Section
 from index.params import DEFAULT, Params
 from index.passages import passages
-from index.patterns import AMOUNT, DATE, MONEY, NAME, PERIOD, PLACE
+from index.patterns import AMOUNT, DATE, MONEY, PERIOD, PLACE, WHO
 from index.question import ASKS_WHEN, Query
 from index.sagsforloeb import body_key, entries
 
@@ -81,7 +81,7 @@ _MONEY_ASKED = re.compile(
     re.IGNORECASE,
 )
 _CONTEXT_KINDS = {"anledning", "baggrund", "resume", "sagsfremstilling", "intro"}
-_EVIDENCE = {"who": NAME, "when": PERIOD, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE, "precedent-when": DATE}
+_EVIDENCE = {"who": WHO, "when": PERIOD, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE, "precedent-when": DATE}
 
 
 # Who was absent is written under many decisions ("Afbud: …", "Fraværende: …"); it is not the decision.

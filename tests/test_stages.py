@@ -829,3 +829,11 @@ def test_a_forked_process_gets_probe_threads_of_its_own(store: Store, monkeypatc
         os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     assert ready and os.read(read, 1) == b"1"
+
+
+def test_a_firm_by_its_legal_form_answers_who() -> None:
+    from index.patterns import WHO
+
+    assert WHO.search("EPC III projektet var et energiprojekt, hvor der blev indgået kontrakt med Siemens A/S.")
+    assert WHO.search("Administrationen indstiller, at KLAR Forsyning A/S vælges til at stå for udbuddet.")
+    assert not WHO.search("Administrationen indstiller, at forsyningen vælges til at stå for udbuddet.")
