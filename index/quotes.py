@@ -626,13 +626,15 @@ def _decision_states(cand: Evidence, decision: set[int], query: Query, intent: s
 _FACT_KINDS = [
     # a compound with such a head names one too ("hvilken privat hjemmeplejeleverandør")
     ("who", r"\bhvilke[nt]?\s+(?:\w+\s+)?(?:\w*(?:firma|leverandør|advokat|rådgiver|konsulent|virksomhed|"
-            r"organisation|forening|formand)\w*|person\w*|partie?r?)\b"),
+            r"organisation|forening|formand)\w*|person\w*|partie?r?|politiker\w*|\w*medlem\w*|repræsentant\w*|kandidat\w*)\b"),
     ("when", r"\bhvilke[nt]?\s+(?:dag|dato|måned|uge|tidspunkt)\w*"),
     ("where", r"\bhvilke[nt]?\s+(?:sted|adresse|vej|placering|lokale)\w*"),
     ("fact-open", r"^\s*hvad\s+(?:ville|vil|skal|skulle|kom|mente|mener|ønske\w*|foreslog|bad|sagde)\b"
                   # "hvad har socialtilsynet sagt om …", "hvad vurderede styrelsen …": what a body found
                   r"|^\s*hvad\s+(?:har\s+(?:\S+\s+){1,3})?(?:sagt|siger|vurderede|vurderer|konkluderede|konkluderer)\b"
-                  r"|\b(?:have\s+belyst|ske\s+med|ud\s+af)\b"),
+                  r"|\b(?:have\s+belyst|ske\s+med|ud\s+af)\b"
+                  # "hvad kommer børnehaven til at hedde", "hvad blev vejen døbt": a name the item gives
+                  r"|\b(?:hedde|hedder|døbt|døbes|navngiv\w*)\b"),
 ]  # fmt: skip
 
 

@@ -637,6 +637,9 @@ def test_which_firm_asks_for_a_name_also_as_the_head_of_a_compound(store: Store)
     assert _intent(read(store, "hvilken leverandør anlægger cykelstien?")) == "who"
     assert _intent(read(store, "hvilken privat anlægsleverandør fik cykelstien?")) == "who"
     assert _intent(read(store, "hvilken belægning får cykelstien?")) == "fact"
+    # people by their role ask for names too; a name the item gives is what the item says, not a figure
+    assert _intent(read(store, "hvilke politikere skal følge cykelstien?")) == "who"
+    assert _intent(read(store, "hvad kommer cykelstien til at hedde?")) == "fact-open"
 
 
 def test_an_earlier_treatment_is_quoted_by_what_it_says_of_the_matter_then_its_decision(store: Store) -> None:
