@@ -487,6 +487,7 @@ def parse(
             # "specialundervisningspengene": money for special education, which the minutes call budgets or
             # resources; the topic is what the money is for
             terms = terms | {parts[0]}
+        terms = terms | _weak_past(surface, stem, analyzer, known)
         if len(stem) >= 5 and not stem[0].isdigit():
             terms = (
                 terms
@@ -620,6 +621,15 @@ def _names(text: str) -> set[str]:
         for i, w in enumerate(words)
         if (len(w) >= 2 and w.isupper()) or (i > 0 and w[0].isupper() and not w.isupper())
     }
+
+
+def _weak_past(surface: str, stem: str, analyzer: Analyzer, known: Callable[[str], bool]) -> set[str]:
+    """A short verb's past ("lånt", "lånte", "købt", "hørte"), which Snowball leaves apart from the verb and its
+    noun ("lån", "køb", "hør"): longer stems get their endings through Vocabulary.variants."""
+    base = stem[:-1]
+    if len(stem) == 4 and stem.endswith("t") and fold(surface).endswith(("t", "te")) and known(base):
+        return {base} if base not in analyzer.stopwords else set()  # "mente" is no "men"
+    return set()
 
 
 def _linked(word: str, analyzer: Analyzer, known: Callable[[str], bool]) -> set[str]:

@@ -840,3 +840,15 @@ def test_a_firm_by_its_legal_form_answers_who() -> None:
     assert WHO.search("EPC III projektet var et energiprojekt, hvor der blev indgået kontrakt med Siemens A/S.")
     assert WHO.search("Administrationen indstiller, at KLAR Forsyning A/S vælges til at stå for udbuddet.")
     assert not WHO.search("Administrationen indstiller, at forsyningen vælges til at stå for udbuddet.")
+
+
+def test_a_short_verbs_past_finds_the_verb_and_its_noun() -> None:
+    from index.analyze import get_analyzer
+    from index.question import _weak_past
+
+    a = get_analyzer()
+    known = {"lån", "men"}.__contains__
+    assert _weak_past("lånt", a.stem("lånt"), a, known) == {"lån"}
+    assert _weak_past("lånte", a.stem("lånte"), a, known) == {"lån"}
+    assert _weak_past("mente", a.stem("mente"), a, known) == set()  # a stopword is never the verb
+    assert _weak_past("rigtige", a.stem("rigtige"), a, {"rig"}.__contains__) == set()  # not a past form
