@@ -362,6 +362,14 @@ def store(tmp_path: Path) -> Store:
     return s
 
 
+def one_document(tmp_path: Path, text: str) -> Store:
+    """A store of one minutes document."""
+    s = Store(tmp_path / "one.db")
+    (tmp_path / "one.txt").write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / "one.txt"]).failed
+    return s
+
+
 def first_quote(store: Store, question: str):
     a = answer(store, question, cfg=CFG, today=TODAY)
     assert not a.no_answer, question
@@ -602,7 +610,6 @@ def test_a_status_question_asking_when_quotes_the_passage_with_the_date(store: S
 
 def test_a_question_of_price_quotes_the_passage_with_an_amount_of_money(tmp_path: Path) -> None:
     # the passage that holds most of the question ("… forlænges med fire år …") has no price in it
-    s = Store(tmp_path / "p.db")
     text = minutes("Beskæftigelsesudvalget", "03-06-2024", [item(
         4, "Samarbejdsaftale med Jobnet Partner 2025-2028",
         ("Indstilling", "Administrationen indstiller,\n\n1. at samarbejdsaftalen med Jobnet Partner forlænges med "
@@ -610,8 +617,7 @@ def test_a_question_of_price_quotes_the_passage_with_an_amount_of_money(tmp_path
                         "150.000 kr. dækkes via budgettet for 2025-2028"),
         ("Beslutning", "1.-2. Godkendt."),
     )])  # fmt: skip
-    (tmp_path / "p.txt").write_text(text, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / "p.txt"]).failed
+    s = one_document(tmp_path, text)
     hit = first_quote(s, "jobnet partner 2025-2028 pris")
     assert "150.000 kr." in hit.quotes[0].text
     from index.patterns import MONEY
@@ -631,30 +637,26 @@ def test_a_count_in_words_or_of_a_compound_with_the_asked_head_is_a_count() -> N
 
 
 def test_verdicts_on_the_proposals_points_quote_the_points(tmp_path: Path) -> None:
-    s = Store(tmp_path / "v.db")
     text = minutes("Kultur- og Fritidsudvalget", "09-10-2024", [item(
         5, "Ansøgninger om lokaletilskud",
         ("Indstilling", "Administrationen indstiller,\n\n1. at ansøgningen fra Tune Tennisklub imødekommes\n"
                         "2. at ansøgningen fra Greve Golfklub ikke imødekommes"),
         ("Beslutning", "1. Ikke godkendt\n\n2. Godkendt"),
     )])  # fmt: skip
-    (tmp_path / "v.txt").write_text(text, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / "v.txt"]).failed
+    s = one_document(tmp_path, text)
     hit = first_quote(s, "status på lokaletilskud til golfklubben")
     assert hit.quotes[0].kind == PROPOSAL and "ikke imødekommes" in hit.quotes[0].text
     assert hit.quotes[1].kind == DECISION and hit.quotes[1].text == "1. Ikke godkendt\n\n2. Godkendt"
 
 
 def test_who_took_part_before_a_bare_approval_is_not_what_was_decided(tmp_path: Path) -> None:
-    s = Store(tmp_path / "t.db")
     text = minutes("Byrådet", "11-12-2024", [item(
         17, "Beslutning om CO2-fangst hos forbrændingsanlægget",
         ("Indstilling", "Administrationen indstiller, at der tilkendegives en principiel opbakning til "
                         "forberedelse af projektet om CO2-fangst."),
         ("Beslutning", "Dorthe Bøgh Madsen deltog som stedfortræder.\n\nGodkendt."),
     )])  # fmt: skip
-    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / "t.txt"]).failed
+    s = one_document(tmp_path, text)
     hit = first_quote(s, "hvad blev besluttet om CO2-fangst?")
     assert hit.quotes[0].kind == PROPOSAL and "principiel opbakning" in hit.quotes[0].text
     assert hit.quotes[1].kind == DECISION
