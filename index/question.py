@@ -377,17 +377,23 @@ def _forum_filter(
     # "hvad besluttede byrådet", "Teknisk Udvalg vedtog". "medlemmer til kommunikationsgruppen" is a topic.
     before = tokens[at[0] - 1].group(0) if at and at[0] > 0 else ""
     after = tokens[at[-1] + 1].group(0) if at and at[-1] + 1 < len(tokens) else ""
-    # Danish puts the subject right after the finite verb, so a body named after an auxiliary is the one that
-    # acts: "Hvad ville Social- og Handicapudvalget vide …", "vil SHU sætte måltal …", "Har ØU sagt ja …"
-    verb = bool(_FORUM_VERB.match(before) or _FORUM_VERB.match(after) or before in _AUXILIARY)
+    verb = bool(_FORUM_VERB.match(before) or _FORUM_VERB.match(after))
+    # Danish puts the subject right after the finite verb, so a body named after an auxiliary is most often the
+    # one that acts ("Hvad ville Social- og Handicapudvalget vide …", "vil SHU sætte måltal …"): a guess, since
+    # it may also be the topic ("hvad er Chefforum?")
+    subject = before in _AUXILIARY
     # a body named first, as a label ("SOU 2022 – hvor blev mødet holdt?"), is where to look: a guess
     label = bool(at) and at[0] == 0 and bool(_LABEL_END.match(text[tokens[at[-1]].end() :]))
-    if not (before in _FORUM_PREPOSITIONS or verb or label):
+    if not (before in _FORUM_PREPOSITIONS or verb or subject or label):
         return None, text, False
     for i in reversed(at):
         m = tokens[i]
         text = text[: m.start()] + " " + text[m.end() :]
-    return frozenset(hits), text, not verb and before != "i"
+    # a body that is all the question names ("hvad er Chefforum?") may be its topic: then the filter is a guess
+    guess = not verb and before != "i"
+    if subject and not verb:
+        guess = not any(t not in _INTENT_WORDS for t in analyzer.terms(text, known))
+    return frozenset(hits), text, guess
 
 
 def parse(

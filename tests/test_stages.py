@@ -196,7 +196,10 @@ def test_a_body_named_first_as_a_label_or_before_its_verb_filters(store: Store) 
     assert read(store, "sygefraværet i Chefforum").fora == frozenset({"Chefforum"})
     assert read(store, "nye medlemmer chefforum").fora is None  # named in passing, not where to look
     # the subject after an auxiliary (Danish verb-second order) is the body that acted
-    assert read(store, "hvad ville Chefforum vide mere om sygefraværet?").fora == frozenset({"Chefforum"})
+    asked = read(store, "hvad ville Chefforum vide mere om sygefraværet?")
+    assert asked.fora == frozenset({"Chefforum"}) and not asked.guessed
+    # ... unless the body is all the question names: then it may be the topic, and the filter only a guess
+    assert read(store, "hvad er Chefforum?").guessed
     assert read(store, "vil CF sætte mål for sygefraværet?").fora == frozenset({"Chefforum"})
 
 
