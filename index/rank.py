@@ -2,7 +2,7 @@
 
 score = w_coverage·coverage + w_about·about + w_window·window + w_title·title + w_proximity·proximity
         + w_answer_type·[name/date/amount found]
-        + w_year·[meeting in a year the question names, or the next]
+        + w_year·[meeting in a year the question names, or the next, unless its title names only other years]
         + w_case·[the item has the case number the question names]
 then the best item's newest treatment (same case number and subject) goes first when it answers about as
 well: the current decision, and what a status question asks for (for which a later item whose title names
@@ -12,6 +12,7 @@ the question as fully goes first too, under whatever case number).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 
 from index.analyze import Analyzer
@@ -46,7 +47,8 @@ def score(query: Query, ev: Evidence, params: Params = DEFAULT) -> Scored:
         parts["answer_type"] = params.w_answer_type
     if query.years:
         year = dt.date.fromisoformat(ev.row["date"]).year
-        if year in query.years or year - 1 in query.years:
+        # an item whose title names another year is about that year, whenever its meeting was
+        if (year in query.years or year - 1 in query.years) and not _other_years(query, ev.row):
             parts["year"] = params.w_year
     if query.case_number and ev.row["case_number"] == query.case_number:
         parts["case"] = params.w_case
@@ -68,7 +70,13 @@ def _latest_treatment(query: Query, scored: list[Scored], analyzer: Analyzer, pa
         return scored
     top = scored[0]
     margin = params.status_margin * (2 if query.intent == "status" else 1)
-    same = [s for s in scored[1:] if s.score >= top.score - margin and same_case(analyzer, top.row, s.row)]
+    same = [
+        s
+        for s in scored[1:]
+        if s.score >= top.score - margin
+        and same_case(analyzer, top.row, s.row)
+        and not _other_years(query, s.row)  # "LED-pulje, 2023" is no newer treatment for "led-pulje 2022"
+    ]
     newest = max(same, key=lambda s: s.row["date"], default=None)
     if newest is not None and newest.row["date"] > top.row["date"]:
         scored = _put_first(scored, newest, top, "latest")
@@ -103,3 +111,10 @@ def names_as_fully(s: Scored, best: Scored) -> bool:
     """Does `s`'s title hold as much of the question as `best`'s? A later item or another case counts as the
     same matter only then ("Greve Bygade 66" does not for "Greve Bygade 64": its title holds less)."""
     return s.evidence.title >= best.evidence.title - 1e-9
+
+
+def _other_years(query: Query, row: dict) -> bool:
+    """Does the item's title name years, none of them one the question names ("LED-pulje, 2023" for "led-pulje
+    2022")? Such an item is about another year, whenever its meeting was."""
+    named = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", row["title"])}
+    return bool(query.years) and bool(named) and not (named & query.years)

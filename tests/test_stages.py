@@ -855,3 +855,14 @@ def test_a_short_verbs_past_finds_the_verb_and_its_noun() -> None:
     assert _weak_past("lånte", a.stem("lånte"), a, known) == {"lån"}
     assert _weak_past("mente", a.stem("mente"), a, known) == set()  # a stopword is never the verb
     assert _weak_past("rigtige", a.stem("rigtige"), a, {"rig"}.__contains__) == set()  # not a past form
+
+
+def test_an_item_whose_title_names_only_other_years_is_not_of_the_asked_year() -> None:
+    from index.question import Query
+    from index.rank import _other_years
+
+    asked = Query(question="led-pulje 2022 hvilke haller", years=frozenset({2022}))
+    assert _other_years(asked, {"title": "Energibesparelsesprojekter, frigivelse af LED-pulje, 2023"})
+    assert not _other_years(asked, {"title": "Frigivelse af LED-pulje, 2022"})
+    assert not _other_years(asked, {"title": "Frigivelse af LED-pulje"})  # no year: the meeting's says it
+    assert not _other_years(Query(question="led-pulje"), {"title": "Frigivelse af LED-pulje, 2023"})
