@@ -287,9 +287,11 @@ def choose_quotes(cand: Evidence, query: Query, params: Params = DEFAULT) -> lis
         return [_window(cand, p) for p in cand.passages if p.section in decision][:1]
     proposal = {i for i, s in enumerate(secs) if s.kind == PROPOSAL}
     everything = set(range(len(secs))) - {i for i, s in enumerate(secs) if s.kind == HISTORY}
+    in_decision = [p for p in cand.passages if p.section in decision]
+    # the first passage that says something of the matter, not who took part ("… deltog som stedfortræder.")
     first_decision = next(
-        (p for p in cand.passages if p.section in decision and not took_part(secs[p.section].text[p.start : p.end])),
-        next((p for p in cand.passages if p.section in decision), None),
+        (p for p in in_decision if not took_part(secs[p.section].text[p.start : p.end])),
+        in_decision[0] if in_decision else None,
     )
     first_text = secs[first_decision.section].text[first_decision.start : first_decision.end] if first_decision else ""
     # "Godkendt." approves what stands elsewhere; "Godkendt\n\nValggruppe 1 indstiller Anne Marie Lyduch (V), som
@@ -410,8 +412,7 @@ def choose_quotes(cand: Evidence, query: Query, params: Params = DEFAULT) -> lis
             quotes.append(_window(cand, anchor))
     # Always show the decision too, when the first quote came from elsewhere.
     if decision and quotes and quotes[0].kind != DECISION:
-        first = next(p for p in cand.passages if p.section in decision)
-        quotes.append(_window(cand, first))
+        quotes.append(_window(cand, in_decision[0]))
     return quotes[:2]
 
 
