@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from index.access import Access
 from index.params import DEFAULT, Params
 from index.question import Concept, Query
-from index.store import ABOUT_WEIGHT, FTS_WEIGHTS, Store
+from index.scope_terms import match_filter
+from index.store import ABOUT_WEIGHTS, FTS_WEIGHTS, Store
 
 RRF_K = 10  # reciprocal-rank fusion constant: small, so a probe's first places count clearly more
 # The probes of one question run side by side, each on its thread's own read connection (Store.reader()):
@@ -216,8 +217,10 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
         expr = "{strong} : (" + _match_expression(_telling(store, terms, total, params) + parts) + ")"
         if weak:
             expr += " OR {weak} : (" + _match_expression(weak) + ")"
-        about_weights = f",{ABOUT_WEIGHT},{ABOUT_WEIGHT}"
-        asks.append(_Ask("about", "items_about", expr, params.about_candidates, about_weights))
+        if narrowed := match_filter(scope.fora, scope.date_from, scope.date_to):
+            # only the matches inside the question's body or period are scored (index/scope_terms.py)
+            expr = f"({expr}) AND {narrowed}"
+        asks.append(_Ask("about", "items_about", expr, params.about_candidates, ABOUT_WEIGHTS))
     if len(known) >= 2 and any(uncommon(c) for c in known):
         asks.append(_Ask("all", "items_fts", " AND ".join(_group(c) for c in known), params.all_candidates, weights))
         stems = [quote(c.stem) for c in known if c.stem in c.terms]

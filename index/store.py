@@ -38,6 +38,8 @@ from index.model import ATTACHMENTS, DECISION, Attachment, Item, Meeting, Sectio
 from index.readers import closed as closed_rule
 from index.salience import ABOUT_LENGTH, Analysis, about_document, analyse, load
 from index.salience import FORMAT as PASSAGES_FORMAT
+from index.scope_terms import TOKENS as SCOPE_TOKENS
+from index.scope_terms import item_terms
 
 log = logging.getLogger(__name__)
 migrations = Migrations("referent")
@@ -46,10 +48,12 @@ FTS_WEIGHTS = (8.0, 3.0, 1.0, 0.4)  # title, decision, body, compound parts
 # `items_about` keeps no column sizes (m011): every about document is ABOUT_LENGTH tokens, so BM25's length
 # factor is the same for all, and reading each row's size is most of what scoring a row costs (a common word
 # strongly about 263k of 1M items: 250 ms with sizes, 71 ms without). Without sizes FTS5 counts a row
-# as -1 token a column, so the length factor 1 - b + b * D / avgdl (b = 0.75, D = -2, avgdl = ABOUT_LENGTH)
-# is this constant; as the weight of both columns it gives every row the very score it had with its sizes
+# as -1 token a column, so the length factor 1 - b + b * D / avgdl (b = 0.75, D = -3 for its three columns,
+# avgdl = ABOUT_LENGTH + the scope column's SCOPE_TOKENS) is this constant; as the weight of the two text
+# columns (the scope column weighs 0) it gives every row the very score it had with its sizes
 # (tests/test_stages.py checks that against a table that keeps them).
-ABOUT_WEIGHT = 1 - 0.75 - 0.75 * 2 / ABOUT_LENGTH
+ABOUT_WEIGHT = 1 - 0.75 - 0.75 * 3 / (ABOUT_LENGTH + SCOPE_TOKENS)
+ABOUT_WEIGHTS = f",{ABOUT_WEIGHT},{ABOUT_WEIGHT},0"  # strong, weak, scope: for bm25(items_about ...)
 USER_SECRET_ENV = "REFERENT_USER_SECRET"  # key for hashing user ids; else one generated into `meta`
 
 
@@ -306,6 +310,19 @@ def m012_strong_df(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE term_df ADD COLUMN strong INTEGER NOT NULL DEFAULT 0")
     db.execute("CREATE VIRTUAL TABLE about_vocab USING fts5vocab(items_about, col)")
     db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('term_df', 'stale')")
+
+
+@migrations()
+def m013_about_scope(db: sqlite_utils.Database) -> None:
+    # items_about gains the `scope` column (index/scope_terms.py: year, month, body) that lets a
+    # narrowed question's about probe read only the matches inside its scope. Refilled from the stored
+    # passages when the Store opens, as for m011.
+    db.execute("DROP TABLE IF EXISTS items_about")
+    db.execute(
+        f"CREATE VIRTUAL TABLE items_about USING fts5(strong, weak, scope, content='', columnsize=0, "
+        f'tokenize="{FTS_TOKENIZE}")'
+    )
+    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('about', 'refill')")
 
 
 _ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing", "ede", "ed", "de", "te")
@@ -858,7 +875,8 @@ class Store:
                 (rowid, t, d, b, parts),
             )
             self.conn.execute(
-                "INSERT INTO items_about(items_about, rowid, strong, weak) VALUES('delete', ?, ?, ?)", (rowid, *about)
+                "INSERT INTO items_about(items_about, rowid, strong, weak, scope) VALUES('delete', ?, ?, ?, ?)",
+                (rowid, *about, self._scope_terms(rowid)),
             )
             self.conn.execute("DELETE FROM item_passages WHERE rowid = ?", (rowid,))
         else:
@@ -866,8 +884,15 @@ class Store:
                 "INSERT INTO items_fts(rowid, title, decision, body, parts) VALUES (?, ?, ?, ?, ?)",
                 (rowid, t, d, b, parts),
             )
-            self.conn.execute("INSERT INTO items_about(rowid, strong, weak) VALUES (?, ?, ?)", (rowid, *about))
+            self.conn.execute(
+                "INSERT INTO items_about(rowid, strong, weak, scope) VALUES (?, ?, ?, ?)",
+                (rowid, *about, self._scope_terms(rowid)),
+            )
             self.conn.execute("INSERT OR REPLACE INTO item_passages(rowid, data) VALUES (?, ?)", (rowid, analysis.blob))
+
+    def _scope_terms(self, rowid: int) -> str:
+        row = self.conn.execute("SELECT date, forum FROM items WHERE rowid = ?", (rowid,)).fetchone()
+        return item_terms(row[0], row[1])
 
     # ---- writing meetings ---------------------------------------------------------------------
 
@@ -1150,9 +1175,9 @@ class Store:
         with self.transaction():
             self.conn.execute("INSERT INTO items_about(items_about) VALUES('delete-all')")
             rows = self.conn.execute(
-                "SELECT i.rowid, i.title, p.data FROM items i LEFT JOIN item_passages p ON p.rowid = i.rowid"
+                "SELECT i.rowid, i.title, i.date, i.forum, p.data FROM items i LEFT JOIN item_passages p ON p.rowid = i.rowid"
             )
-            for rowid, title, blob in rows:
+            for rowid, title, date, forum, blob in rows:
                 loaded = load(blob) if blob is not None else None
                 if loaded is None:  # no passages stored in this format: analyse the text as storing it does
                     analysis = analyse(self.analyzer, title, self._sections(rowid))
@@ -1160,7 +1185,8 @@ class Store:
                     spans, kinds, headings, _where = loaded
                     analysis = Analysis(spans, kinds, headings, frozenset(self.analyzer.terms(title)))
                 self.conn.execute(
-                    "INSERT INTO items_about(rowid, strong, weak) VALUES (?, ?, ?)", (rowid, *about_document(analysis))
+                    "INSERT INTO items_about(rowid, strong, weak, scope) VALUES (?, ?, ?, ?)",
+                    (rowid, *about_document(analysis), item_terms(date, forum)),
                 )
             self.set_meta("about", "fresh")
         log.info("database %s: the about index was refilled from the stored passages", self.path)

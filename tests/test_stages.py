@@ -29,7 +29,8 @@ from index.quotes import _intent, choose_quotes
 from index.rank import rank
 from index.retrieve import Scope, _probe, _telling, fuse
 from index.salience import ABOUT_LENGTH, PAD, about_document, analyse, is_subheading, subheadings
-from index.store import ABOUT_WEIGHT, Store
+from index.scope_terms import item_terms, match_filter
+from index.store import ABOUT_WEIGHTS, Store
 from index.vocabulary import Vocabulary, edit_distance
 from tests.conftest import agenda_item as item
 from tests.conftest import minutes
@@ -358,23 +359,63 @@ def test_the_about_index_without_sizes_scores_every_row_as_with_them(store: Stor
     # items_about keeps no column sizes (m011); ABOUT_WEIGHT must give the scores a table with sizes gives
     schema = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'items_about'").fetchone()[0]
     assert "columnsize=0" in schema
-    rows = store.conn.execute("SELECT rowid, title FROM items ORDER BY rowid").fetchall()
+    rows = store.conn.execute("SELECT rowid, title, date, forum FROM items ORDER BY rowid").fetchall()
     docs = [
-        (r["rowid"], *about_document(analyse(store.analyzer, r["title"], store._sections(r["rowid"])))) for r in rows
+        (
+            r["rowid"],
+            *about_document(analyse(store.analyzer, r["title"], store._sections(r["rowid"]))),
+            item_terms(r["date"], r["forum"]),
+        )
+        for r in rows
     ]
     conn = sqlite3.connect(":memory:")
     for name, sizes in (("sized", ""), ("sizeless", ", columnsize=0")):
-        conn.execute(f"CREATE VIRTUAL TABLE {name} USING fts5(strong, weak, content=''{sizes})")
-        conn.executemany(f"INSERT INTO {name}(rowid, strong, weak) VALUES (?, ?, ?)", docs)
-    words = sorted({w for _, strong, weak in docs for w in (strong + " " + weak).split() if w != PAD})
+        conn.execute(f"CREATE VIRTUAL TABLE {name} USING fts5(strong, weak, scope, content=''{sizes})")
+        conn.executemany(f"INSERT INTO {name}(rowid, strong, weak, scope) VALUES (?, ?, ?, ?)", docs)
+    words = sorted({w for _, strong, weak, _scope in docs for w in (strong + " " + weak).split() if w != PAD})
     expr = "{strong} : (" + " OR ".join(f'"{w}"' for w in words[:6]) + ') OR {weak} : ("' + words[-1] + '")'
-    sized = conn.execute("SELECT rowid, bm25(sized) FROM sized WHERE sized MATCH ? ORDER BY rowid", [expr]).fetchall()
-    w = f"{ABOUT_WEIGHT}, {ABOUT_WEIGHT}"
+    sized = conn.execute(
+        "SELECT rowid, bm25(sized, 1, 1, 0) FROM sized WHERE sized MATCH ? ORDER BY rowid", [expr]
+    ).fetchall()
     sizeless = conn.execute(
-        f"SELECT rowid, bm25(sizeless, {w}) FROM sizeless WHERE sizeless MATCH ? ORDER BY rowid", [expr]
+        f"SELECT rowid, bm25(sizeless{ABOUT_WEIGHTS}) FROM sizeless WHERE sizeless MATCH ? ORDER BY rowid", [expr]
     ).fetchall()
     assert len(sized) >= 2 and [r[0] for r in sized] == [r[0] for r in sizeless]
     assert all(a[1] == pytest.approx(b[1], rel=1e-9) for a, b in zip(sized, sizeless, strict=True))
+
+
+def test_a_narrowed_about_probe_scores_only_the_scope_s_items_and_finds_the_same(store: Store) -> None:
+    # the scope column (index/scope_terms.py) narrows what FTS5 scores; the join to `items` still decides
+    words = " OR ".join(f'"{t}"' for t in store.analyzer.terms("cykelsti"))
+    expr = "{strong} : (" + words + ")"
+    scope = Scope(fora=frozenset({"Byrådet"}), date_from=dt.date(2024, 6, 1), date_to=dt.date(2024, 6, 30))
+    narrowed = match_filter(scope.fora, scope.date_from, scope.date_to)
+    assert narrowed == '{scope} : ("fbyrådet") AND {scope} : ("m202406")'
+    plain = _probe(store, "items_about", expr, scope, 10, ABOUT_WEIGHTS)
+    assert plain == _probe(store, "items_about", f"({expr}) AND {narrowed}", scope, 10, ABOUT_WEIGHTS)
+    assert len(plain) == 1
+    everywhere = store.conn.execute("SELECT rowid FROM items_about WHERE items_about MATCH ?", [expr]).fetchall()
+    inside = store.conn.execute(
+        "SELECT rowid FROM items_about WHERE items_about MATCH ?", [f"({expr}) AND {narrowed}"]
+    ).fetchall()
+    assert len(everywhere) == 2 and [r[0] for r in inside] == plain  # June's Cykelsti item, not December's
+    # the question that names the body and the month is answered from the same item as before
+    assert top(store, "Hvad besluttede Byrådet i juni 2024 om cykelstien?") == ("Byrådet", "2024-06-24", 2)
+
+
+def test_the_scope_filter_says_a_period_by_months_or_years_and_leaves_the_rest_to_sql() -> None:
+    may = match_filter(None, dt.date(2021, 5, 1), dt.date(2021, 5, 31))
+    assert may == '{scope} : ("m202105")'
+    assert match_filter(None, dt.date(2021, 11, 1), dt.date(2022, 1, 31)) == (
+        '{scope} : ("m202111" OR "m202112" OR "m202201")'
+    )
+    assert match_filter(None, dt.date(2017, 1, 1), dt.date(2018, 12, 31)) == '{scope} : ("y2017" OR "y2018")'
+    assert match_filter(None, dt.date(2023, 3, 1), None) == ""  # one bound: the years are unknown here
+    assert match_filter(None, dt.date(2000, 1, 1), dt.date(2025, 12, 31)) == ""  # most of any archive
+    assert match_filter(["Byråd 2022-2025", "Økonomiudvalget"], None, None) == (
+        '{scope} : ("fbyråd20222025" OR "føkonomiudvalget")'
+    )
+    assert item_terms("2024-06-24", "Byråd 2022-2025") == "y2024 m202406 fbyråd20222025"
 
 
 def test_two_words_the_minutes_seldom_join_are_also_searched_apart(tmp_path: Path) -> None:
