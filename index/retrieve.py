@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.access import Access
 from index.params import DEFAULT, Params
@@ -217,9 +217,6 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
         expr = "{strong} : (" + _match_expression(_telling(store, terms, total, params) + parts) + ")"
         if weak:
             expr += " OR {weak} : (" + _match_expression(weak) + ")"
-        if narrowed := match_filter(scope.fora, scope.date_from, scope.date_to):
-            # only the matches inside the question's body or period are scored (index/scope_terms.py)
-            expr = f"({expr}) AND {narrowed}"
         asks.append(_Ask("about", "items_about", expr, params.about_candidates, ABOUT_WEIGHTS))
     if len(known) >= 2 and any(uncommon(c) for c in known):
         asks.append(_Ask("all", "items_fts", " AND ".join(_group(c) for c in known), params.all_candidates, weights))
@@ -253,6 +250,9 @@ def retrieve(store: Store, query: Query, scope: Scope, total: int, params: Param
             asks.append(_Ask("apart" if c.apart else "split", "items_fts", phrase, 50, weights))
     if terms and (sum(c.df for c in known) <= params.full_or_max_df or size <= params.small_scope):
         asks.append(_Ask("small", "items_fts", _match_expression(terms + parts), 100, weights))
+    if narrowed := match_filter(scope.fora, scope.date_from, scope.date_to):
+        # only the matches inside the question's body or period are scored (index/scope_terms.py)
+        asks = [replace(a, expr=f"({a.expr}) AND {narrowed}") for a in asks]
     probes.update(_ask_all(store, asks, scope))
     return read_in_full(fuse(probes), probes.get("about", []), params)
 

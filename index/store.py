@@ -39,12 +39,12 @@ from index.readers import closed as closed_rule
 from index.salience import ABOUT_LENGTH, Analysis, about_document, analyse, load
 from index.salience import FORMAT as PASSAGES_FORMAT
 from index.scope_terms import TOKENS as SCOPE_TOKENS
-from index.scope_terms import item_terms
+from index.scope_terms import VOCABULARY_EXCLUDE, item_terms
 
 log = logging.getLogger(__name__)
 migrations = Migrations("referent")
 FTS_TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '-./,'"
-FTS_WEIGHTS = (8.0, 3.0, 1.0, 0.4)  # title, decision, body, compound parts
+FTS_WEIGHTS = (8.0, 3.0, 1.0, 0.4, 0.0)  # title, decision, body, compound parts, scope (index/scope_terms.py)
 # `items_about` keeps no column sizes (m011): every about document is ABOUT_LENGTH tokens, so BM25's length
 # factor is the same for all, and reading each row's size is most of what scoring a row costs (a common word
 # strongly about 263k of 1M items: 250 ms with sizes, 71 ms without). Without sizes FTS5 counts a row
@@ -323,6 +323,22 @@ def m013_about_scope(db: sqlite_utils.Database) -> None:
         f'tokenize="{FTS_TOKENIZE}")'
     )
     db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('about', 'refill')")
+
+
+@migrations()
+def m014_fts_scope(db: sqlite_utils.Database) -> None:
+    # items_fts gains the same `scope` column, so the full-text probes of a narrowed question read only the
+    # matches inside its scope too. The table is contentless: the Store rebuilds both indexes from the stored
+    # text when it opens (meta about = stale: a reindex; about 2 minutes at 100k items, once).
+    db.execute("DROP TABLE IF EXISTS items_vocab")
+    db.execute("DROP TABLE IF EXISTS items_fts")
+    db.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, decision, body, parts, scope, content='', "
+        f'tokenize="{FTS_TOKENIZE}")'
+    )
+    db.execute("CREATE VIRTUAL TABLE items_vocab USING fts5vocab(items_fts, row)")
+    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('about', 'stale')")
+    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('term_df', 'stale')")
 
 
 _ENDINGS = ("t", "et", "e", "r", "er", "s", "n", "en", "ning", "else", "ing", "ede", "ed", "de", "te")
@@ -733,7 +749,10 @@ class Store:
                         self.conn.execute("DELETE FROM term_df WHERE term = ?", (term,))
             else:
                 self.conn.execute("DELETE FROM term_df")
-                self.conn.execute("INSERT INTO term_df(term, doc) SELECT term, doc FROM items_vocab")
+                self.conn.execute(
+                    "INSERT INTO term_df(term, doc) SELECT term, doc FROM items_vocab WHERE term NOT GLOB ?",
+                    (VOCABULARY_EXCLUDE,),
+                )
                 self.conn.execute(
                     "UPDATE term_df SET strong = a.doc FROM (SELECT term, doc FROM about_vocab WHERE col = 'strong') a"
                     " WHERE a.term = term_df.term"
@@ -838,7 +857,12 @@ class Store:
         """Compound parts of the item's long words (the analysis holds them), split against the corpus
         vocabulary (which the item's own words join first)."""
         if self._vocab is None:
-            self._vocab = {row[0] for row in self.conn.execute("SELECT term FROM items_vocab")}
+            self._vocab = {
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT term FROM items_vocab WHERE term NOT GLOB ?", (VOCABULARY_EXCLUDE,)
+                )
+            }
         words = analysis.long_words
         self._vocab.update(analysis.title)
         for span in analysis.spans:
@@ -869,24 +893,25 @@ class Store:
         for column in (t, d, b, parts):
             self._touched.update(column.split())
         about = analysis.about
+        scope = self._scope_terms(rowid)
         if delete:
             self.conn.execute(
-                "INSERT INTO items_fts(items_fts, rowid, title, decision, body, parts) VALUES('delete', ?, ?, ?, ?, ?)",
-                (rowid, t, d, b, parts),
+                "INSERT INTO items_fts(items_fts, rowid, title, decision, body, parts, scope)"
+                " VALUES('delete', ?, ?, ?, ?, ?, ?)",
+                (rowid, t, d, b, parts, scope),
             )
             self.conn.execute(
                 "INSERT INTO items_about(items_about, rowid, strong, weak, scope) VALUES('delete', ?, ?, ?, ?)",
-                (rowid, *about, self._scope_terms(rowid)),
+                (rowid, *about, scope),
             )
             self.conn.execute("DELETE FROM item_passages WHERE rowid = ?", (rowid,))
         else:
             self.conn.execute(
-                "INSERT INTO items_fts(rowid, title, decision, body, parts) VALUES (?, ?, ?, ?, ?)",
-                (rowid, t, d, b, parts),
+                "INSERT INTO items_fts(rowid, title, decision, body, parts, scope) VALUES (?, ?, ?, ?, ?, ?)",
+                (rowid, t, d, b, parts, scope),
             )
             self.conn.execute(
-                "INSERT INTO items_about(rowid, strong, weak, scope) VALUES (?, ?, ?, ?)",
-                (rowid, *about, self._scope_terms(rowid)),
+                "INSERT INTO items_about(rowid, strong, weak, scope) VALUES (?, ?, ?, ?)", (rowid, *about, scope)
             )
             self.conn.execute("INSERT OR REPLACE INTO item_passages(rowid, data) VALUES (?, ?)", (rowid, analysis.blob))
 

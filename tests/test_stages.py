@@ -30,7 +30,7 @@ from index.rank import rank
 from index.retrieve import Scope, _probe, _telling, fuse
 from index.salience import ABOUT_LENGTH, PAD, about_document, analyse, is_subheading, subheadings
 from index.scope_terms import item_terms, match_filter
-from index.store import ABOUT_WEIGHTS, Store
+from index.store import ABOUT_WEIGHTS, FTS_WEIGHTS, Store
 from index.vocabulary import Vocabulary, edit_distance
 from tests.conftest import agenda_item as item
 from tests.conftest import minutes
@@ -390,7 +390,7 @@ def test_a_narrowed_about_probe_scores_only_the_scope_s_items_and_finds_the_same
     expr = "{strong} : (" + words + ")"
     scope = Scope(fora=frozenset({"Byrådet"}), date_from=dt.date(2024, 6, 1), date_to=dt.date(2024, 6, 30))
     narrowed = match_filter(scope.fora, scope.date_from, scope.date_to)
-    assert narrowed == '{scope} : ("fbyrådet") AND {scope} : ("m202406")'
+    assert narrowed == '{scope} : ("f0byrådet") AND {scope} : ("m202406")'
     plain = _probe(store, "items_about", expr, scope, 10, ABOUT_WEIGHTS)
     assert plain == _probe(store, "items_about", f"({expr}) AND {narrowed}", scope, 10, ABOUT_WEIGHTS)
     assert len(plain) == 1
@@ -413,9 +413,35 @@ def test_the_scope_filter_says_a_period_by_months_or_years_and_leaves_the_rest_t
     assert match_filter(None, dt.date(2023, 3, 1), None) == ""  # one bound: the years are unknown here
     assert match_filter(None, dt.date(2000, 1, 1), dt.date(2025, 12, 31)) == ""  # most of any archive
     assert match_filter(["Byråd 2022-2025", "Økonomiudvalget"], None, None) == (
-        '{scope} : ("fbyråd20222025" OR "føkonomiudvalget")'
+        '{scope} : ("f0byråd20222025" OR "f0økonomiudvalget")'
     )
-    assert item_terms("2024-06-24", "Byråd 2022-2025") == "y2024 m202406 fbyråd20222025"
+    assert item_terms("2024-06-24", "Byråd 2022-2025") == "y2024 m202406 f0byråd20222025"
+
+
+def test_a_narrowed_full_text_probe_finds_what_the_join_alone_finds(store: Store) -> None:
+    # the full-text probes of a narrowed question carry the same filter (items_fts has the scope column too)
+    words = " OR ".join(f'"{t}"' for t in store.analyzer.terms("cykelsti"))
+    scope = Scope(fora=frozenset({"Byrådet"}), date_from=dt.date(2024, 6, 1), date_to=dt.date(2024, 6, 30))
+    narrowed = match_filter(scope.fora, scope.date_from, scope.date_to)
+    weights = "," + ",".join(str(w) for w in FTS_WEIGHTS)
+    plain = _probe(store, "items_fts", words, scope, 10, weights)
+    assert plain and plain == _probe(store, "items_fts", f"({words}) AND {narrowed}", scope, 10, weights)
+    everywhere = store.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", [words]).fetchall()
+    inside = store.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", [f"({words}) AND {narrowed}"])
+    assert len(everywhere) > len(plain) and [r[0] for r in inside] == plain
+    # NEAR and AND probes take the filter as well
+    near = f'NEAR({words.split(" OR ")[0]} "{store.analyzer.terms("juni")[0]}", 30) AND {narrowed}'
+    store.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", [near]).fetchall()
+
+
+def test_scope_tokens_are_not_words_of_the_vocabulary(store: Store) -> None:
+    # respelling and compound splitting read the vocabulary: a body's or a month's token is none of its words
+    store.refresh_vocab()
+    indexed = {r[0] for r in store.conn.execute("SELECT term FROM items_vocab")}
+    assert {"m202406", "y2024", "f0byrådet"} <= indexed
+    kept = {r[0] for r in store.conn.execute("SELECT term FROM term_df")}
+    assert not kept & {"m202406", "y2024", "f0byrådet"} and "cykelsti" in {t[:8] for t in kept}
+    assert not store.known_term("f0byrådet") and store.terms_with_prefix("f0") == []
 
 
 def test_two_words_the_minutes_seldom_join_are_also_searched_apart(tmp_path: Path) -> None:
