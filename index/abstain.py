@@ -54,6 +54,8 @@ def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
     narrowed = query.fora is not None or query.date_from or query.date_to
     if (narrowed or len(counted) > 1) and ev.coverage >= 0.99 and ev.title >= 0.99:
         return Verdict(True, "the title holds every word of the question")
+    if narrowed and len(counted) >= params.narrowed_all_words and ev.coverage >= 0.99:
+        return Verdict(True, "holds every word of a question narrowed to a body or period")
     coverage = max(ev.coverage, topical_coverage(query, ev, params))
     if coverage < params.min_coverage:
         return Verdict(False, f"holds {coverage:.0%} of the question (< {params.min_coverage:.0%})", short=True)

@@ -818,6 +818,22 @@ def test_the_item_must_dwell_on_the_heaviest_words_it_holds(store: Store) -> Non
     assert not decide(query, dataclasses.replace(held, hits=tuple(hits))).answers  # not among the heaviest two
 
 
+def test_every_word_of_a_narrowed_question_answers_though_only_in_passing(store: Store) -> None:
+    # "hvem har rammeaftalen for aktivitetsparate og ressourceforløb, som BEU forlængede i jan 24?": inside
+    # one body's month an item holding all of three words or more answers, however briefly it holds them
+    t = trace(store, "ledningsarbejde pjece renovering cykelstien hovedgaden", today=TODAY)
+    query, ev = t.query, t.ranked[0].evidence
+    passing = dict(credit=1.0, passages=1, title=False, decision=False, heading=False)
+    held = dataclasses.replace(ev, hits=tuple(dataclasses.replace(h, **passing) for h in ev.hits), coverage=1.0)
+    held = dataclasses.replace(held, title=0.0, window=0.2)
+    assert not decide(query, held).answers  # the whole archive: every word only in passing
+    narrowed = dataclasses.replace(query, date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 1, 31))
+    assert decide(narrowed, held).answers
+    assert not decide(narrowed, dataclasses.replace(held, coverage=0.9)).answers  # a word missing
+    few = dataclasses.replace(DEFAULT, narrowed_all_words=len(query.concepts) + 1)
+    assert not decide(narrowed, held, few).answers  # too few words to tell the item apart
+
+
 def test_the_newest_treatment_put_first_answers_when_the_one_before_it_does(store: Store) -> None:
     t = trace(store, "hvad er status på cykelstien langs hovedgaden", today=TODAY)
     newest, earlier = t.ranked[0], t.ranked[1]
