@@ -586,6 +586,11 @@ def test_a_status_question_gets_the_newest_item_on_its_subject_under_a_new_case_
     strict = dataclasses.replace(DEFAULT, status_newer_share=1.0)
     kept = trace(s, "Hvad er status på boliganvisning i Askerød?", today=TODAY, params=strict)
     assert kept.ranked[0].row["date"] == "2024-01-29"
+    # a question that asks for the newest by name goes by its own share, which may be wider
+    asked = "Hvad er det nyeste om boliganvisning i Askerød?"
+    assert "newer" in trace(s, asked, today=TODAY, params=strict).ranked[0].parts
+    both = dataclasses.replace(strict, newest_asked_share=1.0)
+    assert trace(s, asked, today=TODAY, params=both).ranked[0].row["date"] == "2024-01-29"
 
 
 def test_rank_keeps_the_score_parts_that_sum_to_the_score(store: Store) -> None:
