@@ -647,6 +647,17 @@ def test_an_ad_hoc_compound_finds_the_items_compound_and_its_head() -> None:
     assert _modifier_of_compound(crafts, held, "\nhåndværkerydels\nopgav\n")
 
 
+def test_a_word_no_item_holds_may_begin_an_items_compound() -> None:
+    from index.evidence import _begins_compound
+    from index.question import Concept
+
+    clubhouse = Concept("klubhuset", "klubhus", frozenset({"klubhus"}), known=False)
+    assert _begins_compound(clubhouse, "\nkunstgræsban\nklubhusfacilitet\n")
+    assert not _begins_compound(clubhouse, "\nkunstgræsban\nklubhu\n")  # no compound that it begins
+    short = Concept("hallen", "hal", frozenset({"hal"}), known=False)
+    assert not _begins_compound(short, "\nhalvtag\n")  # three letters begin too many words
+
+
 def test_money_for_something_is_about_what_it_is_for(tmp_path: Path) -> None:
     # "specialundervisningspengene": the minutes speak of the budgets for special education, not of "penge"
     s = Store(tmp_path / "m.db")
