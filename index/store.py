@@ -20,6 +20,7 @@ import re
 import secrets
 import sqlite3
 import threading
+import time
 import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
@@ -54,6 +55,7 @@ FTS_WEIGHTS = (8.0, 3.0, 1.0, 0.4, 0.0)  # title, decision, body, compound parts
 # (tests/test_stages.py checks that against a table that keeps them).
 ABOUT_WEIGHT = 1 - 0.75 - 0.75 * 3 / (ABOUT_LENGTH + SCOPE_TOKENS)
 ABOUT_WEIGHTS = f",{ABOUT_WEIGHT},{ABOUT_WEIGHT},0"  # strong, weak, scope: for bm25(items_about ...)
+REINDEX_NOTICE_ITEMS = 1000  # a rebuild of this many items or more is logged: it takes seconds to minutes
 USER_SECRET_ENV = "REFERENT_USER_SECRET"  # key for hashing user ids; else one generated into `meta`
 
 
@@ -1224,6 +1226,15 @@ class Store:
             self.conn.execute("INSERT INTO items_about(items_about) VALUES('delete-all')")
             self.conn.execute("DELETE FROM item_passages")
         rows = self.conn.execute("SELECT rowid, title, case_number FROM items ORDER BY rowid").fetchall()
+        started = time.perf_counter()
+        if len(rows) >= REINDEX_NOTICE_ITEMS:
+            # an upgrade or new word lists: the store is not ready until this ends, so say why it waits
+            log.info(
+                "database %s: rebuilding the search indexes from the stored text of %d items "
+                "(about a minute per 100,000 items; answers wait until it ends)",
+                self.path,
+                len(rows),
+            )
         with self.transaction():
             for row in rows:
                 sections = self._sections(row["rowid"])
@@ -1240,6 +1251,8 @@ class Store:
             self.set_meta("term_df", "stale")  # the terms changed wholesale: the next refresh copies them all
             if self.meta("purge") == "reindex":
                 self.set_meta("purge", "pending")
+        if len(rows) >= REINDEX_NOTICE_ITEMS:
+            log.info("database %s: search indexes rebuilt in %.0f s", self.path, time.perf_counter() - started)
         return len(rows)
 
     # ---- sources ---------------------------------------------------------------------------

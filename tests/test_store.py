@@ -54,6 +54,20 @@ def test_reindex_after_analyzer_change(tmp_path, tiny_minutes: str) -> None:
     assert s.meta("analyzer") == s.analyzer.fingerprint
 
 
+def test_a_long_rebuild_says_why_the_store_waits(tmp_path, tiny_minutes: str, monkeypatch, caplog) -> None:
+    import logging
+
+    import index.store as store_module
+
+    s = Store(tmp_path / "r.db")
+    s.ingest(_meeting(tiny_minutes))
+    monkeypatch.setattr(store_module, "REINDEX_NOTICE_ITEMS", 1)
+    with caplog.at_level(logging.INFO, logger="index.store"):
+        n = s.reindex()
+    said = [r.getMessage() for r in caplog.records if r.name == "index.store"]
+    assert n >= 1 and any(f"of {n} items" in m for m in said) and any("rebuilt in" in m for m in said)
+
+
 def test_wal_and_migrations(store: Store) -> None:
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = {t for t in store.db.table_names()}
