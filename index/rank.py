@@ -22,8 +22,11 @@ from index.params import DEFAULT, Params
 from index.question import ASKS_WHEN, Query
 
 DECISION_INTENTS = frozenset({"decision", "topic"})
-# "nyeste", "seneste", "sidste nyt": the newest treatment is asked for by name ("de seneste år" is a period)
-ASKS_NEWEST = re.compile(r"\b(?:nyeste|sidste|seneste(?!\s+(?:år|måned\w*|uge\w*|periode\w*)\b))\b", re.IGNORECASE)
+# "nyeste", "seneste", "sidste nyt": the newest treatment is asked for by name ("de seneste år", "sidste år" are
+# a period, "sidste frist" a deadline)
+ASKS_NEWEST = re.compile(
+    r"\b(?:nyeste|(?:sidste|seneste)(?!\s+(?:år|måned\w*|uge\w*|periode\w*|frist\w*)\b))\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
