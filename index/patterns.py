@@ -55,5 +55,11 @@ PLACE = re.compile(
     r"\b[A-ZÆØÅ][a-zæøå]*(?:vej|gade|plads|allé|alle|vænge|torv|park|stræde|bakke|høj)\s+\d+\b"
     r"|\b(?:placering(?:en)?|beliggende|ved|på)\s+[A-ZÆØÅ][a-zæøå]+",
 )
+# how often: "én gang årligt", "to gange om året", "hvert kvartal", "kvartalsvis", "hver 14. dag"
+FREQUENCY = re.compile(
+    r"\b(?:\w+\s+gange?\s+(?:om|pr\.?|per|hver|i)\s+\w+|\w*(?:årlig|månedlig|ugentlig|daglig)[te]?"
+    r"|kvartalsvis|\w*årsvis|hver(?:t|e)?\s+(?:\d+\.\s+|andet\s+|tredje\s+|fjerde\s+)?(?:år|kvartal|halvår|måned|uge|dag|møde)\w*)\b",
+    re.IGNORECASE,
+)
 # what each intent's answer looks like
 ANSWER_PATTERNS = {"who": WHO, "when": DATE, "amount": AMOUNT, "where": PLACE}

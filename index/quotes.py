@@ -10,7 +10,7 @@ from index.evidence import Evidence, Passage
 from index.model import DECISION, HISTORY, PROPOSAL, Quote, Section
 from index.params import DEFAULT, Params
 from index.passages import passages
-from index.patterns import AMOUNT, DATE, MONEY, PERIOD, PLACE, WHO
+from index.patterns import AMOUNT, DATE, FREQUENCY, MONEY, PERIOD, PLACE, WHO
 from index.question import ASKS_WHEN, Query
 from index.sagsforloeb import body_key, entries
 
@@ -81,7 +81,10 @@ _MONEY_ASKED = re.compile(
     re.IGNORECASE,
 )
 _CONTEXT_KINDS = {"anledning", "baggrund", "resume", "sagsfremstilling", "intro"}
-_EVIDENCE = {"who": WHO, "when": PERIOD, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE, "precedent-when": DATE}
+_EVIDENCE = {
+    "who": WHO, "when": PERIOD, "amount": AMOUNT, "fact": AMOUNT, "where": PLACE, "precedent-when": DATE,
+    "often": FREQUENCY,
+}  # fmt: skip
 
 
 # Who was absent is written under many decisions ("Afbud: …", "Fraværende: …"); it is not the decision.
@@ -625,6 +628,8 @@ def _decision_states(cand: Evidence, decision: set[int], query: Query, intent: s
 # ("Hvad ville udvalget have belyst?", "Hvad kom der ud af …"): that is what the item says, most often the
 # decision.
 _FACT_KINDS = [
+    # "hvor tit skal udvalget have orientering?": a frequency ("én gang årligt"), not a figure
+    ("often", r"\bhvor\s+(?:tit|ofte|mange\s+gange)\b"),
     # a compound with such a head names one too ("hvilken privat hjemmeplejeleverandør")
     ("who", r"\bhvilke[nt]?\s+(?:\w+\s+)?(?:\w*(?:firma|leverandør|advokat|rådgiver|konsulent|virksomhed|"
             r"organisation|forening|formand)\w*|person\w*|partie?r?|politiker\w*|\w*medlem\w*|repræsentant\w*|kandidat\w*)\b"),

@@ -590,6 +590,18 @@ def test_what_a_body_said_or_found_asks_for_what_the_item_says_not_a_figure() ->
     assert not re.search(open_kind, "hvad er huslejen i lejlighederne?")
 
 
+def test_how_often_asks_for_a_frequency_not_a_figure() -> None:
+    from index.patterns import FREQUENCY
+    from index.quotes import _FACT_KINDS
+
+    often = dict(_FACT_KINDS)["often"]
+    assert re.search(often, "hvor tit skal udvalget have orientering om aktiveringen fremover?")
+    assert re.search(often, "hvor ofte revideres beredskabsplanen?")
+    said = ["sagen forelægges én gang årligt", "to gange om året", "hvert andet år", "kvartalsvis", "hver 14. dag"]
+    assert all(FREQUENCY.search(t) for t in said)
+    assert not FREQUENCY.search("udgiften er 2,4 mio. kr. i 2025")
+
+
 def test_a_sentence_that_follows_from_the_one_before_is_quoted_with_it(store: Store) -> None:
     hit = first_quote(store, "hvor meget får pigegarden i driftstilskud?")
     assert "241.558 kr. årligt" in hit.quotes[0].text and "dermed reduceret" in hit.quotes[0].text
