@@ -887,15 +887,17 @@ class Store:
         attachments,
         parts: str,
         *,
+        scope: str,
         delete: bool = False,
         analysis: Analysis | None = None,
     ) -> None:
+        """Write (or, with `delete`, remove) the item's rows in both FTS5 tables and its passages; `scope` is
+        its scope_terms.item_terms, from the date and forum the caller has at hand."""
         analysis = analysis or analyse(self.analyzer, title, sections)
         t, d, b = self._columns(title, case_number, sections, attachments, analysis)
         for column in (t, d, b, parts):
             self._touched.update(column.split())
         about = analysis.about
-        scope = self._scope_terms(rowid)
         if delete:
             self.conn.execute(
                 "INSERT INTO items_fts(items_fts, rowid, title, decision, body, parts, scope)"
@@ -916,10 +918,6 @@ class Store:
                 "INSERT INTO items_about(rowid, strong, weak, scope) VALUES (?, ?, ?, ?)", (rowid, *about, scope)
             )
             self.conn.execute("INSERT OR REPLACE INTO item_passages(rowid, data) VALUES (?, ?)", (rowid, analysis.blob))
-
-    def _scope_terms(self, rowid: int) -> str:
-        row = self.conn.execute("SELECT date, forum FROM items WHERE rowid = ?", (rowid,)).fetchone()
-        return item_terms(row[0], row[1])
 
     # ---- writing meetings ---------------------------------------------------------------------
 
@@ -1175,10 +1173,22 @@ class Store:
             [(rowid, i, a.title, a.external_id) for i, a in enumerate(attachments)],
         )
         case = None if item.closed else item.case_number
-        self._index_item(rowid, item.title, case, sections, [a.title for a in attachments], parts, analysis=analysis)
+        self._index_item(
+            rowid,
+            item.title,
+            case,
+            sections,
+            [a.title for a in attachments],
+            parts,
+            scope=item_terms(meeting.date.isoformat(), meeting.forum),
+            analysis=analysis,
+        )
 
     def _delete_items(self, mid: str) -> None:
-        for row in self.conn.execute("SELECT rowid, title, case_number, parts FROM items WHERE meeting_id = ?", (mid,)):
+        rows = self.conn.execute(
+            "SELECT rowid, title, case_number, parts, date, forum FROM items WHERE meeting_id = ?", (mid,)
+        )
+        for row in rows:
             sections = self._sections(row["rowid"])
             attachments = [a.title for a in self._attachments(row["rowid"])]
             self._index_item(
@@ -1188,6 +1198,7 @@ class Store:
                 sections,
                 attachments,
                 row["parts"],
+                scope=item_terms(row["date"], row["forum"]),
                 delete=True,
             )
         for table in ("sections", "attachments"):
@@ -1225,7 +1236,7 @@ class Store:
             self.conn.execute("INSERT INTO items_fts(items_fts) VALUES('delete-all')")
             self.conn.execute("INSERT INTO items_about(items_about) VALUES('delete-all')")
             self.conn.execute("DELETE FROM item_passages")
-        rows = self.conn.execute("SELECT rowid, title, case_number FROM items ORDER BY rowid").fetchall()
+        rows = self.conn.execute("SELECT rowid, title, case_number, date, forum FROM items ORDER BY rowid").fetchall()
         started = time.perf_counter()
         if len(rows) >= REINDEX_NOTICE_ITEMS:
             # an upgrade or new word lists: the store is not ready until this ends, so say why it waits
@@ -1243,7 +1254,14 @@ class Store:
                 parts = self._parts(analysis)
                 self.conn.execute("UPDATE items SET parts = ? WHERE rowid = ?", (parts, row["rowid"]))
                 self._index_item(
-                    row["rowid"], row["title"], row["case_number"], sections, attachments, parts, analysis=analysis
+                    row["rowid"],
+                    row["title"],
+                    row["case_number"],
+                    sections,
+                    attachments,
+                    parts,
+                    scope=item_terms(row["date"], row["forum"]),
+                    analysis=analysis,
                 )
             self.set_meta("analyzer", self.analyzer.fingerprint)
             self.set_meta("about", "fresh")
