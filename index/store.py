@@ -315,23 +315,16 @@ def m012_strong_df(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m013_about_scope(db: sqlite_utils.Database) -> None:
-    # items_about gains the `scope` column (index/scope_terms.py: year, month, body) that lets a
-    # narrowed question's about probe read only the matches inside its scope. Refilled from the stored
-    # passages when the Store opens, as for m011.
+def m013_scope_columns(db: sqlite_utils.Database) -> None:
+    # Both FTS5 tables gain a `scope` column (index/scope_terms.py: year, month, body), so the probes of a
+    # question narrowed to a body or a period read only the matches inside its scope. The tables are
+    # contentless: the Store rebuilds them from the stored text when it opens (meta about = stale: a
+    # reindex, once; 79 s at 100k items, 12 s for Greve).
     db.execute("DROP TABLE IF EXISTS items_about")
     db.execute(
         f"CREATE VIRTUAL TABLE items_about USING fts5(strong, weak, scope, content='', columnsize=0, "
         f'tokenize="{FTS_TOKENIZE}")'
     )
-    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('about', 'refill')")
-
-
-@migrations()
-def m014_fts_scope(db: sqlite_utils.Database) -> None:
-    # items_fts gains the same `scope` column, so the full-text probes of a narrowed question read only the
-    # matches inside its scope too. The table is contentless: the Store rebuilds both indexes from the stored
-    # text when it opens (meta about = stale: a reindex, once; 79 s at 100k items, 12 s for Greve).
     db.execute("DROP TABLE IF EXISTS items_vocab")
     db.execute("DROP TABLE IF EXISTS items_fts")
     db.execute(
