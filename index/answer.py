@@ -51,9 +51,16 @@ def trace(
     store.check_changes()
     vocab = Vocabulary(store, access)
     result: Trace | None = None
+    narrowed: list[Candidate] = []
     for relaxed in (False, True):
         query, scope = _reading(store, question, vocab, access, today, relaxed=relaxed)
         cands = retrieve(store, query, scope, vocab.total(), params)
+        if relaxed:
+            # the items the narrowed reading found stay candidates: "… tilsendt? (CF 25/11-21)" names the
+            # meeting, whose item may lose among a large archive's matches of the date's words read as words
+            seen = {c.rowid for c in cands}
+            cands += [c for c in narrowed if c.rowid not in seen]
+        narrowed = list(cands)
         rows = store.items_by_rowid([c.rowid for c in cands])
         prefetch(store, list(rows.values()))
         texts = public_texts(store, list(rows.values())) if needs_text(query) else {}

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from index.abbreviations import acronyms
 from index.model import DECISION, Section
 from index.params import DEFAULT, Params
 from index.patterns import ANSWER_PATTERNS, MONTH_NAMES
@@ -146,11 +147,23 @@ def with_text(store: Store, ev: Evidence) -> Evidence:
 
 
 def meeting_terms(store: Store, row: dict) -> frozenset[str]:
-    """What the meeting itself says that a question may name: its municipality, body, year and month."""
+    """What the meeting itself says that a question may name: its municipality, body (by name or acronym:
+    "CF" for Chefforum), year and month."""
     day = dt.date.fromisoformat(row["date"])
     month = store.analyzer.stem(MONTH_NAMES[day.month - 1])
     place = forum_stems(store.analyzer, row.get("municipality") or "")
-    return forum_stems(store.analyzer, row["forum"]) | place | {str(day.year), month}
+    short = {store.analyzer.stem(a.casefold()) for a in acronyms(row["forum"])}
+    return forum_stems(store.analyzer, row["forum"]) | place | short | {str(day.year), month}
+
+
+def _meeting_day(c: Concept, after: Sequence[Concept], row: dict, store: Store) -> bool:
+    """Is the concept the day of the month the meeting was held, written before its month ("CF 25/11-21",
+    read as "den 25. november 2021" when no meeting that day answers and the date is searched for as words)?
+    A number alone is never the meeting's day: "lokalplan 25" is a plan."""
+    if not (c.number and c.stem.isdigit() and after):
+        return False
+    day = dt.date.fromisoformat(row["date"])
+    return int(c.stem) == day.day and store.analyzer.stem(MONTH_NAMES[day.month - 1]) in after[0].terms
 
 
 def _heads(concept: Concept, lines: str) -> frozenset[str]:
@@ -194,8 +207,8 @@ def gather(
             credit = 0.8  # as the head of a compound ("opstart" for "start") or a compound part
         elif c.parts and _in_order(c, passages, where):
             credit = 0.8  # "store oprydningsdag" for "storeoprydningsdag"
-        elif c.terms & meta:
-            credit, by_meta = 1.0, True  # the question names the meeting's body, year or month
+        elif c.terms & meta or _meeting_day(c, concepts[i + 1 : i + 2], row, store):
+            credit, by_meta = 1.0, True  # the question names the meeting's body, year, month or day
         elif c.required and c.parts and _modifier_of_compound(c, where, lines):
             credit = 0.8  # "terrænsagen": the item's "terrænregulering" and its "sag"
         elif c.required and not c.parts and _begins_compound(c, lines):

@@ -20,7 +20,7 @@ from index.access import Access
 from index.access import parse as parse_access
 from index.answer import answer, trace
 from index.config import Config
-from index.evidence import gather, with_text
+from index.evidence import gather, meeting_terms, with_text
 from index.ingest import ingest_paths
 from index.model import DECISION, Section
 from index.params import DEFAULT
@@ -965,3 +965,48 @@ def test_an_item_whose_title_names_only_other_years_is_not_of_the_asked_year() -
     assert not _other_years(asked, {"title": "Frigivelse af LED-pulje, 2022"})
     assert not _other_years(asked, {"title": "Frigivelse af LED-pulje"})  # no year: the meeting's says it
     assert not _other_years(Query(question="led-pulje"), {"title": "Frigivelse af LED-pulje, 2023"})
+
+
+def test_the_meeting_day_and_body_acronym_count_as_found_when_the_date_is_read_as_words(store: Store) -> None:
+    # "(CF 10/3-21)" read again without its filters: the day, month and year are words, and so is "CF"
+    q = parse(
+        "koster renoveringen af enebærhegnet? (CF 10/3-21)", store.analyzer, Vocabulary(store),
+        fora=store.fora(), today=TODAY, relaxed=True,
+    )  # fmt: skip
+    assert "10" in [c.surface for c in q.concepts]
+    rows = {r["title"]: r for r in store.conn.execute("SELECT rowid, * FROM items")}
+    that_day = gather(store, q, dict(rows["Renovering af Enebærhegnet"]))
+    found = {c.surface: h for c, h in zip(q.concepts, that_day.hits, strict=True)}
+    assert found["10"].meta and found["10"].credit == 1.0
+    # where the minutes use "CF" as a word too, the question keeps it, and it names the meeting's body
+    assert "cf" in meeting_terms(store, dict(rows["Renovering af Enebærhegnet"]))
+    other_day = gather(store, q, dict(rows["Cykelsti langs Hovedgaden"]))
+    assert not next(h for c, h in zip(q.concepts, other_day.hits, strict=True) if c.surface == "10").found
+
+
+def test_a_number_alone_is_never_the_meeting_day(store: Store) -> None:
+    q = read(store, "renovering 10")  # no month after it: a number the item must hold
+    rows = {r["title"]: r for r in store.conn.execute("SELECT rowid, * FROM items")}
+    ev = gather(store, q, dict(rows["Renovering af Enebærhegnet"]))
+    assert not next(h for c, h in zip(q.concepts, ev.hits, strict=True) if c.surface == "10").found
+
+
+def test_the_narrowed_readings_candidates_stay_when_the_question_is_read_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the day filter finds nothing that answers ("tilsendt" is in no item), so the question is read again with
+    # the date as words; there a large archive's matches of "10", "marts", "2021" may crowd out the meeting's
+    # item (here: the second reading retrieves nothing), which the first reading found and which answers now
+    import index.answer as A
+
+    calls: list[bool] = []
+
+    def retrieve_once(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(True)
+        return retrieve.retrieve(*args, **kwargs) if len(calls) == 1 else []
+
+    monkeypatch.setattr(A, "retrieve", retrieve_once)
+    t = trace(store, "enebærhegnet tilsendt (CF 10/3-21)", today=TODAY)
+    assert len(calls) == 2 and t.query.date_from is None  # read again, without the day
+    first = next(r for r, v in zip(t.ranked, t.verdicts, strict=True) if v.answers)
+    assert first.row["title"] == "Renovering af Enebærhegnet"
