@@ -1010,3 +1010,32 @@ def test_the_narrowed_readings_candidates_stay_when_the_question_is_read_again(
     assert len(calls) == 2 and t.query.date_from is None  # read again, without the day
     first = next(r for r, v in zip(t.ranked, t.verdicts, strict=True) if v.answers)
     assert first.row["title"] == "Renovering af Enebærhegnet"
+
+
+def test_an_ad_hoc_compound_is_about_the_item_whose_compounds_it_begins(tmp_path: Path) -> None:
+    # "repatrieringsstøtten" is no word of the minutes; the item is about "repatriering" (its title and
+    # text say "Repatrieringsindsatsen", "repatrieringsloven") and holds "støtte", so it answers, though the
+    # question's other word ("dækker") stands in one passage only
+    s = Store(tmp_path / "r.db")
+    text = minutes(
+        "Plan- og Tryghedsudvalget",
+        "29-04-2025",
+        [
+            item(
+                2,
+                "Repatrieringsindsatsen i Greve Kommune",
+                ("Sagsfremstilling", "Repatriering er frivillig. I 2024 rejste 309 personer efter repatrieringsloven. "
+                 "Repatrieringsindsatsen drives af jobcentret. Støtten dækker rejseudgifter og etableringshjælp."),
+                ("Beslutning", "Orienteringen blev taget til efterretning."),
+            ),
+            item(3, "Trafiksikkerhedsplan", ("Sagsfremstilling", "Planen dækker alle veje i kommunen."),
+                 ("Beslutning", "Godkendt.")),
+        ],
+    )  # fmt: skip
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / "r.txt"]).failed
+    t = trace(s, "hvad dækker repatrieringsstøtten egentlig", today=TODAY)
+    first = next(r for r, v in zip(t.ranked, t.verdicts, strict=True) if v.answers)
+    assert first.row["title"] == "Repatrieringsindsatsen i Greve Kommune"
+    hit = first.evidence.hits[[c.surface for c in t.query.concepts].index("repatrieringsstøtten")]
+    assert hit.found and hit.about and hit.title
