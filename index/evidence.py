@@ -20,7 +20,7 @@ from index.abbreviations import acronyms
 from index.model import DECISION, Section
 from index.params import DEFAULT, Params
 from index.patterns import ANSWER_PATTERNS, MONTH_NAMES
-from index.question import Concept, Query, forum_stems
+from index.question import Concept, Query, answer_kind, forum_stems
 from index.salience import Span, analyse, load
 from index.store import Store
 
@@ -131,7 +131,7 @@ def _visible(sections: list[Section] | tuple[Section, ...], closed: bool) -> tup
 
 def needs_text(query: Query) -> bool:
     """Does gathering the evidence for `query` read the items' text (for the answer-type patterns)?"""
-    return query.intent in ANSWER_PATTERNS
+    return answer_kind(query) in ANSWER_PATTERNS
 
 
 def public_texts(store: Store, rows: list[dict]) -> dict[int, tuple[Section, ...]]:
@@ -148,12 +148,17 @@ def with_text(store: Store, ev: Evidence) -> Evidence:
 
 def meeting_terms(store: Store, row: dict) -> frozenset[str]:
     """What the meeting itself says that a question may name: its municipality, body (by name or acronym:
-    "CF" for Chefforum), year and month."""
+    "CF" for Chefforum), year, month and season ("efteråret 22" read as words when no meeting of that
+    autumn answered: a meeting in November 2022 holds it)."""
     day = dt.date.fromisoformat(row["date"])
     month = store.analyzer.stem(MONTH_NAMES[day.month - 1])
     place = forum_stems(store.analyzer, row.get("municipality") or "")
     short = {store.analyzer.stem(a.casefold()) for a in acronyms(row["forum"])}
-    return forum_stems(store.analyzer, row["forum"]) | place | short | {str(day.year), month}
+    season = store.analyzer.stem(_SEASONS[day.month % 12 // 3])
+    return forum_stems(store.analyzer, row["forum"]) | place | short | {str(day.year), month, season}
+
+
+_SEASONS = ("vinter", "forår", "sommer", "efterår")  # by (month % 12) // 3
 
 
 def _meeting_day(c: Concept, after: Sequence[Concept], row: dict, store: Store) -> bool:
@@ -399,7 +404,7 @@ def _answer_type(
 ) -> bool:
     """For who/when/how-much/where questions: does a passage that matches the question well hold a name, a
     date, an amount or a place? An item that only mentions the topic cannot answer them."""
-    pattern = ANSWER_PATTERNS.get(query.intent)
+    pattern = ANSWER_PATTERNS.get(answer_kind(query))
     if pattern is None or window <= 0 or not sections:
         return False
     return any(

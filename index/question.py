@@ -716,3 +716,34 @@ def _join(a: str, b: str, analyzer: Analyzer, known: Callable[[str], bool]) -> s
         if known(analyzer.stem(candidate)):
             return candidate
     return None
+
+
+# What a "hvad/hvilke …" question asks for: a figure unless its noun names another kind of fact ("Hvilket
+# advokatfirma …" a name, "Hvilken dag …" a date) or its verb asks what a body wanted or what came of it
+# ("Hvad ville udvalget have belyst?", "Hvad kom der ud af …"): that is what the item says, most often the
+# decision. index/evidence.py looks for such an answer when it ranks (a firm's name for "Hvilket firma …"),
+# index/quotes.py when it quotes.
+FACT_KINDS = [
+    # "hvor tit skal udvalget have orientering?": a frequency ("én gang årligt"), not a figure
+    ("often", r"\bhvor\s+(?:tit|ofte|mange\s+gange)\b"),
+    # a compound with such a head names one too ("hvilken privat hjemmeplejeleverandør")
+    ("who", r"\bhvilke[nt]?\s+(?:\w+\s+)?(?:\w*(?:firma|leverandør|advokat|rådgiver|konsulent|virksomhed|"
+            r"organisation|forening|formand)\w*|person\w*|partie?r?|politiker\w*|\w*medlem\w*|repræsentant\w*|kandidat\w*)\b"),
+    ("when", r"\bhvilke[nt]?\s+(?:dag|dato|måned|uge|tidspunkt)\w*"),
+    ("where", r"\bhvilke[nt]?\s+(?:sted|adresse|vej|placering|lokale)\w*"),
+    ("fact-open", r"^\s*hvad\s+(?:ville|vil|skal|skulle|kom|mente|mener|ønske\w*|foreslog|bad|sagde)\b"
+                  # "hvad har socialtilsynet sagt om …", "hvad vurderede styrelsen …": what a body found
+                  r"|^\s*hvad\s+(?:har\s+(?:\S+\s+){1,3})?(?:sagt|siger|vurderede|vurderer|konkluderede|konkluderer)\b"
+                  r"|\b(?:have\s+belyst|ske\s+med|ud\s+af)\b"
+                  # "hvad kommer børnehaven til at hedde", "hvad blev vejen døbt": a name the item gives
+                  r"|\b(?:hedde|hedder|døbt|døbes|navngiv\w*)\b"),
+]  # fmt: skip
+
+
+def answer_kind(query: Query) -> str:
+    """The kind of answer a question asks for: for a fact question the kind its noun or verb names
+    (FACT_KINDS), else its intent."""
+    if query.intent == "fact":
+        asked = query.question.casefold()
+        return next((kind for kind, pattern in FACT_KINDS if re.search(pattern, asked)), "fact")
+    return query.intent

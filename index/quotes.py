@@ -11,7 +11,7 @@ from index.model import DECISION, HISTORY, PROPOSAL, Quote, Section
 from index.params import DEFAULT, Params
 from index.passages import passages
 from index.patterns import AMOUNT, DATE, FREQUENCY, MONEY, PERIOD, PLACE, WHO
-from index.question import ASKS_WHEN, Query
+from index.question import ASKS_WHEN, Query, answer_kind
 from index.sagsforloeb import body_key, entries
 
 MAX_QUOTE = 450
@@ -623,27 +623,6 @@ def _decision_states(cand: Evidence, decision: set[int], query: Query, intent: s
     return whole if any(pattern.search(text) for text in own) else None
 
 
-# What a "hvad/hvilke …" question asks for: a figure unless its noun names another kind of fact ("Hvilket
-# advokatfirma …" a name, "Hvilken dag …" a date) or its verb asks what a body wanted or what came of it
-# ("Hvad ville udvalget have belyst?", "Hvad kom der ud af …"): that is what the item says, most often the
-# decision.
-_FACT_KINDS = [
-    # "hvor tit skal udvalget have orientering?": a frequency ("én gang årligt"), not a figure
-    ("often", r"\bhvor\s+(?:tit|ofte|mange\s+gange)\b"),
-    # a compound with such a head names one too ("hvilken privat hjemmeplejeleverandør")
-    ("who", r"\bhvilke[nt]?\s+(?:\w+\s+)?(?:\w*(?:firma|leverandør|advokat|rådgiver|konsulent|virksomhed|"
-            r"organisation|forening|formand)\w*|person\w*|partie?r?|politiker\w*|\w*medlem\w*|repræsentant\w*|kandidat\w*)\b"),
-    ("when", r"\bhvilke[nt]?\s+(?:dag|dato|måned|uge|tidspunkt)\w*"),
-    ("where", r"\bhvilke[nt]?\s+(?:sted|adresse|vej|placering|lokale)\w*"),
-    ("fact-open", r"^\s*hvad\s+(?:ville|vil|skal|skulle|kom|mente|mener|ønske\w*|foreslog|bad|sagde)\b"
-                  # "hvad har socialtilsynet sagt om …", "hvad vurderede styrelsen …": what a body found
-                  r"|^\s*hvad\s+(?:har\s+(?:\S+\s+){1,3})?(?:sagt|siger|vurderede|vurderer|konkluderede|konkluderer)\b"
-                  r"|\b(?:have\s+belyst|ske\s+med|ud\s+af)\b"
-                  # "hvad kommer børnehaven til at hedde", "hvad blev vejen døbt": a name the item gives
-                  r"|\b(?:hedde|hedder|døbt|døbes|navngiv\w*)\b"),
-]  # fmt: skip
-
-
 def _intent(query: Query) -> str:
     """ "Hvornår har … tidligere behandlet …" asks for earlier treatments and for their dates; a fact
     question for the kind of fact its noun names, or for what the item says."""
@@ -652,10 +631,7 @@ def _intent(query: Query) -> str:
         return "precedent-when"
     if query.intent == "status" and asks_when:
         return "when"  # "hvordan går det med handleplanen – hvornår kommer der en ny?": the date is the answer
-    if query.intent == "fact":
-        asked = query.question.casefold()
-        return next((kind for kind, pattern in _FACT_KINDS if re.search(pattern, asked)), "fact")
-    return query.intent
+    return answer_kind(query)
 
 
 def _says_more(cand: Evidence, decision: set[int], first: Passage | None, words: int) -> bool:

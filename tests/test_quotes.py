@@ -582,9 +582,9 @@ def test_a_bare_approval_answers_how_long_from_the_adopted_proposal(store: Store
 
 
 def test_what_a_body_said_or_found_asks_for_what_the_item_says_not_a_figure() -> None:
-    from index.quotes import _FACT_KINDS
+    from index.question import FACT_KINDS
 
-    open_kind = dict(_FACT_KINDS)["fact-open"]
+    open_kind = dict(FACT_KINDS)["fact-open"]
     for q in ("hvad har socialtilsyn øst sagt om vangeleddet?", "hvad vurderede styrelsen ved tilsynet?"):
         assert re.search(open_kind, q), q
     assert not re.search(open_kind, "hvad er huslejen i lejlighederne?")
@@ -592,9 +592,9 @@ def test_what_a_body_said_or_found_asks_for_what_the_item_says_not_a_figure() ->
 
 def test_how_often_asks_for_a_frequency_not_a_figure() -> None:
     from index.patterns import FREQUENCY
-    from index.quotes import _FACT_KINDS
+    from index.question import FACT_KINDS
 
-    often = dict(_FACT_KINDS)["often"]
+    often = dict(FACT_KINDS)["often"]
     assert re.search(often, "hvor tit skal udvalget have orientering om aktiveringen fremover?")
     assert re.search(often, "hvor ofte revideres beredskabsplanen?")
     said = ["sagen forelægges én gang årligt", "to gange om året", "hvert andet år", "kvartalsvis", "hver 14. dag"]

@@ -24,7 +24,7 @@ from index.evidence import gather, meeting_terms, with_text
 from index.ingest import ingest_paths
 from index.model import DECISION, Section
 from index.params import DEFAULT
-from index.question import _question_verb, parse
+from index.question import _question_verb, answer_kind, parse
 from index.quotes import _intent, choose_quotes
 from index.rank import rank
 from index.retrieve import Scope, _probe, _telling, fuse
@@ -1039,3 +1039,63 @@ def test_an_ad_hoc_compound_is_about_the_item_whose_compounds_it_begins(tmp_path
     assert first.row["title"] == "Repatrieringsindsatsen i Greve Kommune"
     hit = first.evidence.hits[[c.surface for c in t.query.concepts].index("repatrieringsstøtten")]
     assert hit.found and hit.about and hit.title
+
+
+def test_the_most_specific_words_are_the_heaviest_by_their_topical_weight(store: Store) -> None:
+    # "naboerne … tror tit at …": two words rare in the minutes because no item is about them ("tror", "tit")
+    # outweigh the topic by plain weight; the words that say what the question is about are the specific ones
+    t = trace(store, "cykelstien langs hovedgaden", today=TODAY)
+    ev = t.ranked[0].evidence
+    c = t.query.concepts
+    topic = [
+        dataclasses.replace(c[0], weight=1.0, topic_counts=(60, 300)),
+        dataclasses.replace(c[1], weight=1.0, topic_counts=(80, 400)),
+    ]
+    phrasing = [
+        dataclasses.replace(c[2], surface=w, stem=w, weight=1.2, topic_counts=(0, 400)) for w in ("tror", "tit")
+    ]
+    query = dataclasses.replace(t.query, concepts=(*topic, *phrasing))
+    held = dataclasses.replace(ev.hits[0], credit=1.0, passages=3)
+    hits = (held, held, dataclasses.replace(held, credit=0.0, passages=0, title=False, heading=False, decision=False))
+    lacking = dataclasses.replace(ev, hits=(*hits, hits[2]), coverage=2 / 4.4)
+    verdict = decide(query, lacking)
+    assert verdict.answers and "most specific" in verdict.reason
+    # where the heavy words are topics items are about, an item lacking them is refused
+    topical = dataclasses.replace(
+        query, concepts=(*topic, *(dataclasses.replace(p, topic_counts=(60, 300)) for p in phrasing))
+    )
+    assert not decide(topical, lacking).answers
+
+
+def test_the_meetings_season_counts_as_found_when_the_season_is_read_as_a_word(store: Store) -> None:
+    rows = {r["title"]: dict(r) for r in store.conn.execute("SELECT rowid, * FROM items")}
+    # Chefforum met in March (spring), Byrådet in June (summer) and December (winter)
+    assert "forår" in meeting_terms(store, rows["Renovering af Enebærhegnet"])
+    assert "vint" in meeting_terms(store, rows["Cykelsti langs Hovedgaden - status"])
+    q = parse("enebærhegnet foråret", store.analyzer, Vocabulary(store), fora=store.fora(), today=TODAY)
+    ev = gather(store, q, rows["Renovering af Enebærhegnet"])
+    season = next(h for c, h in zip(q.concepts, ev.hits, strict=True) if c.surface == "foråret")
+    assert season.meta and season.found
+
+
+def test_a_fact_question_whose_noun_names_a_firm_ranks_by_a_firms_name(tmp_path: Path) -> None:
+    # "Hvilket firma …" asks who: the item that names a firm beside the question's words goes first, as for
+    # "hvem …"; the other item holds the question's words as fully, but no firm
+    s = Store(tmp_path / "f.db")
+    docs = {
+        "a.txt": minutes("Teknisk Udvalg", "02-06-2022", [item(
+            1, "Udbud 2023",
+            ("Sagsfremstilling", "Kontrakten om rottebekæmpelse sendes i udbud i år."),
+            ("Beslutning", "Godkendt."))]),
+        "b.txt": minutes("Teknisk Udvalg", "21-11-2024", [item(
+            1, "Handlingsplan 2025-2027",
+            ("Sagsfremstilling", "Kontrakten om rottebekæmpelse er indgået med Kiltin A/S."),
+            ("Beslutning", "Godkendt."))]),
+    }  # fmt: skip
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / n for n in docs]).failed
+    t = trace(s, "hvilket firma har kontrakten om rottebekæmpelse?", today=TODAY)
+    assert t.query.intent == "fact" and answer_kind(t.query) == "who"
+    assert t.ranked[0].row["title"] == "Handlingsplan 2025-2027"
+    assert t.ranked[0].parts.get("answer_type") and not t.ranked[1].parts.get("answer_type")
