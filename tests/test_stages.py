@@ -1099,3 +1099,19 @@ def test_a_fact_question_whose_noun_names_a_firm_ranks_by_a_firms_name(tmp_path:
     assert t.query.intent == "fact" and answer_kind(t.query) == "who"
     assert t.ranked[0].row["title"] == "Handlingsplan 2025-2027"
     assert t.ranked[0].parts.get("answer_type") and not t.ranked[1].parts.get("answer_type")
+
+
+def test_a_long_question_is_not_refused_for_lacking_its_two_rarest_words(store: Store) -> None:
+    t = trace(store, "cykelstien langs hovedgaden", today=TODAY)
+    ev = t.ranked[0].evidence
+    base = t.query.concepts[0]
+    words = [dataclasses.replace(base, surface=w, stem=w, weight=1.0, topic_counts=(60, 300)) for w in "abcd"]
+    rare = [dataclasses.replace(base, surface=w, stem=w, weight=1.3, topic_counts=(60, 300)) for w in "xy"]
+    query = dataclasses.replace(t.query, concepts=(*words, *rare))
+    held = dataclasses.replace(ev.hits[0], credit=1.0, passages=3)
+    lacking = dataclasses.replace(held, credit=0.0, passages=0, title=False, heading=False, decision=False)
+    most = dataclasses.replace(ev, hits=(held,) * 4 + (lacking,) * 2, coverage=4 / 6.6)
+    assert decide(query, most).answers  # six words, 61 % of them held: the rarest two are a small share
+    # a question shorter than `long_question_words` must hold its most specific words
+    shorter = dataclasses.replace(DEFAULT, long_question_words=7)
+    assert "most specific" in decide(query, most, shorter).reason
