@@ -1115,3 +1115,54 @@ def test_a_long_question_is_not_refused_for_lacking_its_two_rarest_words(store: 
     # a question shorter than `long_question_words` must hold its most specific words
     shorter = dataclasses.replace(DEFAULT, long_question_words=7)
     assert "most specific" in decide(query, most, shorter).reason
+
+
+def test_a_question_of_one_unknown_compound_is_answered_by_the_item_that_writes_its_parts(tmp_path: Path) -> None:
+    # "museumsbestyrelsen" is no word of the minutes; one item writes "bestyrelsen for Greve Museum" and begins
+    # a compound with "museum", which finds the question's only word: that item answers, none else does
+    s = Store(tmp_path / "m.db")
+    text = minutes(
+        "Kultur- og Fritidsudvalget",
+        "04-06-2025",
+        [
+            item(
+                3,
+                "Dialogmøde med bestyrelsen for Greve Museum",
+                ("Sagsfremstilling", "Udvalget mødes med bestyrelsen for Greve Museum om museumsdriften og "
+                 "udstillingerne i 2026."),
+                ("Beslutning", "Udvalget drøftede samarbejdet."),
+            ),
+            item(4, "Lokaletilskud 2025", ("Sagsfremstilling", "Tilskud til foreningernes lokaler."),
+                 ("Beslutning", "Godkendt.")),
+        ],
+    )  # fmt: skip
+    (tmp_path / "m.txt").write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / "m.txt"]).failed
+    t = trace(s, "hvornår har vi haft møde med museumsbestyrelsen?", today=TODAY)
+    answering = [r.row["title"] for r, v in zip(t.ranked, t.verdicts, strict=True) if v.answers]
+    assert answering == ["Dialogmøde med bestyrelsen for Greve Museum"]
+    (concept,) = [c for c in t.query.concepts if c.surface == "museumsbestyrelsen"]
+    assert not concept.known and concept.required
+
+
+def test_a_two_digit_number_is_found_as_the_year_it_writes_short(tmp_path: Path) -> None:
+    # "alliancen 24-25": the item says "2024 og 2025"; an item without those years is still refused for them
+    s = Store(tmp_path / "y.db")
+    text = minutes(
+        "Byrådet",
+        "26-06-2024",
+        [
+            item(26, "Køge Bugt Alliancen - aktiviteter i 2024 og 2025",
+                 ("Sagsfremstilling", "Alliancen planlægger fælles aktiviteter om havmiljøet."),
+                 ("Beslutning", "Byrådet besluttede at fortsætte samarbejdet i 2025.")),
+            item(27, "Køge Bugt Alliancen - aktiviteter i 2022",
+                 ("Sagsfremstilling", "Alliancen planlægger fælles aktiviteter om havmiljøet."),
+                 ("Beslutning", "Godkendt.")),
+        ],
+    )  # fmt: skip
+    (tmp_path / "y.txt").write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / "y.txt"]).failed
+    t = trace(s, "køge bugt alliancen 24-25", today=TODAY)
+    verdicts = {r.row["title"]: v for r, v in zip(t.ranked, t.verdicts, strict=True)}
+    assert verdicts["Køge Bugt Alliancen - aktiviteter i 2024 og 2025"].answers
+    assert not verdicts["Køge Bugt Alliancen - aktiviteter i 2022"].answers
