@@ -175,6 +175,13 @@ def test_a_stopword_is_never_respelled(store: Store) -> None:
     assert all(c.stem != "hævd" for c in q.concepts)
 
 
+def test_chat_fillers_are_not_searched_for(store: Store) -> None:
+    # config/stopwords.txt: "ha" (spoken "have"), "bare", "så" say how the question is put, not what about
+    q = read(store, "kunne vi ha fået et vagtværn, eller kan man bare så vente?")
+    assert not {"ha", "bare", "så"} & {c.surface for c in q.concepts}
+    assert "vagtværn" in {c.surface for c in q.concepts}
+
+
 def test_a_year_filters_a_decision_but_is_the_facts_year_in_a_fact_question(store: Store) -> None:
     assert read(store, "Hvad besluttede byrådet om cykelstien i 2024?").date_from == dt.date(2024, 1, 1)
     fact = read(store, "Hvad var sygefraværet i 1. kvartal i 2021?")
