@@ -214,7 +214,7 @@ def gather(
             credit = 0.8  # "store oprydningsdag" for "storeoprydningsdag"
         elif c.terms & meta or _meeting_day(c, concepts[i + 1 : i + 2], row, store):
             credit, by_meta = 1.0, True  # the question names the meeting's body, year, month or day
-        elif (year := _short_year(c)) and (year in where or year in title_terms):
+        elif (year := _short_year(c, query.question)) and (year in where or year in title_terms):
             # "køge bugt alliance 24-25": a two-digit number is a year written short ("aktiviteter i 2024 og
             # 2025"). Measured 2026-12-03: +1 first place in Greve (g12-39), nothing else moved
             credit, held, by_year = 0.8, set(where.get(year, ())), True
@@ -360,9 +360,16 @@ MODIFIER_MIN = 5
 MODIFIER_SHORT = 3
 
 
-def _short_year(concept: Concept) -> str | None:
-    """The year a two-digit number of the question may be written short for ("24" for "2024"), else None."""
-    return f"20{concept.stem}" if concept.number and len(concept.stem) == 2 and concept.stem.isdigit() else None
+def _short_year(concept: Concept, question: str) -> str | None:
+    """The year a two-digit number of the question is written short for ("24" for "2024"), where the question
+    writes it as a year: in a span of two such numbers ("24-25", "sæson 24/25") or after a word that takes a
+    year ("i 24", "fra 23"), not as a count or a week ("uge 24", "i 24 timer"); else None."""
+    n = concept.stem
+    if not (concept.number and len(n) == 2 and n.isdigit()):
+        return None
+    span = rf"(?<![\d.,])(?:{n}\s*[-–/]\s*\d\d|\d\d\s*[-–/]\s*{n})(?![\d.,])"
+    after = rf"\b(?:i|fra|til|siden|før|efter|år|året|budget)\s+{n}\b(?![.,/-]?\d)(?!\s+[^\W\d_])"
+    return f"20{n}" if re.search(span, question) or re.search(after, question, re.IGNORECASE) else None
 
 
 def _parts_together(concept: Concept, where: dict[str, list[int]]) -> bool:

@@ -1173,3 +1173,17 @@ def test_a_two_digit_number_is_found_as_the_year_it_writes_short(tmp_path: Path)
     verdicts = {r.row["title"]: v for r, v in zip(t.ranked, t.verdicts, strict=True)}
     assert verdicts["Køge Bugt Alliancen - aktiviteter i 2024 og 2025"].answers
     assert not verdicts["Køge Bugt Alliancen - aktiviteter i 2022"].answers
+
+
+def test_a_two_digit_number_is_a_year_only_where_the_question_writes_one() -> None:
+    from index.evidence import _short_year
+    from index.question import Concept
+
+    def year(question: str, number: str) -> str | None:
+        return _short_year(Concept(number, number, frozenset({number})), question)
+
+    assert year("køge bugt alliancen 24-25", "24") == "2024"
+    assert year("sæson 24/25", "25") == "2025"
+    assert year("hvad skete der med sagen i 23?", "23") == "2023"
+    assert year("vejarbejdet i uge 24", "24") is None  # a week
+    assert year("åbent i 24 timer", "24") is None  # a count
