@@ -1187,3 +1187,23 @@ def test_a_two_digit_number_is_a_year_only_where_the_question_writes_one() -> No
     assert year("hvad skete der med sagen i 23?", "23") == "2023"
     assert year("vejarbejdet i uge 24", "24") is None  # a week
     assert year("åbent i 24 timer", "24") is None  # a count
+
+
+def test_a_short_year_beside_its_noun_stands_together_as_the_full_year(tmp_path: Path) -> None:
+    # "skoleåret 22/23": the item writes "skoleåret 2022/2023", and "22" only in a date elsewhere; the
+    # question's "skoleåret 22" stands together as a year does
+    s = Store(tmp_path / "t.db")
+    text = minutes(
+        "Skole-, Børne- og Ungeudvalget",
+        "13-09-2022",
+        [
+            item(6, "Orientering om nyt test- og evalueringssystem i folkeskolen",
+                 ("Sagsfremstilling", "Aftalen af 22. maj betyder, at der fra skoleåret 2022/2023 er nye rammer "
+                  "for test og evaluering. De nationale tests afskaffes."),
+                 ("Beslutning", "Orienteringen blev taget til efterretning.")),
+        ],
+    )  # fmt: skip
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / "t.txt"]).failed
+    t = trace(s, "nationale tests – hvad gælder fra skoleåret 22/23?", today=TODAY)
+    assert t.verdicts[0].answers, t.verdicts[0].reason
