@@ -39,9 +39,17 @@ CFG = Config()
 TODAY = dt.date(2026, 1, 15)
 
 
+def _stored(tmp_path: Path, docs: dict[str, str]) -> Store:
+    """A store holding the text minutes `docs` (file name: text), every file ingested without a failure."""
+    s = Store(tmp_path / "s.db")
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert not ingest_paths(s, [tmp_path / name for name in docs]).failed
+    return s
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "s.db")
     docs = {
         "a.txt": minutes(
             "Chefforum",
@@ -105,9 +113,7 @@ def store(tmp_path: Path) -> Store:
             ],
         ),  # fmt: skip
     }
-    for name, text in docs.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / n for n in docs]).failed
+    s = _stored(tmp_path, docs)
     return s
 
 
@@ -454,14 +460,12 @@ def test_scope_tokens_are_not_words_of_the_vocabulary(store: Store) -> None:
 def test_two_words_the_minutes_seldom_join_are_also_searched_apart(tmp_path: Path) -> None:
     # one item writes "villasitka", so the question's "villa sitka" reads as that word; the item about Villa
     # Sitka writes it apart, as the question did, and must be found and count as holding it
-    s = Store(tmp_path / "s.db")
     items = [
         item(1, "Villa Sitka, salg", ("Sagsfremstilling", "Villa Sitka sælges."), ("Beslutning", "Godkendt.")),
         item(2, "Kystsikring", ("Sagsfremstilling", "Se også villasitka på hjemmesiden."), ("Beslutning", "Godkendt.")),
         *(item(n, f"Vejbump nr. {n}", ("Beslutning", "Godkendt.")) for n in range(3, 8)),
     ]
-    (tmp_path / "a.txt").write_text(minutes("Byrådet", "06-05-2024", items), encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / "a.txt"]).failed
+    s = _stored(tmp_path, {"a.txt": minutes("Byrådet", "06-05-2024", items)})
     q = read(s, "villa sitka")
     assert [(c.stem, c.parts, c.apart) for c in q.concepts] == [("villasitka", ("villa", "sitka"), True)]
     few = dataclasses.replace(DEFAULT, analysed=3)  # fewer than the items stored: the probes are asked
@@ -566,7 +570,6 @@ def test_the_latest_treatment_of_a_case_goes_first(store: Store) -> None:
 
 
 def test_a_status_question_gets_the_newest_item_on_its_subject_under_a_new_case_number(tmp_path: Path) -> None:
-    s = Store(tmp_path / "s.db")
     first = item(
         1, "Tilpasning af aftale om boliganvisning i Askerød",
         ("Sagsfremstilling", "Aftalen om kommunal boliganvisning i Askerød tilpasses, så boliganvisning sker hver "
@@ -579,9 +582,7 @@ def test_a_status_question_gets_the_newest_item_on_its_subject_under_a_new_case_
         case="25-010060",
     )  # fmt: skip
     docs = {"a.txt": minutes("Byrådet", "29-01-2024", [first]), "b.txt": minutes("Udvalget", "21-10-2025", [later])}
-    for name, text in docs.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / n for n in docs]).failed
+    s = _stored(tmp_path, docs)
     t = trace(s, "Hvad er status på boliganvisning i Askerød?", today=TODAY)
     assert [r.row["date"] for r in t.ranked] == ["2025-10-21", "2024-01-29"] and "newer" in t.ranked[0].parts
     assert t.verdicts[0].answers
@@ -667,7 +668,6 @@ def test_a_word_no_item_holds_may_begin_an_items_compound() -> None:
 
 def test_money_for_something_is_about_what_it_is_for(tmp_path: Path) -> None:
     # "specialundervisningspengene": the minutes speak of the budgets for special education, not of "penge"
-    s = Store(tmp_path / "m.db")
     text = minutes("Skoleudvalget", "04-02-2025", [
         item(1, "Ny model for fordeling af budgetter til specialundervisning",
              ("Sagsfremstilling", "Budgetterne til specialundervisning fordeles efter elevtal."),
@@ -675,8 +675,7 @@ def test_money_for_something_is_about_what_it_is_for(tmp_path: Path) -> None:
         item(2, "Lommepenge til elevrådet", ("Sagsfremstilling", "Elevrådet får penge til en tur."),
              ("Beslutning", "Godkendt.")),
     ])  # fmt: skip
-    (tmp_path / "sk.txt").write_text(text, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / "sk.txt"]).failed
+    s = _stored(tmp_path, {"sk.txt": text})
     q = parse("fordelingen af specialundervisningspengene", s.analyzer, Vocabulary(s), fora=s.fora(), today=TODAY)
     c = next(c for c in q.concepts if c.surface == "specialundervisningspengene")
     assert c.parts[-1] == "peng" and "specialundervisning" in c.terms and c.known
@@ -783,12 +782,10 @@ def test_a_municipality_the_question_names_filters_when_several_are_stored(tmp_p
 
 
 def test_an_agenda_never_answers_what_was_decided(tmp_path: Path) -> None:
-    s = Store(tmp_path / "agenda.db")
     block = item(2, "Lokalplan for datacenter ved Greve Centervej",
                  ("Indstilling", "Administrationen indstiller, at lokalplanen for datacentret sendes i høring."))  # fmt: skip
     agenda = minutes("Plan- og Tryghedsudvalget", "09-09-2025", [block]).replace("REFERAT", "DAGSORDEN", 1)
-    (tmp_path / "dagsorden.txt").write_text(agenda, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / "dagsorden.txt"]).failed
+    s = _stored(tmp_path, {"dagsorden.txt": agenda})
     assert s.conn.execute("SELECT kind FROM meetings").fetchone()[0] == "dagsorden"
     decided = answer(s, "Hvad blev besluttet om lokalplanen for datacentret?", cfg=CFG, today=TODAY)
     assert decided.no_answer and not decided.answers
@@ -799,14 +796,12 @@ def test_an_agenda_never_answers_what_was_decided(tmp_path: Path) -> None:
 
 def test_a_number_and_its_word_side_by_side_in_the_title_stand_together(tmp_path: Path) -> None:
     # "Nørregade 41, Tune - dispensation …": the title holds the address, the text only the rest
-    s = Store(tmp_path / "n.db")
     text = minutes("Teknikudvalget", "30-05-2024", [
         item(1, "Nørregade 41, Tune - dispensation til bortledning af overfladevand",
              ("Sagsfremstilling", "Ejeren søger dispensation til at lede overfladevand til vejen."),
              ("Beslutning", "Godkendt.")),
     ])  # fmt: skip
-    (tmp_path / "n.txt").write_text(text, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / "n.txt"]).failed
+    s = _stored(tmp_path, {"n.txt": text})
     t = trace(s, "dispensation til overfladevand fra Nørregade 41", today=TODAY)
     number = next(h for c, h in zip(t.query.concepts, t.ranked[0].evidence.hits, strict=True) if c.surface == "41")
     assert number.bound and t.verdicts[0].answers
@@ -1023,7 +1018,6 @@ def test_an_ad_hoc_compound_is_about_the_item_whose_compounds_it_begins(tmp_path
     # "repatrieringsstøtten" is no word of the minutes; the item is about "repatriering" (its title and
     # text say "Repatrieringsindsatsen", "repatrieringsloven") and holds "støtte", so it answers, though the
     # question's other word ("dækker") stands in one passage only
-    s = Store(tmp_path / "r.db")
     text = minutes(
         "Plan- og Tryghedsudvalget",
         "29-04-2025",
@@ -1039,8 +1033,7 @@ def test_an_ad_hoc_compound_is_about_the_item_whose_compounds_it_begins(tmp_path
                  ("Beslutning", "Godkendt.")),
         ],
     )  # fmt: skip
-    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / "r.txt"]).failed
+    s = _stored(tmp_path, {"r.txt": text})
     t = trace(s, "hvad dækker repatrieringsstøtten egentlig", today=TODAY)
     first = next(r for r, v in zip(t.ranked, t.verdicts, strict=True) if v.answers)
     assert first.row["title"] == "Repatrieringsindsatsen i Greve Kommune"
@@ -1088,7 +1081,6 @@ def test_the_meetings_season_counts_as_found_when_the_season_is_read_as_a_word(s
 def test_a_fact_question_whose_noun_names_a_firm_ranks_by_a_firms_name(tmp_path: Path) -> None:
     # "Hvilket firma …" asks who: the item that names a firm beside the question's words goes first, as for
     # "hvem …"; the other item holds the question's words as fully, but no firm
-    s = Store(tmp_path / "f.db")
     docs = {
         "a.txt": minutes("Teknisk Udvalg", "02-06-2022", [item(
             1, "Udbud 2023",
@@ -1099,9 +1091,7 @@ def test_a_fact_question_whose_noun_names_a_firm_ranks_by_a_firms_name(tmp_path:
             ("Sagsfremstilling", "Kontrakten om rottebekæmpelse er indgået med Kiltin A/S."),
             ("Beslutning", "Godkendt."))]),
     }  # fmt: skip
-    for name, text in docs.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / n for n in docs]).failed
+    s = _stored(tmp_path, docs)
     t = trace(s, "hvilket firma har kontrakten om rottebekæmpelse?", today=TODAY)
     assert t.query.intent == "fact" and answer_kind(t.query) == "who"
     assert t.ranked[0].row["title"] == "Handlingsplan 2025-2027"
@@ -1127,7 +1117,6 @@ def test_a_long_question_is_not_refused_for_lacking_its_two_rarest_words(store: 
 def test_a_question_of_one_unknown_compound_is_answered_by_the_item_that_writes_its_parts(tmp_path: Path) -> None:
     # "museumsbestyrelsen" is no word of the minutes; one item writes "bestyrelsen for Greve Museum" and begins
     # a compound with "museum", which finds the question's only word: that item answers, none else does
-    s = Store(tmp_path / "m.db")
     text = minutes(
         "Kultur- og Fritidsudvalget",
         "04-06-2025",
@@ -1143,8 +1132,7 @@ def test_a_question_of_one_unknown_compound_is_answered_by_the_item_that_writes_
                  ("Beslutning", "Godkendt.")),
         ],
     )  # fmt: skip
-    (tmp_path / "m.txt").write_text(text, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / "m.txt"]).failed
+    s = _stored(tmp_path, {"m.txt": text})
     t = trace(s, "hvornår har vi haft møde med museumsbestyrelsen?", today=TODAY)
     answering = [r.row["title"] for r, v in zip(t.ranked, t.verdicts, strict=True) if v.answers]
     assert answering == ["Dialogmøde med bestyrelsen for Greve Museum"]
@@ -1154,7 +1142,6 @@ def test_a_question_of_one_unknown_compound_is_answered_by_the_item_that_writes_
 
 def test_a_two_digit_number_is_found_as_the_year_it_writes_short(tmp_path: Path) -> None:
     # "alliancen 24-25": the item says "2024 og 2025"; an item without those years is still refused for them
-    s = Store(tmp_path / "y.db")
     text = minutes(
         "Byrådet",
         "26-06-2024",
@@ -1167,8 +1154,7 @@ def test_a_two_digit_number_is_found_as_the_year_it_writes_short(tmp_path: Path)
                  ("Beslutning", "Godkendt.")),
         ],
     )  # fmt: skip
-    (tmp_path / "y.txt").write_text(text, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / "y.txt"]).failed
+    s = _stored(tmp_path, {"y.txt": text})
     t = trace(s, "køge bugt alliancen 24-25", today=TODAY)
     verdicts = {r.row["title"]: v for r, v in zip(t.ranked, t.verdicts, strict=True)}
     assert verdicts["Køge Bugt Alliancen - aktiviteter i 2024 og 2025"].answers
@@ -1192,7 +1178,6 @@ def test_a_two_digit_number_is_a_year_only_where_the_question_writes_one() -> No
 def test_a_short_year_beside_its_noun_stands_together_as_the_full_year(tmp_path: Path) -> None:
     # "skoleåret 22/23": the item writes "skoleåret 2022/2023", and "22" only in a date elsewhere; the
     # question's "skoleåret 22" stands together as a year does
-    s = Store(tmp_path / "t.db")
     text = minutes(
         "Skole-, Børne- og Ungeudvalget",
         "13-09-2022",
@@ -1203,7 +1188,6 @@ def test_a_short_year_beside_its_noun_stands_together_as_the_full_year(tmp_path:
                  ("Beslutning", "Orienteringen blev taget til efterretning.")),
         ],
     )  # fmt: skip
-    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
-    assert not ingest_paths(s, [tmp_path / "t.txt"]).failed
+    s = _stored(tmp_path, {"t.txt": text})
     t = trace(s, "nationale tests – hvad gælder fra skoleåret 22/23?", today=TODAY)
     assert t.verdicts[0].answers, t.verdicts[0].reason
