@@ -57,8 +57,12 @@ def decide(query: Query, ev: Evidence, params: Params = DEFAULT) -> Verdict:
     if narrowed and len(counted) >= params.narrowed_all_words and ev.coverage >= 0.99:
         return Verdict(True, "holds every word of a question narrowed to a body or period")
     coverage = max(ev.coverage, topical_coverage(query, ev, params))
-    if coverage < params.min_coverage:
-        return Verdict(False, f"holds {coverage:.0%} of the question (< {params.min_coverage:.0%})", short=True)
+    # a question that names the meeting's day ("skoleudv. d. 4/6-24") has said where its answer is: its words
+    # only tell that meeting's dozen items apart, and may be put in words the item does not use
+    one_day = query.date_from is not None and query.date_from == query.date_to
+    floor = params.day_min_coverage if one_day else params.min_coverage
+    if coverage < floor:
+        return Verdict(False, f"holds {coverage:.0%} of the question (< {floor:.0%})", short=True)
     # an item that meets the floor only by its topical weight is still short of it for decide_ranked, whatever
     # else refuses it ("rydder kommunen stadig sne …": its text lacks "sne")
     short = ev.coverage < params.min_coverage

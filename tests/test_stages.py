@@ -852,6 +852,30 @@ def test_every_word_of_a_narrowed_question_answers_though_only_in_passing(store:
     assert not decide(narrowed, held, few).answers  # too few words to tell the item apart
 
 
+def test_a_question_naming_the_meeting_s_day_answers_with_less_of_its_words(store: Store) -> None:
+    # "må skolerne selv bestemme om de lukker kantinen efter besparelsen? skoleudv. d. 4/6-24": the item
+    # writes "nedlægge kantinen", "reducere midlerne"; the day says where the answer is, so an item that
+    # holds the question's most specific words and is about them answers at a lower floor
+    t = trace(store, "ledningsarbejde pjece renovering cykelstien hovedgaden", today=TODAY)
+    query, ev = t.query, t.ranked[0].evidence
+    heaviest = sorted(range(len(query.concepts)), key=lambda i: -query.concepts[i].weight)[:2]
+    found = dict(credit=1.0, passages=3, title=False, decision=False, heading=False)  # about it, not its title
+    missing = dict(credit=0.0, passages=0, title=False, decision=False, heading=False)
+    hits = tuple(dataclasses.replace(h, **(found if i in heaviest else missing)) for i, h in enumerate(ev.hits))
+    held_share = sum(query.share(query.concepts[i]) for i in heaviest)
+    assert DEFAULT.day_min_coverage <= held_share < DEFAULT.min_coverage
+    assert all(query.share(query.concepts[i]) <= DEFAULT.max_missing_share for i in range(len(hits)))
+    held = dataclasses.replace(ev, hits=hits, coverage=held_share, title=0.0, window=0.2)
+    assert not decide(query, held).answers  # the whole archive: too little of the question
+    month = dataclasses.replace(query, date_from=dt.date(2024, 6, 1), date_to=dt.date(2024, 6, 30))
+    assert not decide(month, held).answers  # a month is no meeting named
+    day = dataclasses.replace(query, date_from=dt.date(2024, 6, 4), date_to=dt.date(2024, 6, 4))
+    assert decide(day, held).answers
+    # the most specific words are still required
+    lacking = tuple(dataclasses.replace(h, **missing) if i == heaviest[0] else h for i, h in enumerate(hits))
+    assert not decide(day, dataclasses.replace(held, hits=lacking)).answers
+
+
 def test_the_newest_treatment_put_first_answers_when_the_one_before_it_does(store: Store) -> None:
     t = trace(store, "hvad er status på cykelstien langs hovedgaden", today=TODAY)
     newest, earlier = t.ranked[0], t.ranked[1]
